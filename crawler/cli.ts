@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, getConfig } from '../lib/config';
+import { openDatabase } from '../lib/db/index';
+import { createS3Client } from '../lib/s3';
+import { crawl } from './crawl';
+import { createProgressReporter } from './progress';
+
+const HELP = `Usage: npm run crawl -- [flags]
+
+Lists the bucket, reads each experiment's metadata and brings the search index up to date.
+
+Flags:
+  --count N        index only the newest N experiments (by date in their uuid); nothing is deleted
+  --prefix P       crawl only prefix P (repeatable; default: S3_PREFIXES)
+  --concurrency N  parallel S3 requests (default 16)
+  --delete         rebuild as if the index were empty: re-read all metadata, drop everything not found
+  --dry-run        list and compare, report what would change; no metadata reads, no writes
+  --help           show this help
+
+Environment: S3_ENDPOINT, S3_BUCKET, S3_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, S3_REGION,
+S3_FORCE_PATH_STYLE, S3_PREFIXES, S3_MAX_ATTEMPTS, DATABASE_PATH (see README.md).
+
+Output: progress on stderr; one JSON summary line on stdout.
+Exit codes: 0 done, 1 the run failed or some experiments could not be read, 2 bad flags or environment.`;
+
+const flagsSchema = z.object({
+  count: z.coerce.number({ error: '--count must be a number' }).int().positive('--count must be at least 1').optional(),
+  prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, '--prefix must be a folder name like ephys')).optional(),
+  concurrency: z.coerce
+    .number({ error: '--concurrency must be a number' })
+    .int()
+    .min(1, '--concurrency must be between 1 and 256')
+    .max(256, '--concurrency must be between 1 and 256')
+    .default(16),
+  delete: z.boolean().default(false),
+  'dry-run': z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      count: { type: 'string' },
+      prefix: { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
+      delete: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const result = flagsSchema.safeParse(values);
+  if (!result.success) throw new UsageError(result.error.issues[0]!.message);
+  return result.data;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const db = openDatabase(config.databasePath);
+  const s3 = createS3Client(config.s3, { maxSockets: flags.concurrency });
+  const progress = createProgressReporter(process.stderr);
+  const summary = await crawl(
+    { db, s3, bucket: config.s3.bucket, onProgress: progress.update, onWarning: progress.warn },
+    {
+      prefixes: flags.prefix ?? config.prefixes,
+      concurrency: flags.concurrency,
+      count: flags.count,
+      rebuild: flags.delete,
+      dryRun: flags['dry-run'],
+    },
+  );
+  progress.stop();
+  s3.client.destroy();
+  db.$client.close();
+  if (summary.error) console.error(`error: ${summary.error}`);
+  console.log(JSON.stringify(summary));
+  return summary.status === 'succeeded' ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,204 @@
+import pLimit from 'p-limit';
+import {
+  deleteExperiments,
+  experimentDateRange,
+  finishCrawlRun,
+  listExperimentPaths,
+  loadExperimentState,
+  startCrawlRun,
+  touchExperiments,
+  writeExperiment,
+  type CrawlRunTotals,
+  type ExperimentFields,
+  type ExperimentFileFields,
+  type ObjectState,
+  type StoredExperimentState,
+} from '../lib/db/crawl-store';
+import type { AppDatabase } from '../lib/db/index';
+import type { CountingS3Client, ListedObject } from '../lib/s3';
+import { listExperiments, type ListedExperiment } from './list';
+import { readExperimentMetadata, pickMetadataObject } from './read-metadata';
+
+export interface CrawlOptions {
+  prefixes: string[];
+  concurrency: number;
+  /** Index only the newest N experiments; nothing is deleted in such a run. */
+  count?: number;
+  /** Rebuild every experiment as if the index were empty, and drop everything not found in this run. */
+  rebuild: boolean;
+  dryRun: boolean;
+}
+
+export interface CrawlContext {
+  db: AppDatabase;
+  s3: CountingS3Client;
+  bucket: string;
+  onProgress?: (progress: CrawlProgress) => void;
+  /** Problems that do not stop the run (an experiment whose metadata could not be read). */
+  onWarning?: (message: string) => void;
+}
+
+export type ExperimentOutcome = 'new' | 'updated' | 'unchanged' | 'failed';
+
+export interface CrawlProgress {
+  phase: 'listing' | 'indexing' | 'finishing';
+  objectsListed: number;
+  experimentsListed: number;
+  experimentsDone: number;
+  outcomes: Record<ExperimentOutcome, number>;
+}
+
+export interface CrawlSummary {
+  status: 'succeeded' | 'partial' | 'failed';
+  dryRun: boolean;
+  experiments: Record<ExperimentOutcome | 'deleted', number>;
+  objects: number;
+  s3Requests: Record<string, number>;
+  seconds: number;
+  oldestDate: string | null;
+  newestDate: string | null;
+  error?: string;
+}
+
+function sameObject(a: ObjectState, b: ListedObject): boolean {
+  return a.etag === b.etag && a.size === b.size && a.lastModified.getTime() === b.lastModified.getTime();
+}
+
+function diffObjects(stored: StoredExperimentState | undefined, listed: ListedObject[]) {
+  const upsert = listed.filter((o) => {
+    const before = stored?.objects.get(o.key);
+    return !before || !sameObject(before, o);
+  });
+  const listedKeys = new Set(listed.map((o) => o.key));
+  const remove = stored ? [...stored.objects.keys()].filter((key) => !listedKeys.has(key)) : [];
+  return { upsert, remove };
+}
+
+function fileFields(experiment: ListedExperiment): ExperimentFileFields {
+  let totalBytes = 0;
+  let newest = 0;
+  for (const o of experiment.objects) {
+    totalBytes += o.size;
+    newest = Math.max(newest, o.lastModified.getTime());
+  }
+  return { path: experiment.path, objectCount: experiment.objects.length, totalBytes, newestModified: new Date(newest) };
+}
+
+/** Brings one experiment's rows up to date with its listing; reads its metadata only when it changed. */
+async function indexExperiment(
+  ctx: CrawlContext,
+  options: CrawlOptions,
+  experiment: ListedExperiment,
+  crawledAt: Date,
+  unchanged: string[],
+): Promise<ExperimentOutcome> {
+  const stored = loadExperimentState(ctx.db, experiment.path);
+  const metadataObject = pickMetadataObject(experiment);
+  const metadataChanged =
+    options.rebuild ||
+    !stored ||
+    stored.metadataKey !== (metadataObject?.key ?? null) ||
+    stored.metadataEtag !== (metadataObject?.etag ?? null);
+  const { upsert, remove } = options.rebuild
+    ? { upsert: experiment.objects, remove: diffObjects(stored, experiment.objects).remove }
+    : diffObjects(stored, experiment.objects);
+  if (!metadataChanged && upsert.length === 0 && remove.length === 0) {
+    unchanged.push(experiment.path);
+    return 'unchanged';
+  }
+  const outcome = stored ? 'updated' : 'new';
+  if (options.dryRun) return outcome;
+
+  let fields: ExperimentFields | ExperimentFileFields = fileFields(experiment);
+  if (metadataChanged) {
+    const read = await readExperimentMetadata(ctx, experiment, metadataObject);
+    if (!read.ok) return 'failed';
+    fields = { uuid: experiment.uuid, prefix: experiment.prefix, ...fields, ...read.fields };
+  }
+  writeExperiment(ctx.db, {
+    bucket: ctx.bucket,
+    fields,
+    upsert,
+    remove,
+    crawledAt,
+  });
+  return outcome;
+}
+
+/** One crawl: list, diff against the index, fetch changed metadata, write experiment by experiment. */
+export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {
+  const started = new Date();
+  const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, { ...options }, started);
+  const outcomes: Record<ExperimentOutcome, number> = { new: 0, updated: 0, unchanged: 0, failed: 0 };
+  const progress: CrawlProgress = { phase: 'listing', objectsListed: 0, experimentsListed: 0, experimentsDone: 0, outcomes };
+  const report = () => ctx.onProgress?.(progress);
+  let deleted = 0;
+  let status: CrawlSummary['status'] = 'succeeded';
+  let error: string | undefined;
+
+  try {
+    const listed = await listExperiments({
+      client: ctx.s3.client,
+      bucket: ctx.bucket,
+      prefixes: options.prefixes,
+      concurrency: options.concurrency,
+      count: options.count,
+      onObjects: (n) => {
+        progress.objectsListed = n;
+        report();
+      },
+    });
+    progress.phase = 'indexing';
+    progress.experimentsListed = listed.length;
+    report();
+
+    const limit = pLimit(options.concurrency);
+    const unchanged: string[] = [];
+    await Promise.all(
+      listed.map((experiment) =>
+        limit(async () => {
+          outcomes[await indexExperiment(ctx, options, experiment, started, unchanged)]++;
+          progress.experimentsDone++;
+          report();
+        }),
+      ),
+    );
+
+    progress.phase = 'finishing';
+    report();
+    if (!options.dryRun) touchExperiments(ctx.db, unchanged, started);
+    if (options.count === undefined) {
+      const seen = new Set(listed.map((e) => e.path));
+      const gone = listExperimentPaths(ctx.db, options.rebuild ? undefined : options.prefixes).filter((p) => !seen.has(p));
+      if (!options.dryRun) deleteExperiments(ctx.db, gone);
+      deleted = gone.length;
+    }
+    if (outcomes.failed > 0) status = 'partial';
+  } catch (caught) {
+    status = 'failed';
+    error = caught instanceof Error ? caught.message : String(caught);
+  }
+
+  const totals: CrawlRunTotals = {
+    experimentsNew: outcomes.new,
+    experimentsUpdated: outcomes.updated,
+    experimentsUnchanged: outcomes.unchanged,
+    experimentsDeleted: deleted,
+    experimentsFailed: outcomes.failed,
+    objects: progress.objectsListed,
+    s3Requests: ctx.s3.counts(),
+  };
+  if (runId !== undefined) finishCrawlRun(ctx.db, runId, { status, finishedAt: new Date(), totals, error });
+  const range = experimentDateRange(ctx.db);
+  return {
+    status,
+    dryRun: options.dryRun,
+    experiments: { ...outcomes, deleted },
+    objects: progress.objectsListed,
+    s3Requests: totals.s3Requests,
+    seconds: (Date.now() - started.getTime()) / 1000,
+    oldestDate: range.oldest,
+    newestDate: range.newest,
+    ...(error ? { error } : {}),
+  };
+}

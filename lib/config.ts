@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment variables are read. Everything else receives a typed `Config`.
+ * Error messages name the variable and the problem, never its value: some of these are secrets.
+ */
+
+const DEFAULT_PREFIXES = 'archive,ephys,fluidics,imaging,integrated';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const prefixName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const databasePath = z.string().min(1, 'must not be empty').default('data/search.db');
+
+const envSchema = z
+  .object({
+    S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    S3_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must look like us-east-1').default('us-east-1'),
+    S3_BUCKET: z
+      .string({ error: 'is required (the bucket to index, e.g. braingeneers)' })
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name'),
+    S3_PROFILE: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: booleanFlag.optional(),
+    S3_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(20).default(5),
+    S3_PREFIXES: z
+      .string()
+      .default(DEFAULT_PREFIXES)
+      .transform((v) => v.split(',').map((p) => p.trim().replace(/\/+$/, '')).filter(Boolean))
+      .pipe(
+        z
+          .array(z.string().regex(prefixName, 'must be comma-separated folder names without slashes'))
+          .min(1, 'must name at least one prefix'),
+      ),
+    DATABASE_PATH: databasePath,
+    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
+      const missing = env.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other AWS key is set' });
+    }
+  });
+
+export interface Config {
+  s3: {
+    endpoint: string | undefined;
+    publicEndpoint: string | undefined;
+    region: string;
+    bucket: string;
+    profile: string | undefined;
+    forcePathStyle: boolean;
+    maxAttempts: number;
+  };
+  prefixes: string[];
+  databasePath: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new ConfigError(`${String(issue.path[0] ?? 'environment')} ${issue.message}`);
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const e = parseOrThrow(envSchema, env);
+  return {
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      profile: e.S3_PROFILE,
+      // Ceph and other self-hosted endpoints rarely have wildcard DNS for virtual-host buckets.
+      forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+      maxAttempts: e.S3_MAX_ATTEMPTS,
+    },
+    prefixes: e.S3_PREFIXES,
+    databasePath: e.DATABASE_PATH,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, validated on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Only `DATABASE_PATH`, for tools that never talk to S3 (`npm run db:migrate`). */
+export function getDatabasePath(): string {
+  return parseOrThrow(z.object({ DATABASE_PATH: databasePath }), process.env).DATABASE_PATH;
+}

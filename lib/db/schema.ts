@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Where an experiment's metadata came from. */
+export const METADATA_SOURCES = ['metadata.json', 'manifest.json', 'none'] as const;
+export type MetadataSource = (typeof METADATA_SOURCES)[number];
+
+export const experiments = sqliteTable(
+  'experiments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The folder name, e.g. `2023-04-02-e-hc328_unperturbed`; not unique across prefixes. */
+    uuid: text('uuid').notNull(),
+    prefix: text('prefix').notNull(),
+    /** `<prefix>/<uuid>`, without a trailing slash. */
+    path: text('path').notNull().unique(),
+    metadataSource: text('metadata_source', { enum: METADATA_SOURCES }).notNull(),
+    metadataKey: text('metadata_key'),
+    metadataEtag: text('metadata_etag'),
+    metadataRaw: text('metadata_raw'),
+    metadataError: text('metadata_error'),
+    /** Flattened metadata (`key.path value` lines) for full-text search. */
+    metadataText: text('metadata_text').notNull().default(''),
+    /** `YYYY-MM-DD`. */
+    date: text('date'),
+    species: text('species'),
+    sampleType: text('sample_type'),
+    cellLine: text('cell_line'),
+    hardware: text('hardware'),
+    chipIds: text('chip_ids'),
+    channelCount: integer('channel_count'),
+    sampleRate: real('sample_rate'),
+    /** JSON array of recording names. */
+    recordingNames: text('recording_names', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    purpose: text('purpose'),
+    objectCount: integer('object_count').notNull().default(0),
+    totalBytes: integer('total_bytes').notNull().default(0),
+    newestModified: integer('newest_modified', { mode: 'timestamp_ms' }),
+    firstCrawledAt: integer('first_crawled_at', { mode: 'timestamp_ms' }).notNull(),
+    lastCrawledAt: integer('last_crawled_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('experiments_uuid').on(t.uuid),
+    index('experiments_prefix_date').on(t.prefix, t.date),
+    index('experiments_date').on(t.date),
+  ],
+);
+
+export const objects = sqliteTable(
+  'objects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** UUIDv5 of bucket + key: stable across re-crawls and rebuilt databases. */
+    uuid: text('uuid').notNull().unique(),
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references(() => experiments.id, { onDelete: 'cascade' }),
+    key: text('key').notNull().unique(),
+    size: integer('size').notNull(),
+    etag: text('etag').notNull(),
+    lastModified: integer('last_modified', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('objects_experiment').on(t.experimentId)],
+);
+
+/** `partial`: the run finished but some experiments could not be read; they are retried next run. */
+export const CRAWL_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'interrupted'] as const;
+export type CrawlStatus = (typeof CRAWL_STATUSES)[number];
+
+export const crawlRuns = sqliteTable('crawl_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  status: text('status', { enum: CRAWL_STATUSES }).notNull(),
+  /** The flags the run was started with, as JSON. */
+  options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  experimentsNew: integer('experiments_new').notNull().default(0),
+  experimentsUpdated: integer('experiments_updated').notNull().default(0),
+  experimentsUnchanged: integer('experiments_unchanged').notNull().default(0),
+  experimentsDeleted: integer('experiments_deleted').notNull().default(0),
+  experimentsFailed: integer('experiments_failed').notNull().default(0),
+  objects: integer('objects').notNull().default(0),
+  /** S3 requests by kind (every attempt), as JSON. */
+  s3Requests: text('s3_requests', { mode: 'json' }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+  error: text('error'),
+});
+
+export type Experiment = typeof experiments.$inferSelect;
+export type NewExperiment = typeof experiments.$inferInsert;
+export type StoredObject = typeof objects.$inferSelect;
+export type NewStoredObject = typeof objects.$inferInsert;
+export type CrawlRun = typeof crawlRuns.$inferSelect;

@@ -1,0 +1,143 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { Config } from './config';
+
+/** Requests sent to S3, by command name, counting every attempt (retries included). */
+export type S3RequestCounts = Record<string, number>;
+
+export interface CountingS3Client {
+  client: S3Client;
+  counts(): S3RequestCounts;
+}
+
+export function createS3Client(s3: Config['s3'], options: { maxSockets?: number } = {}): CountingS3Client {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: s3.forcePathStyle,
+    // A named profile is how the lab runs it; otherwise the SDK's usual chain (env, default profile, IMDS…).
+    credentials: s3.profile ? fromIni({ profile: s3.profile }) : fromNodeProviderChain(),
+    maxAttempts: s3.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
+      httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 50 },
+    },
+  });
+  const counts: S3RequestCounts = {};
+  // The deserialize step runs once per attempt, inside the retry loop, so retries are counted too.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'deserialize', name: 'countRequests' },
+  );
+  return { client, counts: () => ({ ...counts }) };
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+function toListedObject(o: _Object): ListedObject | undefined {
+  if (!o.Key) return undefined;
+  return {
+    key: o.Key,
+    size: o.Size ?? 0,
+    etag: (o.ETag ?? '').replaceAll('"', ''),
+    lastModified: o.LastModified ?? new Date(0),
+  };
+}
+
+/** Every object under `prefix`, page by page (ListObjectsV2 returns at most 1,000 keys a page). */
+export async function* listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  startAfter?: string,
+): AsyncGenerator<ListedObject[]> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ContinuationToken: token,
+        StartAfter: token ? undefined : startAfter,
+      }),
+    );
+    yield (page.Contents ?? []).flatMap((o) => toListedObject(o) ?? []);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** The immediate sub-folders of `prefix` (which must end with `/`), e.g. the experiment folders of `ephys/`. */
+export async function listFolders(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const folders: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
+    );
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return folders;
+}
+
+export class ObjectTooLargeError extends Error {
+  override name = 'ObjectTooLargeError';
+}
+
+/** The object's bytes, refusing (before and while reading) anything larger than `maxBytes`. */
+export async function getObjectBytes(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; etag: string }> {
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = response.Body;
+  if (!body) throw new Error(`S3 returned no body for ${key}`);
+  if ((response.ContentLength ?? 0) > maxBytes) {
+    body.transformToWebStream().cancel().catch(() => {});
+    throw new ObjectTooLargeError(`${response.ContentLength} bytes, over the ${maxBytes}-byte limit`);
+  }
+  const bytes = await body.transformToByteArray();
+  if (bytes.byteLength > maxBytes) {
+    throw new ObjectTooLargeError(`${bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
+  }
+  return { bytes, etag: (response.ETag ?? '').replaceAll('"', '') };
+}
+
+/**
+ * A one-line reason for an S3 failure, for logs and CLI output. Built from the error's code and status only:
+ * S3 error messages and request details can carry signed URLs, which must not leak.
+ */
+export function describeS3Error(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const meta = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const code = (error as { code?: string }).code;
+  const status = meta?.httpStatusCode;
+  const hints: Record<string, string> = {
+    SignatureDoesNotMatch: 'the secret key is wrong',
+    InvalidAccessKeyId: 'the access key is unknown to the server',
+    AccessDenied: 'the credentials may not read this bucket',
+    NoSuchBucket: 'the bucket does not exist',
+    CredentialsProviderError: 'no credentials found (set S3_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)',
+    ECONNREFUSED: 'connection refused: is S3_ENDPOINT right and the server up?',
+    ENOTFOUND: 'the S3 host name does not resolve',
+    TimeoutError: 'the request timed out',
+  };
+  const name = code && code !== error.name ? code : error.name;
+  const hint = hints[name] ?? (status === undefined ? error.message.split('\n')[0] : undefined);
+  return [name, status === undefined ? '' : ` (HTTP ${status})`, hint ? `: ${hint}` : ''].join('');
+}
