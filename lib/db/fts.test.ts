@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deleteExperiments, writeExperiment, type ExperimentFields } from './crawl-store';
+import { openDatabase, type AppDatabase } from './index';
+
+let dir: string;
+let db: AppDatabase;
+
+const crawledAt = new Date('2026-01-01T00:00:00Z');
+const file = (key: string, etag = 'e1') => ({ key, size: 10, etag, lastModified: crawledAt });
+
+function experiment(overrides: Partial<ExperimentFields> = {}): ExperimentFields {
+  return {
+    uuid: '2023-04-02-e-hc328_unperturbed',
+    prefix: 'ephys',
+    path: 'ephys/2023-04-02-e-hc328_unperturbed',
+    metadataSource: 'metadata.json',
+    purpose: 'baseline activity of hc328 organoids',
+    metadataText: 'notes.biology.species human\nnotes.biology.cell_line hc328',
+    ...overrides,
+  };
+}
+
+const matchExperiments = (query: string) =>
+  db.$client
+    .prepare('SELECT e.path FROM experiments_fts JOIN experiments e ON e.id = experiments_fts.rowid WHERE experiments_fts MATCH ? ORDER BY e.path')
+    .pluck()
+    .all(query);
+
+const matchObjects = (query: string) =>
+  db.$client
+    .prepare('SELECT o.key FROM objects_fts JOIN objects o ON o.id = objects_fts.rowid WHERE objects_fts MATCH ? ORDER BY o.key')
+    .pluck()
+    .all(query);
+
+// FTS5's own check that an external-content index matches its table exactly.
+function expectFtsConsistent() {
+  expect(() => db.$client.exec(`INSERT INTO experiments_fts(experiments_fts, rank) VALUES('integrity-check', 1)`)).not.toThrow();
+  expect(() => db.$client.exec(`INSERT INTO objects_fts(objects_fts, rank) VALUES('integrity-check', 1)`)).not.toThrow();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bgs-fts-'));
+  db = openDatabase(join(dir, 'search.db'));
+});
+
+afterEach(() => {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('full-text tables stay in sync with the index', () => {
+  it('on insert', () => {
+    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [], crawledAt });
+    expect(matchExperiments('hc328')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
+    expect(matchExperiments('human')).toHaveLength(1);
+    expect(matchObjects('"rec4.2"')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb']);
+    expectFtsConsistent();
+  });
+
+  it('on update of metadata: old words gone, new words found', () => {
+    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [], remove: [], crawledAt });
+    writeExperiment(db, {
+      bucket: 'b',
+      fields: experiment({ metadataText: 'notes.biology.species mouse', purpose: 'GABA dose response' }),
+      upsert: [],
+      remove: [],
+      crawledAt,
+    });
+    expect(matchExperiments('human')).toEqual([]);
+    expect(matchExperiments('mouse')).toHaveLength(1);
+    expect(matchExperiments('GABA')).toHaveLength(1);
+    expectFtsConsistent();
+  });
+
+  it('on update of files only: stored metadata kept, removed objects leave the object index', () => {
+    const base = 'ephys/2023-04-02-e-hc328_unperturbed';
+    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [], crawledAt });
+    writeExperiment(db, {
+      bucket: 'b',
+      fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt },
+      upsert: [file(`${base}/a_phy.zip`, 'e2')],
+      remove: [`${base}/b_acqm.zip`],
+      crawledAt,
+    });
+    expect(matchObjects('acqm')).toEqual([]);
+    expect(matchObjects('phy')).toEqual([`${base}/a_phy.zip`]);
+    expect(matchExperiments('hc328')).toHaveLength(1);
+    expectFtsConsistent();
+  });
+
+  it('on delete: the experiment and, by cascade, its objects leave both indexes', () => {
+    const base = 'ephys/2023-04-02-e-hc328_unperturbed';
+    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file(`${base}/shared/x.nwb`)], remove: [], crawledAt });
+    deleteExperiments(db, [base]);
+    expect(matchExperiments('hc328')).toEqual([]);
+    expect(matchObjects('nwb')).toEqual([]);
+    expect(db.$client.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(0);
+    expectFtsConsistent();
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'crawler/**/*.test.ts', 'lib/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: integration files share one S3 server and would only fight over the CPU in parallel.
+    fileParallelism: false,
+  },
+});
