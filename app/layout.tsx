@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Braingeneers Search', template: '%s · Braingeneers Search' },
+  description: 'Search the Braingeneers experiments bucket and look inside recordings without downloading them.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <a href="/">Braingeneers Search</a>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

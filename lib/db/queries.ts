@@ -1,0 +1,52 @@
+import { desc, sql } from 'drizzle-orm';
+import { getDb } from './index';
+import { crawlRuns, experiments } from './schema';
+
+/** Every read the site makes from the index. */
+
+export interface IndexStats {
+  experiments: number;
+  oldestDate: string | null;
+  newestDate: string | null;
+  lastCrawlFinishedAt: Date | null;
+}
+
+export function getIndexStats(): IndexStats {
+  const db = getDb();
+  const counts = db
+    .select({
+      experiments: sql<number>`count(*)`,
+      oldestDate: sql<string | null>`min(${experiments.date})`,
+      newestDate: sql<string | null>`max(${experiments.date})`,
+    })
+    .from(experiments)
+    .get()!;
+  const lastRun = db
+    .select({ finishedAt: crawlRuns.finishedAt })
+    .from(crawlRuns)
+    .where(sql`${crawlRuns.status} IN ('succeeded', 'partial')`)
+    .orderBy(desc(crawlRuns.finishedAt))
+    .limit(1)
+    .get();
+  return { ...counts, lastCrawlFinishedAt: lastRun?.finishedAt ?? null };
+}
+
+export function listNewestExperiments({ limit }: { limit: number }) {
+  return getDb()
+    .select({
+      uuid: experiments.uuid,
+      prefix: experiments.prefix,
+      path: experiments.path,
+      date: experiments.date,
+      species: experiments.species,
+      sampleType: experiments.sampleType,
+      hardware: experiments.hardware,
+      purpose: experiments.purpose,
+      objectCount: experiments.objectCount,
+      metadataError: experiments.metadataError,
+    })
+    .from(experiments)
+    .orderBy(sql`${experiments.date} DESC NULLS LAST`, experiments.path)
+    .limit(limit)
+    .all();
+}
