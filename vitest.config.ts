@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: integration files share one S3 server and would only fight over the CPU in parallel.
     fileParallelism: false,
+    globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-env.ts'],
   },
 });

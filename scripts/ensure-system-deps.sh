@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need (Ceph radosgw for a real S3 server, Chromium for browser tests)
+# when they are missing. As root on Debian it installs them; anywhere else it stops with the command to run.
+set -euo pipefail
+
+packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core)
+missing=()
+command -v radosgw >/dev/null 2>&1 || missing+=(radosgw)
+command -v ceph-mon >/dev/null 2>&1 || missing+=(ceph-mon)
+command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
+command -v ceph-authtool >/dev/null 2>&1 || missing+=(ceph-common)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+install="apt-get update && apt-get install -y --no-install-recommends ${packages[*]}"
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing missing system packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+else
+  echo "The tests need these Debian packages: ${missing[*]}. Install them with:" >&2
+  echo "  sudo sh -c '$install'" >&2
+  exit 1
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite. System packages first (installed when missing and allowed), then the type
+# check and every test against a real S3 server and a real SQLite file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system-deps.sh
+export NEXT_TELEMETRY_DISABLED=1
+npx tsc --noEmit
+npx vitest run "$@"

@@ -1,0 +1,75 @@
+import { CreateBucketCommand, DeleteObjectsCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { inject } from 'vitest';
+import type { Config } from '../../lib/config';
+import { randomBytes } from 'node:crypto';
+
+export function testS3() {
+  return inject('s3');
+}
+
+export function testClient(endpoint = testS3().endpoint): S3Client {
+  const s3 = testS3();
+  return new S3Client({
+    endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+}
+
+/** A fresh bucket with a unique name, so test files and tests never see each other's objects. */
+export async function createTestBucket(client: S3Client, label: string): Promise<string> {
+  const bucket = `${label}-${randomBytes(4).toString('hex')}`;
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  objects: Record<string, string | Uint8Array>,
+  concurrency = 16,
+): Promise<void> {
+  const limit = pLimit(concurrency);
+  await Promise.all(
+    Object.entries(objects).map(([key, body]) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })))),
+  );
+}
+
+export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length) await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  }
+}
+
+/** The configuration the crawler would get from the environment, pointed at the test server. */
+export function testConfig(bucket: string, overrides: { endpoint?: string; maxAttempts?: number } = {}): Config['s3'] {
+  const s3 = testS3();
+  return {
+    endpoint: overrides.endpoint ?? s3.endpoint,
+    publicEndpoint: overrides.endpoint ?? s3.endpoint,
+    region: s3.region,
+    bucket,
+    profile: undefined,
+    forcePathStyle: true,
+    maxAttempts: overrides.maxAttempts ?? 3,
+  };
+}
+
+/** Environment for running the crawler CLI as a child process against the test server. */
+export function testEnv(bucket: string, databasePath: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const s3 = testS3();
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: bucket,
+    S3_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    DATABASE_PATH: databasePath,
+    ...extra,
+  };
+}
