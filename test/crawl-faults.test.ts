@@ -22,7 +22,7 @@ interface CliRun {
 }
 
 /** Runs the crawler CLI as a separate process, the way cron does. */
-function runCli(args: string[], env: Record<string, string | undefined>, onStart?: (kill: () => void) => void): Promise<CliRun> {
+function runCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (kill: () => void) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

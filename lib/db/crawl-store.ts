@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
 import type { AppDatabase } from './index';
 import { crawlRuns, experiments, objects, type CrawlStatus, type NewExperiment } from './schema';
@@ -30,23 +31,92 @@ export interface StoredExperimentState {
   objects: Map<string, ObjectState>;
 }
 
+// Every experiment column but the id and the first crawl time is replaced when an experiment is rewritten.
+const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(
+  ([name]) => name !== 'id' && name !== 'firstCrawledAt',
+);
+
+// Prepared once per connection: a first crawl runs these tens of thousands of times, and building the SQL
+// through the query builder each time cost more than executing it.
+function prepareStatements(db: AppDatabase) {
+  return {
+    upsertExperiment: db
+      .insert(experiments)
+      .values(
+        Object.fromEntries(
+          [...rewrittenColumns.map(([name]) => name), 'firstCrawledAt'].map((name) => [name, sql.placeholder(name)]),
+        ) as SQLiteInsertValue<typeof experiments>,
+      )
+      .onConflictDoUpdate({
+        target: experiments.path,
+        set: Object.fromEntries(rewrittenColumns.map(([name, column]) => [name, sql.raw(`excluded.${column.name}`)])),
+      })
+      .returning({ id: experiments.id })
+      .prepare(),
+    // An update's SET takes placeholders only inside sql``, which skips the columns' Date mapping: the
+    // timestamps are passed as the stored milliseconds.
+    updateExperimentFiles: db
+      .update(experiments)
+      .set({
+        objectCount: sql`${sql.placeholder('objectCount')}`,
+        totalBytes: sql`${sql.placeholder('totalBytes')}`,
+        newestModified: sql`${sql.placeholder('newestModifiedMs')}`,
+        lastCrawledAt: sql`${sql.placeholder('lastCrawledAtMs')}`,
+      })
+      .where(eq(experiments.path, sql.placeholder('path')))
+      .returning({ id: experiments.id })
+      .prepare(),
+    experimentByPath: db
+      .select({ id: experiments.id, metadataKey: experiments.metadataKey, metadataEtag: experiments.metadataEtag })
+      .from(experiments)
+      .where(eq(experiments.path, sql.placeholder('path')))
+      .prepare(),
+    objectsOf: db
+      .select({ key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
+      .from(objects)
+      .where(eq(objects.experimentId, sql.placeholder('experimentId')))
+      .prepare(),
+    upsertObject: db
+      .insert(objects)
+      .values({
+        uuid: sql.placeholder('uuid'),
+        experimentId: sql.placeholder('experimentId'),
+        key: sql.placeholder('key'),
+        size: sql.placeholder('size'),
+        etag: sql.placeholder('etag'),
+        lastModified: sql.placeholder('lastModified'),
+      })
+      .onConflictDoUpdate({
+        target: objects.key,
+        set: {
+          experimentId: sql`excluded.experiment_id`,
+          size: sql`excluded.size`,
+          etag: sql`excluded.etag`,
+          lastModified: sql`excluded.last_modified`,
+        },
+      })
+      .prepare(),
+  };
+}
+
+const preparedByDb = new WeakMap<AppDatabase, ReturnType<typeof prepareStatements>>();
+
+function statements(db: AppDatabase) {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) preparedByDb.set(db, (prepared = prepareStatements(db)));
+  return prepared;
+}
+
 export function loadExperimentState(db: AppDatabase, path: string): StoredExperimentState | undefined {
-  const row = db
-    .select({ id: experiments.id, metadataKey: experiments.metadataKey, metadataEtag: experiments.metadataEtag })
-    .from(experiments)
-    .where(eq(experiments.path, path))
-    .get();
+  const { experimentByPath, objectsOf } = statements(db);
+  const row = experimentByPath.get({ path });
   if (!row) return undefined;
-  const stored = db
-    .select({ key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
-    .from(objects)
-    .where(eq(objects.experimentId, row.id))
-    .all();
+  const stored = objectsOf.all({ experimentId: row.id });
   return { ...row, objects: new Map(stored.map((o) => [o.key, o])) };
 }
 
-/** The experiment row's fields other than its id and crawl times. */
-export type ExperimentFields = Omit<NewExperiment, 'id' | 'firstCrawledAt' | 'lastCrawledAt'>;
+/** Every column of an experiment row but its id and crawl times. */
+export type ExperimentFields = Required<Omit<NewExperiment, 'id' | 'firstCrawledAt' | 'lastCrawledAt'>>;
 
 /** What changes when only an experiment's files changed: its stored metadata columns stay as they are. */
 export type ExperimentFileFields = Pick<ExperimentFields, 'path' | 'objectCount' | 'totalBytes' | 'newestModified'>;
@@ -67,32 +137,30 @@ export function writeExperiment(
   },
 ): void {
   const { bucket, fields, crawledAt } = input;
+  const { upsertExperiment, updateExperimentFiles, upsertObject } = statements(db);
   db.transaction((tx) => {
     const { id } =
       'metadataSource' in fields
-        ? tx
-            .insert(experiments)
-            .values({ ...fields, firstCrawledAt: crawledAt, lastCrawledAt: crawledAt })
-            .onConflictDoUpdate({ target: experiments.path, set: { ...fields, lastCrawledAt: crawledAt } })
-            .returning({ id: experiments.id })
-            .get()
-        : tx
-            .update(experiments)
-            .set({ ...fields, lastCrawledAt: crawledAt })
-            .where(eq(experiments.path, fields.path))
-            .returning({ id: experiments.id })
-            .get()!;
+        ? upsertExperiment.get({ ...fields, firstCrawledAt: crawledAt, lastCrawledAt: crawledAt })!
+        : updateExperimentFiles.get({
+            ...fields,
+            newestModifiedMs: fields.newestModified?.getTime() ?? null,
+            lastCrawledAtMs: crawledAt.getTime(),
+          })!;
     for (let i = 0; i < input.remove.length; i += BATCH) {
       tx.delete(objects)
         .where(and(eq(objects.experimentId, id), inArray(objects.key, input.remove.slice(i, i + BATCH))))
         .run();
     }
     for (const o of input.upsert) {
-      const values = { size: o.size, etag: o.etag, lastModified: o.lastModified, experimentId: id };
-      tx.insert(objects)
-        .values({ ...values, key: o.key, uuid: objectUuid(bucket, o.key) })
-        .onConflictDoUpdate({ target: objects.key, set: values })
-        .run();
+      upsertObject.run({
+        uuid: objectUuid(bucket, o.key),
+        experimentId: id,
+        key: o.key,
+        size: o.size,
+        etag: o.etag,
+        lastModified: o.lastModified,
+      });
     }
   });
 }

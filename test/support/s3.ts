@@ -59,9 +59,10 @@ export function testConfig(bucket: string, overrides: { endpoint?: string; maxAt
 }
 
 /** Environment for running the crawler CLI as a child process against the test server. */
-export function testEnv(bucket: string, databasePath: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+export function testEnv(bucket: string, databasePath: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const s3 = testS3();
   return {
+    NODE_ENV: 'test',
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     S3_ENDPOINT: s3.endpoint,

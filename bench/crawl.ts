@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:crawl`: the crawler against radosgw behind a proxy adding 20 ms per request.
+ * Prints, for a first crawl and an unchanged re-crawl: seconds, S3 requests by kind, experiments per second;
+ * and, for comparison, the lab's old sequential way (a one-key listing then a GET per experiment) on a sample.
+ *
+ * Flags: --experiments N (default 5000), --files N per experiment (default 10), --delay MS (default 20),
+ *        --concurrency N (default 16).
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { crawl, type CrawlSummary } from '../crawler/crawl';
+import { openDatabase } from '../lib/db/index';
+import { createS3Client } from '../lib/s3';
+import { startProxyProcess } from './support/proxy-process';
+import { uploadObjects } from './support/upload';
+import { startRadosgw } from '../scripts/radosgw';
+import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const { values } = parseArgs({
+  options: {
+    experiments: { type: 'string', default: '5000' },
+    files: { type: 'string', default: '10' },
+    delay: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const EXPERIMENTS = Number(values.experiments);
+const FILES = Number(values.files);
+const DELAY = Number(values.delay);
+const CONCURRENCY = Number(values.concurrency);
+const OLD_WAY_SAMPLE = 100;
+const BUCKET = 'bench-crawl';
+
+const server = await startRadosgw();
+const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-crawl-'));
+try {
+  process.env.AWS_ACCESS_KEY_ID = server.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = server.secretAccessKey;
+  const objects = syntheticBucketObjects({ experiments: EXPERIMENTS, filesPerExperiment: FILES });
+  const direct = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true });
+  const uploadStart = performance.now();
+  await uploadObjects(direct, BUCKET, objects);
+  console.error(`uploaded ${objects.size} objects in ${((performance.now() - uploadStart) / 1000).toFixed(1)} s`);
+
+  const proxy = await startProxyProcess(server.endpoint, DELAY);
+  const config = {
+    endpoint: proxy.endpoint,
+    publicEndpoint: proxy.endpoint,
+    region: server.region,
+    bucket: BUCKET,
+    profile: undefined,
+    forcePathStyle: true,
+    maxAttempts: 3,
+  };
+  const db = openDatabase(join(dir, 'search.db'));
+  const run = async (): Promise<CrawlSummary & { cpuSeconds: number }> => {
+    const s3 = createS3Client(config, { maxSockets: CONCURRENCY });
+    const cpu = process.cpuUsage();
+    try {
+      const summary = await crawl(
+        { db, s3, bucket: BUCKET },
+        { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: CONCURRENCY, rebuild: false, dryRun: false },
+      );
+      const used = process.cpuUsage(cpu);
+      return { ...summary, cpuSeconds: (used.user + used.system) / 1e6 };
+    } finally {
+      s3.client.destroy();
+    }
+  };
+  const first = await run();
+  const second = await run();
+
+  // The old crawler: for each experiment, a one-key listing to see that metadata.json exists, then a GET.
+  const viaProxy = new S3Client({ endpoint: proxy.endpoint, region: server.region, forcePathStyle: true });
+  const sample = [...objects.keys()].filter((k) => k.endsWith('/metadata.json')).slice(0, OLD_WAY_SAMPLE);
+  const oldStart = performance.now();
+  for (const key of sample) {
+    await viaProxy.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key, MaxKeys: 1 }));
+    await (await viaProxy.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+  }
+  const oldPerExperiment = (performance.now() - oldStart) / 1000 / sample.length;
+  viaProxy.destroy();
+  direct.destroy();
+  db.$client.close();
+  await proxy.stop();
+
+  const row = (name: string, s: CrawlSummary & { cpuSeconds: number }) => {
+    const total = Object.values(s.experiments).reduce((a, b) => a + b, 0) - s.experiments.deleted;
+    const requests = Object.entries(s.s3Requests).map(([k, v]) => `${k} ${v}`).join(', ');
+    return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / s.seconds).toFixed(0)} |`;
+  };
+  console.log(`\n${EXPERIMENTS} experiments x ${FILES} objects, +${DELAY} ms per request, concurrency ${CONCURRENCY}\n`);
+  console.log('| run | status | seconds | crawler CPU s | S3 requests | experiments/s |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(row('first crawl', first));
+  console.log(row('unchanged re-crawl', second));
+  console.log(
+    `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
+  );
+  console.log(`\nrerun: npm run bench:crawl -- --experiments ${EXPERIMENTS} --files ${FILES} --delay ${DELAY} --concurrency ${CONCURRENCY}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
+}
