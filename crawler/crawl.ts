@@ -7,10 +7,11 @@ import {
   loadExperimentState,
   startCrawlRun,
   touchExperiments,
-  writeExperiment,
+  writeExperiments,
   type CrawlRunTotals,
   type ExperimentFields,
   type ExperimentFileFields,
+  type ExperimentWrite,
   type ObjectState,
   type StoredExperimentState,
 } from '../lib/db/crawl-store';
@@ -84,14 +85,12 @@ function fileFields(experiment: ListedExperiment): ExperimentFileFields {
   return { path: experiment.path, objectCount: experiment.objects.length, totalBytes, newestModified: new Date(newest) };
 }
 
-/** Brings one experiment's rows up to date with its listing; reads its metadata only when it changed. */
-async function indexExperiment(
+/** What one experiment needs to be up to date with its listing; reads its metadata only when it changed. */
+async function planExperiment(
   ctx: CrawlContext,
   options: CrawlOptions,
   experiment: ListedExperiment,
-  crawledAt: Date,
-  unchanged: string[],
-): Promise<ExperimentOutcome> {
+): Promise<{ outcome: ExperimentOutcome; write?: ExperimentWrite }> {
   const stored = loadExperimentState(ctx.db, experiment.path);
   const metadataObject = pickMetadataObject(experiment);
   const metadataChanged =
@@ -102,30 +101,23 @@ async function indexExperiment(
   const { upsert, remove } = options.rebuild
     ? { upsert: experiment.objects, remove: diffObjects(stored, experiment.objects).remove }
     : diffObjects(stored, experiment.objects);
-  if (!metadataChanged && upsert.length === 0 && remove.length === 0) {
-    unchanged.push(experiment.path);
-    return 'unchanged';
-  }
+  if (!metadataChanged && upsert.length === 0 && remove.length === 0) return { outcome: 'unchanged' };
   const outcome = stored ? 'updated' : 'new';
-  if (options.dryRun) return outcome;
+  if (options.dryRun) return { outcome };
 
   let fields: ExperimentFields | ExperimentFileFields = fileFields(experiment);
   if (metadataChanged) {
     const read = await readExperimentMetadata(ctx, experiment, metadataObject);
-    if (!read.ok) return 'failed';
+    if (!read.ok) return { outcome: 'failed' };
     fields = { uuid: experiment.uuid, prefix: experiment.prefix, ...fields, ...read.fields };
   }
-  writeExperiment(ctx.db, {
-    bucket: ctx.bucket,
-    fields,
-    upsert,
-    remove,
-    crawledAt,
-  });
-  return outcome;
+  return { outcome, write: { fields, upsert, remove } };
 }
 
-/** One crawl: list, diff against the index, fetch changed metadata, write experiment by experiment. */
+// Experiments written per transaction: a crash loses at most this much finished work, never consistency.
+const WRITE_BATCH = 64;
+
+/** One crawl: list, diff against the index, fetch changed metadata, write the changed experiments. */
 export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {
   const started = new Date();
   const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, { ...options }, started);
@@ -154,15 +146,25 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
 
     const limit = pLimit(options.concurrency);
     const unchanged: string[] = [];
+    let pending: ExperimentWrite[] = [];
+    const flush = () => {
+      if (pending.length) writeExperiments(ctx.db, ctx.bucket, started, pending);
+      pending = [];
+    };
     await Promise.all(
       listed.map((experiment) =>
         limit(async () => {
-          outcomes[await indexExperiment(ctx, options, experiment, started, unchanged)]++;
+          const { outcome, write } = await planExperiment(ctx, options, experiment);
+          outcomes[outcome]++;
+          if (outcome === 'unchanged') unchanged.push(experiment.path);
+          if (write) pending.push(write);
+          if (pending.length >= WRITE_BATCH) flush();
           progress.experimentsDone++;
           report();
         }),
       ),
     );
+    flush();
 
     progress.phase = 'finishing';
     report();

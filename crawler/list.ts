@@ -23,66 +23,94 @@ interface ListOptions {
   onObjects?: (listed: number) => void;
 }
 
+/** A run of consecutive experiment folders of one prefix, listed by one stream of pages. */
+interface KeyRange {
+  prefix: string;
+  /** First folder of the range (`ephys/<uuid>/`); undefined: from the start of the prefix. */
+  from?: string;
+  /** First folder of the next range; undefined: to the end of the prefix. */
+  to?: string;
+}
+
+// Each range costs one page that runs past its end; ranges of this many folders keep that waste small.
+const FOLDERS_PER_RANGE = 200;
+
+// S3 orders keys by their UTF-8 bytes, which JavaScript's UTF-16 comparison does not always agree with.
+const utf8Compare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+function splitIntoRanges(prefix: string, folders: string[], maxRanges: number): KeyRange[] {
+  const size = Math.max(FOLDERS_PER_RANGE, Math.ceil(folders.length / maxRanges));
+  const starts = folders.filter((_, i) => i > 0 && i % size === 0);
+  return [undefined, ...starts].map((from, i) => ({ prefix, from, to: starts[i] }));
+}
+
 /** Groups keys `<prefix>/<uuid>/…` by experiment; keys directly under a prefix and folder markers are not files. */
-function addToExperiments(found: Map<string, ListedExperiment>, prefix: string, batch: ListedObject[]): void {
-  for (const object of batch) {
-    const rest = object.key.slice(prefix.length + 1);
-    const slash = rest.indexOf('/');
-    if (slash <= 0 || object.key.endsWith('/')) continue;
-    const uuid = rest.slice(0, slash);
-    const path = `${prefix}/${uuid}`;
-    let experiment = found.get(path);
-    if (!experiment) found.set(path, (experiment = { prefix, uuid, path, objects: [] }));
-    experiment.objects.push(object);
+function addToExperiments(found: Map<string, ListedExperiment>, prefix: string, object: ListedObject): void {
+  const rest = object.key.slice(prefix.length + 1);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || object.key.endsWith('/')) return;
+  const uuid = rest.slice(0, slash);
+  const path = `${prefix}/${uuid}`;
+  let experiment = found.get(path);
+  if (!experiment) found.set(path, (experiment = { prefix, uuid, path, objects: [] }));
+  experiment.objects.push(object);
+}
+
+async function listRange(found: Map<string, ListedExperiment>, options: ListOptions, range: KeyRange, counter: { objects: number }) {
+  // Starting after the folder name without its slash includes all of its keys; anything before it is skipped below.
+  const startAfter = range.from?.slice(0, -1);
+  for await (const page of listObjects(options.client, options.bucket, `${range.prefix}/`, startAfter)) {
+    for (const object of page) {
+      if (range.to !== undefined && utf8Compare(object.key, range.to) >= 0) return;
+      if (range.from !== undefined && utf8Compare(object.key, range.from) < 0) continue;
+      addToExperiments(found, range.prefix, object);
+      counter.objects++;
+    }
+    options.onObjects?.(counter.objects);
   }
 }
 
-async function listInto(
-  found: Map<string, ListedExperiment>,
-  options: ListOptions,
-  prefix: string,
-  folder: string,
-  counter: { objects: number },
-): Promise<void> {
+async function listPrefixFolders(options: ListOptions, prefix: string): Promise<string[]> {
   try {
-    for await (const page of listObjects(options.client, options.bucket, folder)) {
-      addToExperiments(found, prefix, page);
-      counter.objects += page.length;
-      options.onObjects?.(counter.objects);
-    }
+    return await listFolders(options.client, options.bucket, `${prefix}/`);
   } catch (error) {
-    throw new ListingError(`cannot list s3://${options.bucket}/${folder}: ${describeS3Error(error)}`, { cause: error });
+    throw new ListingError(`cannot list s3://${options.bucket}/${prefix}/: ${describeS3Error(error)}`, { cause: error });
   }
 }
 
 /**
- * Lists every experiment and its objects under the given prefixes. All listing happens before anything is
- * written, so a prefix that cannot be listed fails the run with the index untouched.
+ * Lists every experiment and its objects under the given prefixes. A prefix's experiment folders are listed
+ * first, then its keys in ranges of folders, several ranges at once: one stream of 1,000-key pages per prefix
+ * would make listing the slowest part of a re-crawl. All listing happens before anything is written, so a
+ * prefix that cannot be listed fails the run with the index untouched.
  */
 export async function listExperiments(options: ListOptions): Promise<ListedExperiment[]> {
   const limit = pLimit(options.concurrency);
+  const folders = await Promise.all(options.prefixes.map((prefix) => limit(() => listPrefixFolders(options, prefix))));
+  let ranges: KeyRange[];
+  if (options.count === undefined) {
+    ranges = options.prefixes.flatMap((prefix, i) => splitIntoRanges(prefix, folders[i]!, options.concurrency));
+  } else {
+    const name = (folder: string) => folder.split('/').at(-2)!;
+    ranges = options.prefixes
+      .flatMap((prefix, i) => folders[i]!.map((folder) => ({ prefix, folder })))
+      .sort((a, b) => name(b.folder).localeCompare(name(a.folder)))
+      .slice(0, options.count)
+      .map(({ prefix, folder }) => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0` }));
+  }
   const found = new Map<string, ListedExperiment>();
   const counter = { objects: 0 };
-  if (options.count === undefined) {
-    await Promise.all(options.prefixes.map((prefix) => limit(() => listInto(found, options, prefix, `${prefix}/`, counter))));
-  } else {
-    const folders = await Promise.all(
-      options.prefixes.map((prefix) =>
-        limit(async () => {
-          try {
-            return (await listFolders(options.client, options.bucket, `${prefix}/`)).map((folder) => ({ prefix, folder }));
-          } catch (error) {
-            throw new ListingError(`cannot list s3://${options.bucket}/${prefix}/: ${describeS3Error(error)}`, { cause: error });
-          }
-        }),
-      ),
-    );
-    const folderName = (f: { folder: string }) => f.folder.split('/').at(-2)!;
-    const newest = folders
-      .flat()
-      .sort((a, b) => folderName(b).localeCompare(folderName(a)))
-      .slice(0, options.count);
-    await Promise.all(newest.map(({ prefix, folder }) => limit(() => listInto(found, options, prefix, folder, counter))));
-  }
+  await Promise.all(
+    ranges.map((range) =>
+      limit(async () => {
+        try {
+          await listRange(found, options, range, counter);
+        } catch (error) {
+          const where = `${range.prefix}/${range.from ? ` from ${range.from}` : ''}`;
+          throw new ListingError(`cannot list s3://${options.bucket}/${where}: ${describeS3Error(error)}`, { cause: error });
+        }
+      }),
+    ),
+  );
   return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

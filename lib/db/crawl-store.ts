@@ -123,44 +123,47 @@ export type ExperimentFileFields = Pick<ExperimentFields, 'path' | 'objectCount'
 
 const BATCH = 500;
 
+export interface ExperimentWrite {
+  /** Everything, or only the file columns when the metadata did not change. */
+  fields: ExperimentFields | ExperimentFileFields;
+  /** New or changed objects. */
+  upsert: ObjectState[];
+  /** Keys of objects gone from the bucket. */
+  remove: string[];
+}
+
 /**
- * Writes one experiment, its new or changed objects and the removal of its vanished ones, in one transaction.
+ * Writes experiments with their new, changed and removed objects in one transaction. Each experiment is
+ * whole or absent after a crash; grouping several per transaction saves a full-text segment flush per
+ * experiment.
  */
-export function writeExperiment(
-  db: AppDatabase,
-  input: {
-    bucket: string;
-    fields: ExperimentFields | ExperimentFileFields;
-    upsert: ObjectState[];
-    remove: string[];
-    crawledAt: Date;
-  },
-): void {
-  const { bucket, fields, crawledAt } = input;
+export function writeExperiments(db: AppDatabase, bucket: string, crawledAt: Date, writes: ExperimentWrite[]): void {
   const { upsertExperiment, updateExperimentFiles, upsertObject } = statements(db);
   db.transaction((tx) => {
-    const { id } =
-      'metadataSource' in fields
-        ? upsertExperiment.get({ ...fields, firstCrawledAt: crawledAt, lastCrawledAt: crawledAt })!
-        : updateExperimentFiles.get({
-            ...fields,
-            newestModifiedMs: fields.newestModified?.getTime() ?? null,
-            lastCrawledAtMs: crawledAt.getTime(),
-          })!;
-    for (let i = 0; i < input.remove.length; i += BATCH) {
-      tx.delete(objects)
-        .where(and(eq(objects.experimentId, id), inArray(objects.key, input.remove.slice(i, i + BATCH))))
-        .run();
-    }
-    for (const o of input.upsert) {
-      upsertObject.run({
-        uuid: objectUuid(bucket, o.key),
-        experimentId: id,
-        key: o.key,
-        size: o.size,
-        etag: o.etag,
-        lastModified: o.lastModified,
-      });
+    for (const { fields, upsert, remove } of writes) {
+      const { id } =
+        'metadataSource' in fields
+          ? upsertExperiment.get({ ...fields, firstCrawledAt: crawledAt, lastCrawledAt: crawledAt })!
+          : updateExperimentFiles.get({
+              ...fields,
+              newestModifiedMs: fields.newestModified?.getTime() ?? null,
+              lastCrawledAtMs: crawledAt.getTime(),
+            })!;
+      for (let i = 0; i < remove.length; i += BATCH) {
+        tx.delete(objects)
+          .where(and(eq(objects.experimentId, id), inArray(objects.key, remove.slice(i, i + BATCH))))
+          .run();
+      }
+      for (const o of upsert) {
+        upsertObject.run({
+          uuid: objectUuid(bucket, o.key),
+          experimentId: id,
+          key: o.key,
+          size: o.size,
+          etag: o.etag,
+          lastModified: o.lastModified,
+        });
+      }
     }
   });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteExperiments, writeExperiment, type ExperimentFields } from './crawl-store';
+import { deleteExperiments, writeExperiments, type ExperimentFields, type ExperimentWrite } from './crawl-store';
 import { openDatabase, type AppDatabase } from './index';
 
 let dir: string;
@@ -39,6 +39,8 @@ function experiment(overrides: Partial<ExperimentFields> = {}): ExperimentFields
   };
 }
 
+const write = (change: ExperimentWrite) => writeExperiments(db, 'b', crawledAt, [change]);
+
 const matchExperiments = (query: string) =>
   db.$client
     .prepare('SELECT e.path FROM experiments_fts JOIN experiments e ON e.id = experiments_fts.rowid WHERE experiments_fts MATCH ? ORDER BY e.path')
@@ -69,7 +71,7 @@ afterEach(() => {
 
 describe('full-text tables stay in sync with the index', () => {
   it('on insert', () => {
-    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [], crawledAt });
+    write({ fields: experiment(), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [] });
     expect(matchExperiments('hc328')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
     expect(matchExperiments('human')).toHaveLength(1);
     expect(matchObjects('"rec4.2"')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb']);
@@ -77,13 +79,12 @@ describe('full-text tables stay in sync with the index', () => {
   });
 
   it('on update of metadata: old words gone, new words found', () => {
-    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [], remove: [], crawledAt });
-    writeExperiment(db, {
-      bucket: 'b',
+    write({ fields: experiment(), upsert: [], remove: [] });
+    write({
+     
       fields: experiment({ metadataText: 'notes.biology.species mouse', purpose: 'GABA dose response' }),
       upsert: [],
       remove: [],
-      crawledAt,
     });
     expect(matchExperiments('human')).toEqual([]);
     expect(matchExperiments('mouse')).toHaveLength(1);
@@ -93,13 +94,12 @@ describe('full-text tables stay in sync with the index', () => {
 
   it('on update of files only: stored metadata kept, removed objects leave the object index', () => {
     const base = 'ephys/2023-04-02-e-hc328_unperturbed';
-    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [], crawledAt });
-    writeExperiment(db, {
-      bucket: 'b',
+    write({ fields: experiment(), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [] });
+    write({
+     
       fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt },
       upsert: [file(`${base}/a_phy.zip`, 'e2')],
       remove: [`${base}/b_acqm.zip`],
-      crawledAt,
     });
     expect(matchObjects('acqm')).toEqual([]);
     expect(matchObjects('phy')).toEqual([`${base}/a_phy.zip`]);
@@ -109,7 +109,7 @@ describe('full-text tables stay in sync with the index', () => {
 
   it('on delete: the experiment and, by cascade, its objects leave both indexes', () => {
     const base = 'ephys/2023-04-02-e-hc328_unperturbed';
-    writeExperiment(db, { bucket: 'b', fields: experiment(), upsert: [file(`${base}/shared/x.nwb`)], remove: [], crawledAt });
+    write({ fields: experiment(), upsert: [file(`${base}/shared/x.nwb`)], remove: [] });
     deleteExperiments(db, [base]);
     expect(matchExperiments('hc328')).toEqual([]);
     expect(matchObjects('nwb')).toEqual([]);
