@@ -8,9 +8,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import h5wasm, { Dataset, Group } from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BROKEN_KEYS, generateDemoObjects, type DemoObject } from '../scripts/demo-bucket/index';
+import { uploadDemoObjects } from '../scripts/demo-bucket/upload';
+import { deletePrefix, testClient } from './support/s3';
 
 const BIG = 100 * 1024 * 1024;
 const PREFIXES = ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'];
@@ -202,4 +205,30 @@ describe('the big NWB recording', () => {
       file.close();
     }
   }, 60_000);
+});
+
+describe('upload', () => {
+  it('creates the bucket, streams files intact, and skips unchanged objects next time', async () => {
+    const client = testClient();
+    const bucket = `demo-upload-${createHash('sha256').update(cacheDir).digest('hex').slice(0, 8)}`;
+    try {
+      const total = first.reduce((n, o) => n + sizeOf(o), 0);
+      expect(await uploadDemoObjects(client, bucket, first)).toEqual({ uploaded: first.length, skipped: 0, bytes: total });
+      expect(await uploadDemoObjects(client, bucket, first)).toEqual({ uploaded: 0, skipped: first.length, bytes: 0 });
+
+      // A streamed body must arrive as plain bytes (not aws-chunked framing): same size, same range.
+      const big = first.find((o) => !Buffer.isBuffer(o.body) && sizeOf(o) >= BIG)!;
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: big.key }));
+      expect(head.ContentLength).toBe(sizeOf(big));
+      expect(head.ContentType).toBe('application/x-hdf5');
+      const offset = 50_000_000;
+      const part = await client.send(new GetObjectCommand({ Bucket: bucket, Key: big.key, Range: `bytes=${offset}-${offset + 4095}` }));
+      const remote = Buffer.from(await part.Body!.transformToByteArray());
+      expect(remote.equals(bytesOf(big).subarray(offset, offset + 4096))).toBe(true);
+    } finally {
+      await deletePrefix(client, bucket, '');
+      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+      client.destroy();
+    }
+  }, 300_000);
 });
