@@ -32,10 +32,13 @@ const env: Record<string, string> = {
   NEXT_TELEMETRY_DISABLED: '1',
 };
 
+// The demo's own S3 client and its children (S3 server, build, app) all take their settings from here.
+Object.assign(process.env, env);
+
 const children: ChildProcess[] = [];
 
 function start(command: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -78,11 +81,14 @@ async function main(): Promise<void> {
   const s3server = start(process.execPath, ['--openssl-legacy-provider', ...tsx, 'scripts/demo-s3.ts', join(DATA, 's3'), String(S3_PORT), BUCKET]);
   await waitForLine(s3server, 'ready', 'the S3 server');
 
-  const config = parseConfig({ ...process.env, ...env });
-  const s3 = createS3Client(config.s3);
+  const config = parseConfig(process.env);
   console.error('demo: generating the demo bucket (the large NWB file is made once and cached)');
   const objects = await generateDemoObjects({ cacheDir: join(DATA, 'files') });
-  await uploadDemoObjects(s3.client, BUCKET, objects);
+  const uploader = createS3Client(config.s3);
+  const uploaded = await uploadDemoObjects(uploader.client, BUCKET, objects);
+  uploader.client.destroy();
+  console.error(`demo: ${uploaded.uploaded} objects uploaded, ${uploaded.skipped} already there`);
+  const s3 = createS3Client(config.s3);
 
   console.error('demo: crawling');
   const db = openDatabase(config.databasePath);
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error(`next build failed with code ${code}`);
   }
 
-  const app = start('npx', ['next', 'start', '--hostname', '127.0.0.1', '--port', String(APP_PORT)]);
+  const app = start('bash', ['scripts/start.sh'], { BIND_ADDRESS: '127.0.0.1', PORT: String(APP_PORT) });
   await waitForLine(app, 'Ready', 'the app');
   console.error(`demo: open http://localhost:${APP_PORT}  (Ctrl-C stops the app and the S3 server)`);
   await once(app, 'exit');
