@@ -1,0 +1,19 @@
+import type { NextRequest } from 'next/server';
+import { AppError, errorResponse } from '@/lib/errors';
+import { search } from '@/lib/search';
+import { paramsObject, searchParamsSchema, toSearchRequest } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: NextRequest): Response {
+  try {
+    const parsed = searchParamsSchema.safeParse(paramsObject(request.nextUrl.searchParams));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('bad_request:search', `${String(issue.path[0] ?? 'query')} ${issue.message}`);
+    }
+    return Response.json(search(toSearchRequest(parsed.data)));
+  } catch (error) {
+    return errorResponse(error, 'api/search');
+  }
+}

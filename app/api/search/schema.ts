@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { SORTS, type SearchRequest } from '@/lib/search/run';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2023-06-15');
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(200, 'must be at most 200 characters')).max(20, 'may be given at most 20 times'));
+
+/** `/api/search` and `/` query parameters. */
+export const searchParamsSchema = z.object({
+  q: z.string().max(10_000, 'must be at most 10,000 characters').default(''),
+  sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` }).optional(),
+  prefix: list,
+  species: list,
+  sample_type: list,
+  hardware: list,
+  from: date.optional(),
+  to: date.optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(20),
+  cursor: z.string().max(500, 'is not one this server gave out').optional(),
+});
+
+/** Query parameters as zod wants them: repeated keys become arrays. */
+export function paramsObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}
+
+export function toSearchRequest(p: z.infer<typeof searchParamsSchema>): SearchRequest {
+  const { sample_type: sampleType, ...rest } = p;
+  return { ...rest, sampleType };
+}
