@@ -1,0 +1,261 @@
+/**
+ * The one place user search text becomes a search query (STYLE.md rule 4). Whatever is typed, the result is
+ * a `ParsedQuery` whose FTS5 expressions contain only double-quoted runs of letters and digits joined by
+ * AND / OR and parentheses we wrote ourselves, or a `QueryError` whose message can be shown to the user.
+ *
+ * Decisions the grammar leaves open:
+ * - `OR` (upper case) joins the positive word or phrase on each side of it. Where it has no positive word
+ *   or phrase on one side (leading, trailing, lone, next to a `-word` or a field operator) it is ignored, not
+ *   searched as the word "or": someone typing `mouse OR ` is about to type the other side. `AND` and `NOT`
+ *   are plain words, as every word is quoted.
+ * - The last bare word is a prefix match while it is being typed (no trailing whitespace); so is a phrase
+ *   whose closing quote has not been typed yet (`"dose resp`). An excluded word never is: `-g` while typing
+ *   would exclude everything starting with g.
+ * - `foo:bar` with an unknown field is the word `foo:bar`, i.e. the phrase "foo bar", like any word with
+ *   separators; `-species:mouse` is the excluded phrase "species mouse" (filters cannot be negated).
+ * - A field operator with nothing after the colon (`species:`, `after:`) is ignored: it is being typed.
+ * - Several `after:` keep the latest date and several `before:` the earliest: every operator narrows.
+ */
+
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
+export interface ParsedQuery {
+  /** FTS5 MATCH expression for the positive part of the text query, or null when there is none.
+   *  Every token inside it is double-quoted (so no FTS5 syntax from the user survives); it is passed to SQLite as a bound parameter, never concatenated into SQL. */
+  match: string | null;
+  /** FTS5 MATCH expression for excluded words/phrases (`-word`), or null. Excluding is done by the caller with NOT IN. */
+  exclude: string | null;
+  /** Field operators, lower-cased, values as typed (trimmed, inner whitespace collapsed to one space);
+   *  modality values lower-cased, as they are one of a fixed list. Values of one field are in typed order. */
+  filters: {
+    species: string[];
+    sampleType: string[];
+    hardware: string[];
+    modality: string[];
+    after?: string; // inclusive lower bound, YYYY-MM-DD (after:2023-06 → 2023-06-01; after:2023 → 2023-01-01)
+    before?: string; // exclusive upper bound, YYYY-MM-DD (before:2024-01-01 → 2024-01-01; before:2024-02 → 2024-02-01)
+  };
+  /** The words and phrases to highlight (for snippets), without operators: as typed, without quotes, in order,
+   *  without duplicates. Raw user text: escape it before building a RegExp from it. */
+  terms: string[];
+}
+
+const MAX_QUERY_CHARACTERS = 500;
+const MAX_TERMS = 32;
+const MODALITIES = ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'];
+
+type ListField = 'species' | 'sampleType' | 'hardware' | 'modality';
+type Field = ListField | 'after' | 'before';
+
+const FIELD_BY_OPERATOR: Record<string, Field> = {
+  species: 'species',
+  sample_type: 'sampleType',
+  sample: 'sampleType',
+  hardware: 'hardware',
+  modality: 'modality',
+  prefix: 'modality',
+  after: 'after',
+  before: 'before',
+};
+
+// Whitespace ends a word; control characters (NUL included) are treated the same so they cannot glue
+// two words into one or reach anything downstream.
+const BREAK = /[\s\p{Cc}]/u;
+const BREAK_RUN = /[\s\p{Cc}]+/u;
+
+// unicode61 keeps letters, digits and private-use characters together and splits on everything else. Marks
+// are kept too: with remove_diacritics FTS5 keeps combining accents inside the token (`Mu\u0308ller` is one
+// token, muller). Keeping more than FTS5 does is harmless, because FTS5 re-tokenizes every quoted string
+// with the table's tokenizer; splitting where FTS5 does not would turn one token into a phrase that cannot
+// match. A run of marks alone would be an empty phrase to FTS5, which makes an AND match nothing, so a token
+// needs at least one letter or digit.
+const TOKEN_RUN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}\p{Co}]/u;
+
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+interface TextItem {
+  kind: 'text';
+  typed: string;
+  tokens: string[];
+  negated: boolean;
+  prefix: boolean;
+}
+interface FieldItem {
+  kind: 'field';
+  operator: string;
+  field: Field;
+  value: string;
+}
+interface OrItem {
+  kind: 'or';
+}
+type Item = TextItem | FieldItem | OrItem;
+
+export function parseSearchQuery(text: string): ParsedQuery {
+  // Measured in code points, as a person counts characters; the UTF-16 length bounds it from above.
+  if (text.length > MAX_QUERY_CHARACTERS && Array.from(text).length > MAX_QUERY_CHARACTERS) {
+    throw new QueryError(`query is too long (max ${MAX_QUERY_CHARACTERS} characters)`);
+  }
+  const items = lex(text);
+  const counted = items.filter((item) => (item.kind === 'field' ? item.value !== '' : item.kind === 'text' && item.tokens.length > 0));
+  if (counted.length > MAX_TERMS) throw new QueryError(`too many terms (max ${MAX_TERMS})`);
+
+  const filters: ParsedQuery['filters'] = { species: [], sampleType: [], hardware: [], modality: [] };
+  const groups: TextItem[][] = [];
+  const excluded: TextItem[] = [];
+  const terms = new Set<string>();
+  let previousWasPositive = false;
+  let orPending = false;
+
+  for (const item of items) {
+    if (item.kind === 'or') {
+      orPending = previousWasPositive;
+      continue;
+    }
+    if (item.kind === 'field') {
+      addFilter(filters, item);
+      previousWasPositive = false;
+    } else if (item.tokens.length === 0) {
+      continue; // punctuation only: as if it was not typed, so it neither joins nor breaks an OR
+    } else if (item.negated) {
+      excluded.push(item);
+      previousWasPositive = false;
+    } else {
+      const group = orPending ? groups.at(-1) : undefined;
+      if (group) group.push(item);
+      else groups.push([item]);
+      terms.add(item.typed);
+      previousWasPositive = true;
+    }
+    orPending = false;
+  }
+
+  return {
+    match: groups.length ? groups.map(groupExpression).join(' AND ') : null,
+    exclude: excluded.length ? excluded.map(phraseExpression).join(' OR ') : null,
+    filters,
+    terms: [...terms],
+  };
+}
+
+function groupExpression(group: TextItem[]): string {
+  const disjunction = group.map(phraseExpression).join(' OR ');
+  return group.length > 1 ? `(${disjunction})` : disjunction;
+}
+
+// The tokens hold only letters, digits and marks, so no quote can occur inside and no escaping is needed.
+function phraseExpression(item: TextItem): string {
+  return `"${item.tokens.join(' ')}"${item.prefix ? '*' : ''}`;
+}
+
+function tokensOf(typed: string): string[] {
+  return (typed.toLowerCase().match(TOKEN_RUN) ?? []).filter((token) => LETTER_OR_DIGIT.test(token));
+}
+
+/** Splits the text into words, phrases, field operators and ORs, in typed order. */
+function lex(text: string): Item[] {
+  const items: Item[] = [];
+  const endsInBreak = text.length > 0 && BREAK.test(text.at(-1) ?? '');
+  let position = 0;
+
+  // Reads from after an opening quote to the closing quote, or to the end when it was never typed.
+  const readQuoted = (): { content: string; closed: boolean } => {
+    const close = text.indexOf('"', position);
+    const end = close === -1 ? text.length : close;
+    const content = text.slice(position, end);
+    position = close === -1 ? text.length : close + 1;
+    return { content, closed: close !== -1 };
+  };
+
+  while (position < text.length) {
+    const start = text[position] ?? '';
+    if (BREAK.test(start)) {
+      position++;
+      continue;
+    }
+    const negated = start === '-';
+    if (negated) position++;
+
+    if (text[position] === '"') {
+      position++;
+      const { content, closed } = readQuoted();
+      items.push(textItem(content, negated, !negated && !closed && !endsInBreak));
+      continue;
+    }
+
+    let end = position;
+    while (end < text.length && text[end] !== '"' && !BREAK.test(text[end] ?? '')) end++;
+    const word = text.slice(position, end);
+    position = end;
+
+    if (word === 'OR' && !negated) {
+      items.push({ kind: 'or' });
+      continue;
+    }
+    const colon = word.indexOf(':');
+    const operator = colon > 0 ? word.slice(0, colon).toLowerCase() : '';
+    const field = Object.hasOwn(FIELD_BY_OPERATOR, operator) ? FIELD_BY_OPERATOR[operator] : undefined;
+    if (field) {
+      let value = word.slice(colon + 1);
+      let typed = word;
+      // `species:"homo sapiens"`: the quoted value belongs to the operator only when it starts right after the colon.
+      if (value === '' && text[position] === '"') {
+        position++;
+        value = readQuoted().content;
+        typed = `${word} ${value}`;
+      }
+      if (negated) items.push(textItem(typed, true, false));
+      else items.push({ kind: 'field', operator, field, value: value.split(BREAK_RUN).filter(Boolean).join(' ') });
+      continue;
+    }
+    items.push(textItem(word, negated, !negated && end === text.length));
+  }
+  return items;
+}
+
+function textItem(typed: string, negated: boolean, prefix: boolean): TextItem {
+  return { kind: 'text', typed: typed.split(BREAK_RUN).filter(Boolean).join(' '), tokens: tokensOf(typed), negated, prefix };
+}
+
+function addFilter(filters: ParsedQuery['filters'], item: FieldItem): void {
+  if (item.value === '') return;
+  switch (item.field) {
+    case 'after': {
+      const date = startOfPeriod(item.value, item.operator);
+      if (!filters.after || date > filters.after) filters.after = date;
+      return;
+    }
+    case 'before': {
+      const date = startOfPeriod(item.value, item.operator);
+      if (!filters.before || date < filters.before) filters.before = date;
+      return;
+    }
+    case 'modality': {
+      const modality = item.value.toLowerCase();
+      if (!MODALITIES.includes(modality)) {
+        throw new QueryError(`${item.operator}: expects one of ${MODALITIES.join(', ')}`);
+      }
+      filters.modality.push(modality);
+      return;
+    }
+    default:
+      filters[item.field].push(item.value);
+  }
+}
+
+/** `2023` → 2023-01-01, `2023-06` → 2023-06-01, `2023-06-15` → itself: the first day the value names. */
+function startOfPeriod(value: string, operator: string): string {
+  const [, year = '', month = '01', day = '01'] = DATE.exec(value) ?? [];
+  if (!year || Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysIn(Number(year), Number(month))) {
+    throw new QueryError(`${operator}: expects a date like 2023-06 or 2023-06-15`);
+  }
+  return `${year}-${month}-${day}`;
+}
+
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
