@@ -1,36 +1,43 @@
-import { getIndexStats, listNewestExperiments } from '@/lib/db/queries';
+import { SearchApp, type Answer } from '@/components/search-app';
+import type { SearchState } from '@/components/search-url';
+import { AppError } from '@/lib/errors';
+import { getIndexStats } from '@/lib/db/queries';
+import { search } from '@/lib/search';
+import { searchParamsSchema, toSearchRequest } from './api/search/schema';
 
 export const dynamic = 'force-dynamic';
 
-const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default function HomePage() {
-  const stats = getIndexStats();
-  const newest = listNewestExperiments({ limit: 20 });
-  return (
-    <>
-      <p className="muted" data-testid="index-stats">
-        {stats.experiments.toLocaleString('en-US')} experiments indexed
-        {stats.oldestDate && stats.newestDate ? `, from ${stats.oldestDate} to ${stats.newestDate}` : ''}
-        {stats.lastCrawlFinishedAt ? `, updated ${dateFormat.format(stats.lastCrawlFinishedAt)} UTC` : ', never crawled'}
-      </p>
-      <h1>Newest experiments</h1>
-      {newest.length === 0 ? (
-        <p>The index is empty. Run <code>npm run crawl</code> to fill it.</p>
-      ) : (
-        <ul className="experiments">
-          {newest.map((e) => (
-            <li key={e.path}>
-              <strong>{e.uuid}</strong> <span className="muted">{e.prefix}</span>
-              <div className="meta">
-                {[e.date, e.species, e.sampleType, e.hardware, `${e.objectCount} files`].filter(Boolean).join(' · ')}
-              </div>
-              {e.purpose && <div>{e.purpose}</div>}
-              {e.metadataError && <div className="error">Metadata could not be read: {e.metadataError}</div>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
-  );
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export default async function SearchPage({ searchParams }: PageProps) {
+  const raw = await searchParams;
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const state: SearchState = {
+    q: first(raw.q) ?? '',
+    sort: first(raw.sort),
+    prefix: asList(raw.prefix),
+    species: asList(raw.species),
+    sample_type: asList(raw.sample_type),
+    hardware: asList(raw.hardware),
+    from: first(raw.from),
+    to: first(raw.to),
+  };
+  const parsed = searchParamsSchema.safeParse(raw);
+  let initial: Answer;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    initial = { error: `${String(issue.path[0] ?? 'query')} ${issue.message}` };
+  } else {
+    try {
+      initial = { response: search(toSearchRequest(parsed.data)) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      initial = { error: error.message };
+    }
+  }
+  return <SearchApp initialState={state} initial={initial} now={Date.now()} stats={getIndexStats()} />;
 }

@@ -1,4 +1,5 @@
 import type { NextRequest } from 'next/server';
+import { getIndexStats } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { search } from '@/lib/search';
 import { paramsObject, searchParamsSchema, toSearchRequest } from './schema';
@@ -12,7 +13,7 @@ export function GET(request: NextRequest): Response {
       const issue = parsed.error.issues[0]!;
       throw new AppError('bad_request:search', `${String(issue.path[0] ?? 'query')} ${issue.message}`);
     }
-    return Response.json(search(toSearchRequest(parsed.data)));
+    return Response.json({ ...search(toSearchRequest(parsed.data)), stats: getIndexStats() });
   } catch (error) {
     return errorResponse(error, 'api/search');
   }

@@ -1,0 +1,88 @@
+import type { SearchResponse } from '@/lib/search/run';
+import type { IndexStats } from '@/lib/db/queries';
+
+/** Rendering only (no hooks): the server page and the live search both use it. */
+
+const FACET_LABELS = { prefix: 'Modality', species: 'Species', sampleType: 'Sample type', hardware: 'Hardware', year: 'Year' } as const;
+
+export function experimentHref(result: { prefix: string; uuid: string }): string {
+  return `/experiment/${encodeURIComponent(result.prefix)}/${encodeURIComponent(result.uuid)}`;
+}
+
+function ago(date: Date, now: number): string {
+  const minutes = Math.round((now - date.getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export function StatsLine({ stats, now }: { stats: IndexStats; now: number }) {
+  const range = stats.oldestDate && stats.newestDate ? `, from ${stats.oldestDate} to ${stats.newestDate}` : '';
+  const updated = stats.lastCrawlFinishedAt ? `, updated ${ago(new Date(stats.lastCrawlFinishedAt), now)}` : ', never crawled';
+  return (
+    <p className="muted" data-testid="index-stats">
+      {`${stats.experiments.toLocaleString('en-US')} experiments indexed${range}${updated}`}
+    </p>
+  );
+}
+
+export function ResultList({ response, activeIndex }: { response: SearchResponse; activeIndex?: number }) {
+  return (
+    <ol className="experiments" data-testid="results">
+      {response.results.map((r, i) => (
+        <li key={r.id} className={i === activeIndex ? 'active' : undefined} data-testid="result">
+          <a href={experimentHref(r)} className="uuid">
+            {r.uuid}
+          </a>{' '}
+          <span className="badge">{r.prefix}</span>
+          <div className="meta">
+            {[r.date, r.species, r.sampleType, r.cellLine, r.hardware, r.channelCount ? `${r.channelCount} channels` : null]
+              .filter(Boolean)
+              .join(' · ')}
+          </div>
+          {r.snippet.length > 0 ? (
+            <p className="snippet" data-testid="snippet">
+              {r.snippet.map((s, j) => (s.match ? <mark key={j}>{s.text}</mark> : <span key={j}>{s.text}</span>))}
+            </p>
+          ) : (
+            r.purpose && <p className="snippet">{r.purpose}</p>
+          )}
+          {r.files.length > 0 && (
+            <ul className="files" data-testid="matching-files">
+              {r.files.map((f) => (
+                <li key={f.uuid}>
+                  <code>{f.key.slice(r.path.length + 1)}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+          {r.metadataError && <p className="error">Metadata could not be read: {r.metadataError}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function facetEntries(response: SearchResponse) {
+  return (Object.keys(FACET_LABELS) as (keyof typeof FACET_LABELS)[]).map((name) => ({
+    name,
+    label: FACET_LABELS[name],
+    values: response.facets[name].slice(0, 12),
+  }));
+}
+
+export function EmptyState({ hasQuery }: { hasQuery: boolean }) {
+  return (
+    <div className="empty" data-testid="empty">
+      <p>{hasQuery ? 'No experiments match.' : 'The index is empty.'}</p>
+      <p className="muted">
+        Search words are combined; the last word matches as you type (<code>hc3</code> finds hc328). Use{' '}
+        <code>&quot;exact phrase&quot;</code>, <code>-word</code> to exclude, <code>OR</code>, and filters like{' '}
+        <code>species:mouse</code>, <code>hardware:maxwell</code>, <code>modality:ephys</code>,{' '}
+        <code>after:2023-06</code>, <code>before:2024-01-01</code>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/** The search state a URL carries (`/?q=…&species=…`), shared by the server page and the browser. */
+export interface SearchState {
+  q: string;
+  sort?: string;
+  prefix: string[];
+  species: string[];
+  sample_type: string[];
+  hardware: string[];
+  from?: string;
+  to?: string;
+}
+
+export type FilterName = 'prefix' | 'species' | 'sample_type' | 'hardware';
+
+export function searchParamsOf(state: SearchState, extra: Record<string, string> = {}): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  if (state.sort) params.set('sort', state.sort);
+  for (const name of ['prefix', 'species', 'sample_type', 'hardware'] as const) {
+    for (const value of state[name]) params.append(name, value);
+  }
+  if (state.from) params.set('from', state.from);
+  if (state.to) params.set('to', state.to);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params;
+}
+
+export function searchHref(state: SearchState, extra: Record<string, string> = {}): string {
+  const query = searchParamsOf(state, extra).toString();
+  return query ? `/?${query}` : '/';
+}
+
+/** The state with one filter value switched on or off. */
+export function toggleFilter(state: SearchState, name: FilterName, value: string): SearchState {
+  const values = state[name];
+  return { ...state, [name]: values.includes(value) ? values.filter((v) => v !== value) : [...values, value] };
+}
