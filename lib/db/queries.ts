@@ -1,6 +1,6 @@
-import { desc, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from './index';
-import { crawlRuns, experiments } from './schema';
+import { crawlRuns, experiments, objects } from './schema';
 
 /** Every read the site makes from the index. */
 
@@ -49,4 +49,21 @@ export function listNewestExperiments({ limit }: { limit: number }) {
     .orderBy(sql`${experiments.date} DESC NULLS LAST`, experiments.path)
     .limit(limit)
     .all();
+}
+
+export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }) {
+  const db = getDb();
+  const experiment = db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.prefix, prefix), eq(experiments.uuid, uuid)))
+    .get();
+  if (!experiment) return undefined;
+  const files = db
+    .select({ uuid: objects.uuid, key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
+    .from(objects)
+    .where(eq(objects.experimentId, experiment.id))
+    .orderBy(objects.key)
+    .all();
+  return { experiment, files };
 }

@@ -1,0 +1,23 @@
+import type { NextRequest } from 'next/server';
+import { AppError, errorResponse } from '@/lib/errors';
+import { search } from '@/lib/search';
+import { paramsObject, searchParamsSchema, toSearchRequest } from '../search/schema';
+
+export const dynamic = 'force-dynamic';
+
+/** Experiments by filters alone, for scripts: the search API without a text query. */
+export function GET(request: NextRequest): Response {
+  try {
+    const params = paramsObject(request.nextUrl.searchParams);
+    if ('q' in params) throw new AppError('bad_request:experiments', 'q is not accepted here; use /api/search');
+    const parsed = searchParamsSchema.safeParse(params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('bad_request:experiments', `${String(issue.path[0] ?? 'query')} ${issue.message}`);
+    }
+    const { total, results, nextCursor, facets } = search(toSearchRequest(parsed.data));
+    return Response.json({ total, results, facets, nextCursor });
+  } catch (error) {
+    return errorResponse(error, 'api/experiments');
+  }
+}
