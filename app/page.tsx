@@ -3,7 +3,7 @@ import type { SearchState } from '@/components/search-url';
 import { AppError } from '@/lib/errors';
 import { getIndexStats } from '@/lib/db/queries';
 import { search } from '@/lib/search';
-import { searchParamsSchema, toSearchRequest } from './api/search/schema';
+import { paramsObject, searchParamsSchema, toSearchRequest } from './api/search/schema';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +14,9 @@ function asList(value: string | string[] | undefined): string[] {
 }
 
 export default async function SearchPage({ searchParams }: PageProps) {
-  const raw = await searchParams;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(await searchParams)) for (const v of asList(value)) params.append(key, v);
+  const raw = paramsObject(params);
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const state: SearchState = {
     q: first(raw.q) ?? '',

@@ -113,7 +113,7 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
       </form>
       <StatsLine stats={stats} now={props.now} />
       {'error' in answer && (
-        <p className="error" role="alert">
+        <p className="error" role="alert" data-testid="search-error">
           {answer.error}
         </p>
       )}

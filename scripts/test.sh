@@ -7,3 +7,6 @@ bash scripts/ensure-system-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
 npx tsc --noEmit
 npx vitest run "$@"
+# Browser tests run against the production build.
+npx next build
+npx playwright test

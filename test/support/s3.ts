@@ -1,8 +1,8 @@
-import { CreateBucketCommand, DeleteObjectsCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
+import { DeleteObjectsCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import type { Config } from '../../lib/config';
-import { randomBytes } from 'node:crypto';
+
+export { createTestBucket, putObjects } from './s3-objects';
 
 export function testS3() {
   return inject('s3');
@@ -16,25 +16,6 @@ export function testClient(endpoint = testS3().endpoint): S3Client {
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
-}
-
-/** A fresh bucket with a unique name, so test files and tests never see each other's objects. */
-export async function createTestBucket(client: S3Client, label: string): Promise<string> {
-  const bucket = `${label}-${randomBytes(4).toString('hex')}`;
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  return bucket;
-}
-
-export async function putObjects(
-  client: S3Client,
-  bucket: string,
-  objects: Record<string, string | Uint8Array>,
-  concurrency = 16,
-): Promise<void> {
-  const limit = pLimit(concurrency);
-  await Promise.all(
-    Object.entries(objects).map(([key, body]) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })))),
-  );
 }
 
 export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {

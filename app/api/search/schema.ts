@@ -27,12 +27,15 @@ export const searchParamsSchema = z.object({
   cursor: z.string().max(500, 'is not one this server gave out').optional(),
 });
 
-/** Query parameters as zod wants them: repeated keys become arrays. */
+/**
+ * Query parameters as zod wants them: repeated keys become arrays, and empty values are left out (a plain
+ * HTML form sends `sort=` for its default choice).
+ */
 export function paramsObject(params: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    out[key] = all.length === 1 ? all[0]! : all;
+    const all = params.getAll(key).filter((v) => v !== '' || key === 'q');
+    if (all.length) out[key] = all.length === 1 ? all[0]! : all;
   }
   return out;
 }

@@ -1,0 +1,67 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crawl } from '../crawler/crawl';
+import { openDatabase } from '../lib/db/index';
+import { createS3Client } from '../lib/s3';
+import { startRadosgw } from '../scripts/radosgw';
+import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
+import { fixtureBucketObjects } from '../test/support/fixture-bucket';
+import { createTestBucket, putObjects } from '../test/support/s3-objects';
+import { E2E_PORT } from './server';
+
+
+/**
+ * The app as it runs in production (the standalone build) over an index crawled from radosgw. Needs
+ * `next build` first; `npm test` does that.
+ */
+export default async function globalSetup() {
+  if (!existsSync('.next/standalone/server.js')) throw new Error('no standalone build: run `npx next build` before the browser tests');
+  const server = await startRadosgw();
+  const dir = mkdtempSync(join(tmpdir(), 'bgs-e2e-'));
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  });
+  const bucket = await createTestBucket(client, 'e2e');
+  await putObjects(client, bucket, { ...fixtureBucketObjects(), ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })) });
+  client.destroy();
+
+  const env = {
+    S3_ENDPOINT: server.endpoint,
+    S3_BUCKET: bucket,
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    DATABASE_PATH: join(dir, 'search.db'),
+  };
+  Object.assign(process.env, env);
+  const db = openDatabase(env.DATABASE_PATH);
+  const s3 = createS3Client({ endpoint: server.endpoint, publicEndpoint: server.endpoint, region: server.region, bucket, profile: undefined, forcePathStyle: true, maxAttempts: 3 });
+  const summary = await crawl({ db, s3, bucket }, { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false });
+  s3.client.destroy();
+  db.$client.close();
+  if (summary.status !== 'succeeded') throw new Error(`e2e crawl ${summary.status}: ${summary.error}`);
+
+  const app = spawn('bash', ['scripts/start.sh'], {
+    env: { ...process.env, ...env, BIND_ADDRESS: '127.0.0.1', PORT: String(E2E_PORT) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    app.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready')) resolve();
+    });
+    app.once('exit', (code) => reject(new Error(`the app exited with code ${code} before it was ready`)));
+  });
+
+  return async () => {
+    app.kill('SIGTERM');
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
