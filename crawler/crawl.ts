@@ -82,7 +82,14 @@ function fileFields(experiment: ListedExperiment): ExperimentFileFields {
     totalBytes += o.size;
     newest = Math.max(newest, o.lastModified.getTime());
   }
-  return { path: experiment.path, objectCount: experiment.objects.length, totalBytes, newestModified: new Date(newest) };
+  const folder = experiment.path.length + 1;
+  return {
+    path: experiment.path,
+    objectCount: experiment.objects.length,
+    totalBytes,
+    newestModified: new Date(newest),
+    fileText: experiment.objects.map((o) => o.key.slice(folder)).join('\n'),
+  };
 }
 
 /** What one experiment needs to be up to date with its listing; reads its metadata only when it changed. */

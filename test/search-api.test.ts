@@ -70,7 +70,7 @@ describe('GET /api/search', () => {
     expect(paths(rec.body)).toEqual([SHAPES.mearec]);
     expect(rec.body.results[0]!.files.map((f) => f.key)).toEqual([`${SHAPES.mearec}/derived/kilosort2/rec4.2_phy.zip`]);
 
-    const ks = await api({ q: 'kilosort2' });
+    const ks = await api({ q: 'kilosort2 data_GABA_BL_20325', limit: '100' });
     expect(paths(ks.body)).toContain(SHAPES.maxwellOld);
     expect(ks.body.results.find((r) => r.path === SHAPES.maxwellOld)!.files[0]!.key).toMatch(/derived\/kilosort2\//);
   });

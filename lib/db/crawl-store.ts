@@ -60,6 +60,7 @@ function prepareStatements(db: AppDatabase) {
       .set({
         objectCount: sql`${sql.placeholder('objectCount')}`,
         totalBytes: sql`${sql.placeholder('totalBytes')}`,
+        fileText: sql`${sql.placeholder('fileText')}`,
         newestModified: sql`${sql.placeholder('newestModifiedMs')}`,
         lastCrawledAt: sql`${sql.placeholder('lastCrawledAtMs')}`,
       })
@@ -119,7 +120,7 @@ export function loadExperimentState(db: AppDatabase, path: string): StoredExperi
 export type ExperimentFields = Required<Omit<NewExperiment, 'id' | 'firstCrawledAt' | 'lastCrawledAt'>>;
 
 /** What changes when only an experiment's files changed: its stored metadata columns stay as they are. */
-export type ExperimentFileFields = Pick<ExperimentFields, 'path' | 'objectCount' | 'totalBytes' | 'newestModified'>;
+export type ExperimentFileFields = Pick<ExperimentFields, 'path' | 'objectCount' | 'totalBytes' | 'newestModified' | 'fileText'>;
 
 const BATCH = 500;
 

@@ -35,6 +35,7 @@ function experiment(overrides: Partial<ExperimentFields> = {}): ExperimentFields
     objectCount: 1,
     totalBytes: 10,
     newestModified: crawledAt,
+    fileText: '',
     ...overrides,
   };
 }
@@ -97,7 +98,7 @@ describe('full-text tables stay in sync with the index', () => {
     write({ fields: experiment(), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [] });
     write({
      
-      fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt },
+      fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt, fileText: 'a_phy.zip' },
       upsert: [file(`${base}/a_phy.zip`, 'e2')],
       remove: [`${base}/b_acqm.zip`],
     });

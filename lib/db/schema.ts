@@ -21,6 +21,8 @@ export const experiments = sqliteTable(
     metadataError: text('metadata_error'),
     /** Flattened metadata (`key.path value` lines) for full-text search. */
     metadataText: text('metadata_text').notNull().default(''),
+    /** The experiment's file paths below its folder, one per line, so file names find the experiment. */
+    fileText: text('file_text').notNull().default(''),
     /** `YYYY-MM-DD`. */
     date: text('date'),
     species: text('species'),

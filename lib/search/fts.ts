@@ -5,35 +5,36 @@ import type Database from 'better-sqlite3';
  * token; it is bound as a parameter, never put into the SQL text.
  */
 
-// Column weights for bm25 over experiments_fts(uuid, path, purpose, metadata_text): the uuid and the purpose
-// say what an experiment is; the flattened metadata mentions many words in passing.
-const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0';
+// Column weights for bm25 over experiments_fts(uuid, path, purpose, metadata_text, file_text): the uuid and
+// the purpose say what an experiment is; the metadata mentions many words in passing, and file names rank last.
+const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0, 0.5';
+const TEXT_COLUMNS = '{uuid path purpose metadata_text}';
 const OPEN = '\u0002';
 const CLOSE = '\u0003';
 
 const SQL = {
   experimentRanks: `SELECT rowid AS id, bm25(experiments_fts, ${EXPERIMENT_WEIGHTS}) AS rank FROM experiments_fts WHERE experiments_fts MATCH ?`,
   experimentIds: 'SELECT rowid AS id FROM experiments_fts WHERE experiments_fts MATCH ?',
-  fileRanks: `SELECT o.experiment_id AS id, min(m.rank) AS rank
-              FROM (SELECT rowid, rank FROM objects_fts WHERE objects_fts MATCH ?) m
-              JOIN objects o ON o.id = m.rowid GROUP BY o.experiment_id`,
+  // Which of the given experiments match outside their file names.
+  textMatches: `SELECT rowid AS id FROM experiments_fts
+                WHERE experiments_fts MATCH '${TEXT_COLUMNS} : (' || ? || ')' AND rowid IN (SELECT value FROM json_each(?))`,
   snippets: `SELECT rowid AS id, snippet(experiments_fts, -1, '${OPEN}', '${CLOSE}', '…', 16) AS snippet
              FROM experiments_fts WHERE experiments_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
   files: `SELECT o.experiment_id AS experimentId, o.uuid, o.key
           FROM objects_fts JOIN objects o ON o.id = objects_fts.rowid
-          WHERE objects_fts MATCH ? AND o.experiment_id IN (SELECT value FROM json_each(?))
+          WHERE objects_fts MATCH ? AND objects_fts.rowid IN
+            (SELECT id FROM objects WHERE experiment_id IN (SELECT value FROM json_each(?)))
           ORDER BY o.key`,
 } as const;
 
 export type FtsQuery =
-  | { kind: 'experimentRanks' | 'fileRanks'; expression: string }
-  | { kind: 'experimentIds'; expression: string }
-  | { kind: 'snippets' | 'files'; expression: string; experimentIds: number[] };
+  | { kind: 'experimentRanks' | 'experimentIds'; expression: string }
+  | { kind: 'textMatches' | 'snippets' | 'files'; expression: string; experimentIds: number[] };
 
 export interface FtsResults {
   experimentRanks: { id: number; rank: number }[];
-  fileRanks: { id: number; rank: number }[];
   experimentIds: { id: number }[];
+  textMatches: { id: number }[];
   snippets: { id: number; snippet: string }[];
   files: { experimentId: number; uuid: string; key: string }[];
 }

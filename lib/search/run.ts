@@ -47,9 +47,10 @@ export interface SearchResponse {
   nextCursor: string | null;
 }
 
-// A file-name match ranks after every match in the experiment's own text.
-const FILE_ONLY_PENALTY = 1e6;
 const MAX_FILES_PER_RESULT = 5;
+// bm25 costs about a microsecond per matching row and grows with the match set; above this many matches
+// the results come newest first, which costs nothing (../shared/notes/search-scale.md).
+const MAX_RANKED_MATCHES = 10_000;
 
 const cursorSchema = z.tuple([z.number(), z.string(), z.number().int()]);
 
@@ -65,15 +66,17 @@ function decodeCursor(cursor: string): [number, string, number] {
   }
 }
 
-/** Ranks of the experiments the text part of the query matches, by experiment id (lower is better). */
-function matchingRanks(sqlite: Database.Database, parsed: ParsedQuery): Map<number, number> | null {
+/**
+ * The experiments the text part of the query matches (null: no text query, everything matches), with bm25
+ * ranks (lower is better) when the match set is small enough to rank.
+ */
+function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: boolean) {
   if (parsed.match === null) return null;
+  const ids = runFts(sqlite, { kind: 'experimentIds', expression: parsed.match }).map((r) => r.id);
+  if (!wantRanks || ids.length > MAX_RANKED_MATCHES) return { ids, ranks: null };
   const ranks = new Map<number, number>();
-  for (const { id, rank } of runFts(sqlite, { kind: 'fileRanks', expression: parsed.match })) {
-    ranks.set(id, FILE_ONLY_PENALTY + rank);
-  }
   for (const { id, rank } of runFts(sqlite, { kind: 'experimentRanks', expression: parsed.match })) ranks.set(id, rank);
-  return ranks;
+  return { ids, ranks };
 }
 
 type Constraint = (catalog: Catalog, row: number) => boolean;
@@ -132,15 +135,18 @@ interface ResultRow extends Omit<SearchResult, 'snippet' | 'files'> {}
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest): SearchResponse {
   const parsed = parseSearchQuery(request.q);
   const catalog = getCatalog(sqlite);
-  const sort: Sort = request.sort ?? (parsed.match ? 'relevance' : 'newest');
-  const ranks = matchingRanks(sqlite, parsed);
+  const requested: Sort = request.sort ?? (parsed.match ? 'relevance' : 'newest');
+  const matched = matchText(sqlite, parsed, requested === 'relevance');
+  const ranks = matched?.ranks ?? null;
+  // Relevance needs ranks: without a text query, or over a very broad one, the order is newest first.
+  const sort: Sort = requested === 'relevance' && !ranks ? 'newest' : requested;
   const excluded = parsed.exclude
     ? new Set(runFts(sqlite, { kind: 'experimentIds', expression: parsed.exclude }).map((r) => r.id))
     : undefined;
   const constraints = constraintsOf(request, parsed);
 
-  const candidates: number[] = ranks
-    ? [...ranks.keys()].flatMap((id) => catalog.indexOf.get(id) ?? [])
+  const candidates: number[] = matched
+    ? matched.ids.flatMap((id) => catalog.indexOf.get(id) ?? [])
     : Array.from(catalog.ids.keys());
   const rows = candidates.filter(
     (row) => !excluded?.has(catalog.ids[row]!) && constraints.every((c) => c(catalog, row)),
@@ -178,9 +184,10 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     for (const s of runFts(sqlite, { kind: 'snippets', expression: parsed.match, experimentIds: ids })) {
       snippets.set(s.id, snippetSegments(s.snippet));
     }
-    // Files are listed for experiments found by their file names: keys contain the experiment's uuid, so for a
-    // match in the experiment's own text every file would "match".
-    const byFileName = ids.filter((id) => (ranks?.get(id) ?? 0) >= FILE_ONLY_PENALTY / 2);
+    // Files are listed for experiments found only by their file names: keys contain the experiment's uuid, so
+    // for a match in the experiment's own text every file would "match".
+    const byText = new Set(runFts(sqlite, { kind: 'textMatches', expression: parsed.match, experimentIds: ids }).map((r) => r.id));
+    const byFileName = ids.filter((id) => !byText.has(id));
     for (const f of runFts(sqlite, { kind: 'files', expression: parsed.match, experimentIds: byFileName })) {
       const list = files.get(f.experimentId) ?? [];
       if (list.length < MAX_FILES_PER_RESULT) files.set(f.experimentId, [...list, { uuid: f.uuid, key: f.key }]);

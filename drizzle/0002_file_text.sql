@@ -1,0 +1,1 @@
+ALTER TABLE `experiments` ADD `file_text` text DEFAULT '' NOT NULL;
