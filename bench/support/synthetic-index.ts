@@ -905,8 +905,8 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
       `INSERT INTO temp.stage_experiments (id, uuid, prefix, path, metadata_source, metadata_key, metadata_etag,
          metadata_raw, metadata_error, metadata_text, date, species, sample_type, cell_line, hardware, chip_ids,
          channel_count, sample_rate, recording_names, purpose, object_count, total_bytes, newest_modified,
-         first_crawled_at, last_crawled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         first_crawled_at, last_crawled_at, file_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertObject = sqlite.prepare(
       'INSERT INTO temp.stage_objects (id, uuid, experiment_id, key, size, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -958,6 +958,7 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
           e.objects.length ? newest : null,
           SYNTHETIC_CRAWL_STARTED,
           SYNTHETIC_CRAWL_STARTED,
+          e.objects.map((o) => o.key.slice(e.path.length + 1)).join('\n'),
         );
         for (const o of e.objects) {
           insertObject.run(++objectId, objectUuid(SYNTHETIC_BUCKET, o.key), id, o.key, o.size, o.etag, o.lastModified);

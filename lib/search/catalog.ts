@@ -10,8 +10,11 @@ export interface Catalog {
   /** Row index by experiment id. */
   indexOf: Map<number, number>;
   ids: Int32Array;
-  dates: string[];
+  /** Dates as yyyymmdd numbers (0: unknown), for cheap comparisons. */
+  dates: Int32Array;
   years: Int16Array;
+  /** Row indices, newest first (date, then id, descending): date-ordered pages walk it instead of sorting. */
+  newestFirst: Int32Array;
   /** Facet value codes per row (index into `values`; -1: none). */
   codes: Record<FacetName, Int32Array>;
   values: Record<FacetName, string[]>;
@@ -40,8 +43,9 @@ export function getCatalog(sqlite: Database.Database): Catalog {
   const catalog: Catalog = {
     indexOf: new Map(),
     ids: new Int32Array(rows.length),
-    dates: new Array<string>(rows.length),
+    dates: new Int32Array(rows.length),
     years: new Int16Array(rows.length),
+    newestFirst: new Int32Array(rows.length),
     codes: Object.fromEntries(FACETS.map((f) => [f, new Int32Array(rows.length)])) as Record<FacetName, Int32Array>,
     values: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as Record<FacetName, string[]>,
   };
@@ -49,7 +53,7 @@ export function getCatalog(sqlite: Database.Database): Catalog {
   rows.forEach((row, i) => {
     catalog.indexOf.set(row.id, i);
     catalog.ids[i] = row.id;
-    catalog.dates[i] = row.date ?? '';
+    catalog.dates[i] = row.date ? Number(row.date.replaceAll('-', '')) : 0;
     catalog.years[i] = row.date ? Number(row.date.slice(0, 4)) : 0;
     for (const facet of FACETS) {
       const value = row[facet];
@@ -65,6 +69,10 @@ export function getCatalog(sqlite: Database.Database): Catalog {
       catalog.codes[facet][i] = code;
     }
   });
+  const order = Array.from(catalog.ids.keys()).sort(
+    (a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!,
+  );
+  catalog.newestFirst.set(order);
   cached = { version, connection: sqlite, catalog };
   return catalog;
 }

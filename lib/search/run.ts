@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { FACETS, getCatalog, type Catalog, type FacetName } from './catalog';
-import { runFts, snippetSegments, type Segment } from './fts';
+import { runFts } from './fts';
+import { containsAllTerms, snippetOf, termTokens, type Segment } from './highlight';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
@@ -52,13 +53,15 @@ const MAX_FILES_PER_RESULT = 5;
 // the results come newest first, which costs nothing (../shared/notes/search-scale.md).
 const MAX_RANKED_MATCHES = 10_000;
 
-const cursorSchema = z.tuple([z.number(), z.string(), z.number().int()]);
+const cursorSchema = z.tuple([z.number(), z.number().int(), z.number().int()]);
 
-function encodeCursor(key: [number, string, number]): string {
+type SortKey = [rank: number, date: number, id: number];
+
+function encodeCursor(key: SortKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number, string, number] {
+function decodeCursor(cursor: string): SortKey {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
@@ -81,47 +84,53 @@ function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: bo
 
 type Constraint = (catalog: Catalog, row: number) => boolean;
 
-function facetIn(facet: FacetName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
+const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
+
+function facetIn(catalog: Catalog, facet: FacetName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
   if (values.length === 0) return undefined;
   const wanted = values.map((v) => v.toLowerCase());
-  return (catalog, row) => {
-    const code = catalog.codes[facet][row]!;
-    if (code < 0) return false;
-    const value = catalog.values[facet][code]!.toLowerCase();
-    return wanted.some((w) => (match === 'exact' ? value === w : value.includes(w)));
-  };
+  // Decided once per distinct value, then a lookup per row.
+  const allowed = new Uint8Array(catalog.values[facet].length);
+  catalog.values[facet].forEach((value, code) => {
+    const v = value.toLowerCase();
+    allowed[code] = wanted.some((w) => (match === 'exact' ? v === w : v.includes(w))) ? 1 : 0;
+  });
+  const codes = catalog.codes[facet];
+  return (_, row) => codes[row]! >= 0 && allowed[codes[row]!] === 1;
 }
 
-function constraintsOf(request: SearchRequest, parsed: ParsedQuery): Constraint[] {
+function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {
   const f = parsed.filters;
   const dateFrom = [request.from, f.after].filter((d): d is string => d !== undefined).sort().at(-1);
   const constraints: (Constraint | undefined)[] = [
-    facetIn('prefix', request.prefix, 'exact'),
-    facetIn('prefix', f.modality, 'exact'),
-    facetIn('species', request.species, 'exact'),
-    facetIn('species', f.species, 'exact'),
-    facetIn('sampleType', request.sampleType, 'exact'),
-    facetIn('sampleType', f.sampleType, 'contains'),
-    facetIn('hardware', request.hardware, 'exact'),
-    facetIn('hardware', f.hardware, 'contains'),
-    dateFrom ? (c, row) => c.dates[row]! >= dateFrom : undefined,
-    request.to ? (c, row) => c.dates[row] !== '' && c.dates[row]! <= request.to! : undefined,
-    f.before ? (c, row) => c.dates[row] !== '' && c.dates[row]! < f.before! : undefined,
+    facetIn(catalog, 'prefix', request.prefix, 'exact'),
+    facetIn(catalog, 'prefix', f.modality, 'exact'),
+    facetIn(catalog, 'species', request.species, 'exact'),
+    facetIn(catalog, 'species', f.species, 'exact'),
+    facetIn(catalog, 'sampleType', request.sampleType, 'exact'),
+    facetIn(catalog, 'sampleType', f.sampleType, 'contains'),
+    facetIn(catalog, 'hardware', request.hardware, 'exact'),
+    facetIn(catalog, 'hardware', f.hardware, 'contains'),
+    dateFrom ? (c, row) => c.dates[row]! >= dateNumber(dateFrom) : undefined,
+    request.to ? (c, row) => c.dates[row] !== 0 && c.dates[row]! <= dateNumber(request.to!) : undefined,
+    f.before ? (c, row) => c.dates[row] !== 0 && c.dates[row]! < dateNumber(f.before!) : undefined,
   ];
   return constraints.filter((c): c is Constraint => c !== undefined);
 }
 
-function countFacets(catalog: Catalog, rows: number[]): SearchResponse['facets'] {
+function countFacets(catalog: Catalog, matching: Uint8Array): SearchResponse['facets'] {
   const facets = {} as SearchResponse['facets'];
+  const rows: number[] = [];
+  for (let row = 0; row < matching.length; row++) if (matching[row]) rows.push(row);
   for (const facet of FACETS) {
-    const counts = new Map<number, number>();
     const codes = catalog.codes[facet];
+    const counts = new Int32Array(catalog.values[facet].length);
     for (const row of rows) {
       const code = codes[row]!;
-      if (code >= 0) counts.set(code, (counts.get(code) ?? 0) + 1);
+      if (code >= 0) counts[code]!++;
     }
-    facets[facet] = [...counts]
-      .map(([code, count]) => ({ value: catalog.values[facet][code]!, count }))
+    facets[facet] = Array.from(counts, (count, code) => ({ value: catalog.values[facet][code]!, count }))
+      .filter((f) => f.count > 0)
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
   const years = new Map<number, number>();
@@ -130,7 +139,10 @@ function countFacets(catalog: Catalog, rows: number[]): SearchResponse['facets']
   return facets;
 }
 
-interface ResultRow extends Omit<SearchResult, 'snippet' | 'files'> {}
+interface ResultRow extends Omit<SearchResult, 'snippet' | 'files'> {
+  metadataText: string;
+  fileText: string;
+}
 
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest): SearchResponse {
   const parsed = parseSearchQuery(request.q);
@@ -143,28 +155,46 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   const excluded = parsed.exclude
     ? new Set(runFts(sqlite, { kind: 'experimentIds', expression: parsed.exclude }).map((r) => r.id))
     : undefined;
-  const constraints = constraintsOf(request, parsed);
+  const constraints = constraintsOf(catalog, request, parsed);
 
-  const candidates: number[] = matched
-    ? matched.ids.flatMap((id) => catalog.indexOf.get(id) ?? [])
-    : Array.from(catalog.ids.keys());
-  const rows = candidates.filter(
-    (row) => !excluded?.has(catalog.ids[row]!) && constraints.every((c) => c(catalog, row)),
-  );
+  const matching = new Uint8Array(catalog.ids.length);
+  let total = 0;
+  const candidates = matched ? matched.ids.map((id) => catalog.indexOf.get(id) ?? -1) : catalog.newestFirst;
+  for (const row of candidates) {
+    if (row < 0 || (excluded && excluded.has(catalog.ids[row]!)) || !constraints.every((c) => c(catalog, row))) continue;
+    matching[row] = 1;
+    total++;
+  }
 
-  const keyOf = (row: number): [number, string, number] => [
-    sort === 'relevance' ? (ranks?.get(catalog.ids[row]!) ?? 0) : 0,
-    catalog.dates[row]!,
-    catalog.ids[row]!,
-  ];
-  // Ties, and everything when not ranking by relevance, go by date (then id) in the chosen direction.
+  // Pages in date order walk the catalog's precomputed order; only a ranked set (at most 10,000) is sorted.
+  const keyOf = (row: number): SortKey => [ranks?.get(catalog.ids[row]!) ?? 0, catalog.dates[row]!, catalog.ids[row]!];
   const direction = sort === 'oldest' ? 1 : -1;
-  const compare = (a: [number, string, number], b: [number, string, number]) =>
-    a[0] - b[0] || direction * a[1].localeCompare(b[1]) || direction * (a[2] - b[2]);
-  const ordered = rows.map(keyOf).sort(compare);
+  const compare = (a: SortKey, b: SortKey) => a[0] - b[0] || direction * (a[1] - b[1]) || direction * (a[2] - b[2]);
   const after = request.cursor ? decodeCursor(request.cursor) : undefined;
-  const start = after ? ordered.findIndex((key) => compare(key, after) > 0) : 0;
-  const page = start < 0 ? [] : ordered.slice(start, start + request.limit);
+  const page: SortKey[] = [];
+  let more = false;
+  /** Adds the key to the page when it comes after the cursor; false once the page is full. */
+  const take = (key: SortKey): boolean => {
+    if (after && compare(key, after) <= 0) return true;
+    if (page.length === request.limit) {
+      more = true;
+      return false;
+    }
+    page.push(key);
+    return true;
+  };
+  if (sort === 'relevance') {
+    const ranked: SortKey[] = [];
+    for (let row = 0; row < matching.length; row++) if (matching[row]) ranked.push(keyOf(row));
+    ranked.sort(compare);
+    for (const key of ranked) if (!take(key)) break;
+  } else {
+    const order = catalog.newestFirst;
+    for (let i = 0; i < order.length; i++) {
+      const row = order[sort === 'oldest' ? order.length - 1 - i : i]!;
+      if (matching[row] && !take(keyOf(row))) break;
+    }
+  }
   const ids = page.map((key) => key[2]);
 
   const details = new Map(
@@ -172,37 +202,47 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
       sqlite
         .prepare(
           `SELECT id, uuid, path, prefix, date, species, sample_type AS sampleType, cell_line AS cellLine, hardware,
-                  channel_count AS channelCount, purpose, metadata_error AS metadataError
+                  channel_count AS channelCount, purpose, metadata_error AS metadataError,
+                  metadata_text AS metadataText, file_text AS fileText
            FROM experiments WHERE id IN (SELECT value FROM json_each(?))`,
         )
         .all(JSON.stringify(ids)) as ResultRow[]
     ).map((r) => [r.id, r]),
   );
-  const snippets = new Map<number, Segment[]>();
+  const wanted = termTokens(parsed.terms);
+  // Files are listed for experiments found by their file names: the experiment's own text lacks a term.
+  const byFileName = ids.filter((id) => {
+    const row = details.get(id);
+    return wanted.length > 0 && row && !containsAllTerms(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`, wanted);
+  });
   const files = new Map<number, { uuid: string; key: string }[]>();
-  if (parsed.match && ids.length) {
-    for (const s of runFts(sqlite, { kind: 'snippets', expression: parsed.match, experimentIds: ids })) {
-      snippets.set(s.id, snippetSegments(s.snippet));
-    }
-    // Files are listed for experiments found only by their file names: keys contain the experiment's uuid, so
-    // for a match in the experiment's own text every file would "match".
-    const byText = new Set(runFts(sqlite, { kind: 'textMatches', expression: parsed.match, experimentIds: ids }).map((r) => r.id));
-    const byFileName = ids.filter((id) => !byText.has(id));
-    for (const f of runFts(sqlite, { kind: 'files', expression: parsed.match, experimentIds: byFileName })) {
-      const list = files.get(f.experimentId) ?? [];
-      if (list.length < MAX_FILES_PER_RESULT) files.set(f.experimentId, [...list, { uuid: f.uuid, key: f.key }]);
+  if (byFileName.length) {
+    const objectRows = sqlite
+      .prepare('SELECT experiment_id AS experimentId, uuid, key FROM objects WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY key')
+      .all(JSON.stringify(byFileName)) as { experimentId: number; uuid: string; key: string }[];
+    for (const o of objectRows) {
+      const path = details.get(o.experimentId)!.path;
+      const list = files.get(o.experimentId) ?? [];
+      if (list.length < MAX_FILES_PER_RESULT && containsAllTerms(o.key.slice(path.length + 1), wanted)) {
+        files.set(o.experimentId, [...list, { uuid: o.uuid, key: o.key }]);
+      }
     }
   }
   const results = ids.flatMap((id) => {
     const row = details.get(id);
-    return row ? [{ ...row, snippet: snippets.get(id) ?? [], files: files.get(id) ?? [] }] : [];
+    if (!row) return [];
+    const { metadataText, fileText, ...result } = row;
+    const snippet = wanted.length
+      ? [row.uuid, row.purpose ?? '', metadataText, fileText].map((text) => snippetOf(text, wanted)).find((s) => s.length) ?? []
+      : [];
+    return [{ ...result, snippet, files: files.get(id) ?? [] }];
   });
   const last = page.at(-1);
   return {
-    total: rows.length,
+    total,
     sort,
     results,
-    facets: countFacets(catalog, rows),
-    nextCursor: last && start + page.length < ordered.length ? encodeCursor(last) : null,
+    facets: countFacets(catalog, matching),
+    nextCursor: last && more ? encodeCursor(last) : null,
   };
 }

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:search`: /api/search over a synthetic index of 100,000 experiments and 1,000,000 objects.
+ * Prints, per query kind and for the whole mix: the in-process search time (one query at a time: the floor)
+ * and the HTTP latency at 16 connections against the production server, with requests per second and the
+ * index size on disk.
+ *
+ * Flags: --experiments N (100000), --objects N (1000000), --connections N (16), --seconds N (20),
+ *        --rebuild (build the index again even if data/bench/ has it).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../lib/db/index';
+import { searchExperiments, type SearchRequest } from '../lib/search/run';
+import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
+
+const { values } = parseArgs({
+  options: {
+    experiments: { type: 'string', default: '100000' },
+    objects: { type: 'string', default: '1000000' },
+    connections: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '20' },
+    rebuild: { type: 'boolean', default: false },
+  },
+});
+const EXPERIMENTS = Number(values.experiments);
+const OBJECTS = Number(values.objects);
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const PORT = 3219;
+const ROOT = join(import.meta.dirname, '..');
+const DB = join(ROOT, 'data', 'bench', `search-${EXPERIMENTS}-${OBJECTS}.db`);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number) => n.toFixed(2);
+
+function toRequest(query: (typeof BENCH_QUERIES)[number]): SearchRequest {
+  const list = (key: string) => (query.params?.[key] ? [query.params[key]!] : []);
+  return { q: query.q, prefix: list('prefix'), species: list('species'), sampleType: list('sample_type'), hardware: list('hardware'), limit: 20 };
+}
+
+function toUrl(query: (typeof BENCH_QUERIES)[number]): string {
+  return `/api/search?${new URLSearchParams({ q: query.q, ...query.params })}`;
+}
+
+if (values.rebuild || !existsSync(DB)) {
+  mkdirSync(join(ROOT, 'data', 'bench'), { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${DB}${suffix}`, { force: true });
+  console.error(`building ${DB} (${EXPERIMENTS} experiments, ${OBJECTS} objects)…`);
+  const built = await buildSyntheticIndex({ path: DB, experiments: EXPERIMENTS, objects: OBJECTS });
+  console.error(`built in ${built.seconds.toFixed(1)} s`);
+}
+const size = statSync(DB).size;
+
+// The floor: each query in process, one at a time, after one warm-up pass.
+const db = openDatabase(DB);
+const floor = new Map<string, number[]>();
+for (let round = 0; round < 6; round++) {
+  for (const query of BENCH_QUERIES) {
+    const start = performance.now();
+    searchExperiments(db.$client, toRequest(query));
+    if (round > 0) floor.set(query.kind, [...(floor.get(query.kind) ?? []), performance.now() - start]);
+  }
+}
+db.$client.close();
+
+// The production server over the same index.
+const server = spawn('bash', ['scripts/start.sh'], {
+  cwd: ROOT,
+  env: { ...process.env, DATABASE_PATH: DB, S3_BUCKET: 'braingeneers', S3_ENDPOINT: 'http://127.0.0.1:9', BIND_ADDRESS: '127.0.0.1', PORT: String(PORT) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready') && resolve());
+  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+function get(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+// Warm-up: each query once.
+for (const query of BENCH_QUERIES) await get(toUrl(query));
+
+const http = new Map<string, number[]>();
+let errors = 0;
+let completed = 0;
+let next = 0;
+const deadline = performance.now() + SECONDS * 1000;
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < deadline) {
+      const query = BENCH_QUERIES[next++ % BENCH_QUERIES.length]!;
+      const start = performance.now();
+      const status = await get(toUrl(query));
+      const elapsed = performance.now() - start;
+      if (status !== 200) errors++;
+      completed++;
+      http.set(query.kind, [...(http.get(query.kind) ?? []), elapsed]);
+    }
+  }),
+);
+const wall = (performance.now() - started) / 1000;
+agent.destroy();
+server.kill('SIGTERM');
+
+const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
+console.log(`\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`);
+console.log(`HTTP: ${CONNECTIONS} connections for ${SECONDS} s: ${completed} requests, ${(completed / wall).toFixed(0)} req/s, ${errors} errors\n`);
+console.log('| query kind | in-process p50 ms | HTTP p50 ms | HTTP p99 ms |');
+console.log('|---|---|---|---|');
+for (const kind of new Set(BENCH_QUERIES.map((q) => q.kind))) {
+  const f = (floor.get(kind) ?? []).sort((a, b) => a - b);
+  const h = (http.get(kind) ?? []).sort((a, b) => a - b);
+  console.log(`| ${kind} | ${ms(percentile(f, 50))} | ${ms(percentile(h, 50))} | ${ms(percentile(h, 99))} |`);
+}
+const f = all(floor);
+const h = all(http);
+console.log(`| **whole mix** | ${ms(percentile(f, 50))} | ${ms(percentile(h, 50))} | ${ms(percentile(h, 99))} |`);
+console.log(`\ntargets: HTTP p50 <= 10 ms, p99 <= 50 ms, HTTP p50 within 3x of in-process p50 (${ms(percentile(h, 50) / percentile(f, 50))}x)`);
+console.log(`rerun: npm run bench:search -- --experiments ${EXPERIMENTS} --objects ${OBJECTS} --connections ${CONNECTIONS} --seconds ${SECONDS}`);
