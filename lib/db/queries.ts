@@ -13,13 +13,14 @@ export interface IndexStats {
 
 export function getIndexStats(): IndexStats {
   const db = getDb();
+  // Separate subqueries: min() and max() together in one SELECT make SQLite scan the whole date index.
   const counts = db
     .select({
-      experiments: sql<number>`count(*)`,
-      oldestDate: sql<string | null>`min(${experiments.date})`,
-      newestDate: sql<string | null>`max(${experiments.date})`,
+      experiments: sql<number>`(SELECT count(*) FROM ${experiments})`,
+      oldestDate: sql<string | null>`(SELECT min(${experiments.date}) FROM ${experiments})`,
+      newestDate: sql<string | null>`(SELECT max(${experiments.date}) FROM ${experiments})`,
     })
-    .from(experiments)
+    .from(sql`(SELECT 1)`)
     .get()!;
   const lastRun = db
     .select({ finishedAt: crawlRuns.finishedAt })

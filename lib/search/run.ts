@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { FACETS, getCatalog, type Catalog, type FacetName } from './catalog';
 import { runFts } from './fts';
-import { containsAllTerms, snippetOf, termTokens, type Segment } from './highlight';
+import { createMatcher, type Segment } from './highlight';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
@@ -209,11 +209,11 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
         .all(JSON.stringify(ids)) as ResultRow[]
     ).map((r) => [r.id, r]),
   );
-  const wanted = termTokens(parsed.terms);
+  const matcher = createMatcher(parsed.terms);
   // Files are listed for experiments found by their file names: the experiment's own text lacks a term.
   const byFileName = ids.filter((id) => {
     const row = details.get(id);
-    return wanted.length > 0 && row && !containsAllTerms(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`, wanted);
+    return matcher.active && row && !matcher.containsAll(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`);
   });
   const files = new Map<number, { uuid: string; key: string }[]>();
   if (byFileName.length) {
@@ -223,7 +223,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     for (const o of objectRows) {
       const path = details.get(o.experimentId)!.path;
       const list = files.get(o.experimentId) ?? [];
-      if (list.length < MAX_FILES_PER_RESULT && containsAllTerms(o.key.slice(path.length + 1), wanted)) {
+      if (list.length < MAX_FILES_PER_RESULT && matcher.containsAll(o.key.slice(path.length + 1))) {
         files.set(o.experimentId, [...list, { uuid: o.uuid, key: o.key }]);
       }
     }
@@ -232,8 +232,8 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     const row = details.get(id);
     if (!row) return [];
     const { metadataText, fileText, ...result } = row;
-    const snippet = wanted.length
-      ? [row.uuid, row.purpose ?? '', metadataText, fileText].map((text) => snippetOf(text, wanted)).find((s) => s.length) ?? []
+    const snippet = matcher.active
+      ? ([row.uuid, row.purpose ?? '', metadataText, fileText].map((text) => matcher.snippet(text)).find((s) => s.length) ?? [])
       : [];
     return [{ ...result, snippet, files: files.get(id) ?? [] }];
   });
