@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import {
   deleteExperiments,
-  experimentDateRange,
   finishCrawlRun,
   listExperimentPaths,
   loadExperimentState,
@@ -15,6 +14,7 @@ import {
   type ObjectState,
   type StoredExperimentState,
 } from '../lib/db/crawl-store';
+import { experimentDateRange } from '../lib/db/date-range';
 import type { AppDatabase } from '../lib/db/index';
 import type { CountingS3Client, ListedObject } from '../lib/s3';
 import { listExperiments, type ListedExperiment } from './list';

@@ -197,13 +197,6 @@ export function deleteExperiments(db: AppDatabase, paths: string[]): void {
   });
 }
 
-/** Dates of the oldest and newest indexed experiments. */
-export function experimentDateRange(db: AppDatabase): { oldest: string | null; newest: string | null } {
-  return db
-    .select({ oldest: sql<string | null>`min(${experiments.date})`, newest: sql<string | null>`max(${experiments.date})` })
-    .from(experiments)
-    .get()!;
-}
 
 export interface CrawlRunTotals {
   experimentsNew: number;

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { experimentDateRange } from './date-range';
 import { getDb } from './index';
 import { crawlRuns, experiments, objects } from './schema';
 
@@ -13,15 +14,8 @@ export interface IndexStats {
 
 export function getIndexStats(): IndexStats {
   const db = getDb();
-  // Separate subqueries: min() and max() together in one SELECT make SQLite scan the whole date index.
-  const counts = db
-    .select({
-      experiments: sql<number>`(SELECT count(*) FROM ${experiments})`,
-      oldestDate: sql<string | null>`(SELECT min(${experiments.date}) FROM ${experiments})`,
-      newestDate: sql<string | null>`(SELECT max(${experiments.date}) FROM ${experiments})`,
-    })
-    .from(sql`(SELECT 1)`)
-    .get()!;
+  const { oldest, newest } = experimentDateRange(db);
+  const { count } = db.select({ count: sql<number>`count(*)` }).from(experiments).get()!;
   const lastRun = db
     .select({ finishedAt: crawlRuns.finishedAt })
     .from(crawlRuns)
@@ -29,27 +23,7 @@ export function getIndexStats(): IndexStats {
     .orderBy(desc(crawlRuns.finishedAt))
     .limit(1)
     .get();
-  return { ...counts, lastCrawlFinishedAt: lastRun?.finishedAt ?? null };
-}
-
-export function listNewestExperiments({ limit }: { limit: number }) {
-  return getDb()
-    .select({
-      uuid: experiments.uuid,
-      prefix: experiments.prefix,
-      path: experiments.path,
-      date: experiments.date,
-      species: experiments.species,
-      sampleType: experiments.sampleType,
-      hardware: experiments.hardware,
-      purpose: experiments.purpose,
-      objectCount: experiments.objectCount,
-      metadataError: experiments.metadataError,
-    })
-    .from(experiments)
-    .orderBy(sql`${experiments.date} DESC NULLS LAST`, experiments.path)
-    .limit(limit)
-    .all();
+  return { experiments: count, oldestDate: oldest, newestDate: newest, lastCrawlFinishedAt: lastRun?.finishedAt ?? null };
 }
 
 export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }) {
