@@ -9,6 +9,7 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
+import { seededRandom } from './seeded-random';
 
 export type S3Operation = 'ListObjects' | 'GetObject' | 'HeadObject' | 'PutObject' | 'DeleteObject' | 'Other';
 
@@ -83,17 +84,6 @@ export function classifyS3Request(method: string, url: string, headers: Incoming
   }
 }
 
-/** mulberry32: tiny, seedable, and good enough to pick which requests fail. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkFaults(f: S3Faults): void {
   for (const name of ['failRate', 'dropRate'] as const) {

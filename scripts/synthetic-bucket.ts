@@ -3,6 +3,8 @@
  * Deterministic: the same arguments give the same keys and bytes.
  */
 
+import { seededRandom } from './seeded-random';
+
 const PREFIXES = [
   ['ephys', 'e'],
   ['ephys', 'e'],
@@ -17,17 +19,6 @@ const DRUGS = ['GABA', 'bicuculline', 'TTX', '4-AP', 'baseline', 'unperturbed'];
 const SPECIES = ['human', 'mouse'];
 const SAMPLE_TYPES = ['organoid', 'slice', '2D culture'];
 
-/** A small deterministic PRNG (mulberry32): reproducible buckets without storing them. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticOptions {
   experiments: number;
@@ -37,7 +28,7 @@ export interface SyntheticOptions {
 }
 
 export function syntheticBucketObjects(options: SyntheticOptions): Map<string, string> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const objects = new Map<string, string>();
   const start = Date.UTC(2020, 0, 1);

@@ -8,6 +8,7 @@ import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient } from './support/s3';
+import { seededRandom } from '../scripts/seeded-random';
 
 let client: S3Client;
 let dir: ReturnType<typeof tempDir>;
@@ -182,17 +183,6 @@ describe('GET /api/experiments', () => {
   });
 });
 
-/** A deterministic PRNG (mulberry32), so a failing fuzz case can be replayed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('whatever is typed', () => {
   const pieces = [
@@ -204,7 +194,7 @@ describe('whatever is typed', () => {
   ];
 
   it('10,000 generated queries: zero 5xx, every answer a result or a 400 with a message', async () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const statuses = new Map<number, number>();
     for (let i = 0; i < 10_000; i++) {
       const words = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pieces[Math.floor(next() * pieces.length)]!);

@@ -17,6 +17,7 @@ import { deriveFields } from '../../crawler/derive';
 import { flattenMetadata, type JsonObject } from '../../crawler/metadata';
 import { objectUuid } from '../../lib/db/crawl-store';
 import { openDatabase } from '../../lib/db/index';
+import { seededRandom } from '../../scripts/seeded-random';
 
 export interface SyntheticIndexOptions {
   /** The SQLite file to create; it must not hold experiments already. */
@@ -88,24 +89,13 @@ export const BENCH_QUERIES: { kind: string; q: string; params?: Record<string, s
 // ---------------------------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32: small, fast and reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Weighted<T> = readonly (readonly [T, number])[];
 
 class Rng {
   readonly next: () => number;
   constructor(seed: number) {
-    this.next = random(seed);
+    this.next = seededRandom(seed);
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
+import { seededRandom } from '../../scripts/seeded-random';
 
 const noFilters = (): ParsedQuery['filters'] => ({ species: [], sampleType: [], hardware: [], modality: [] });
 const matchOf = (text: string) => parseSearchQuery(text).match;
@@ -292,14 +293,3 @@ describe('parseSearchQuery against SQLite FTS5', () => {
   });
 });
 
-// mulberry32: small, fast and the same sequence on every run, so a failure can be replayed.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
