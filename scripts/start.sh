@@ -17,4 +17,4 @@ export DATABASE_PATH="$(realpath -m "${DATABASE_PATH:-data/search.db}")"
 export HOSTNAME="${BIND_ADDRESS:-0.0.0.0}"
 export PORT="${PORT:-3000}"
 export NEXT_TELEMETRY_DISABLED=1
-exec node .next/standalone/server.js
+exec node scripts/cluster-server.mjs .next/standalone/server.js
