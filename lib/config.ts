@@ -36,6 +36,12 @@ const envSchema = z
           .min(1, 'must name at least one prefix'),
       ),
     DATABASE_PATH: databasePath,
+    SEARCH_CACHE_SIZE: z.coerce
+      .number({ error: 'must be a number' })
+      .int()
+      .min(0, 'must be 0 (off) or more')
+      .max(1_000_000, 'must be at most 1000000')
+      .default(2000),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   })
@@ -58,6 +64,8 @@ export interface Config {
   };
   prefixes: string[];
   databasePath: string;
+  /** Search responses kept per server process (0: none). */
+  searchCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +94,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     prefixes: e.S3_PREFIXES,
     databasePath: e.DATABASE_PATH,
+    searchCacheSize: e.SEARCH_CACHE_SIZE,
   };
 }
 

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as experimentsRoute } from '../app/api/experiments/route';
 import { GET as searchRoute } from '../app/api/search/route';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
+import { deleteExperiments, writeExperiments } from '../lib/db/crawl-store';
+import { openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient } from './support/s3';
@@ -146,6 +148,31 @@ describe('GET /api/search', () => {
       expect(new Set(pages).size).toBe(pages.length);
       expect(pages.slice(0, whole.body.results.length)).toEqual(paths(whole.body));
     }
+  });
+
+  it('sees a crawl\'s commit on the next search: cached answers follow the index', async () => {
+    const q = 'zebrafish';
+    expect((await api({ q })).body.total).toBe(0);
+    const writer = openDatabase(process.env.DATABASE_PATH!);
+    writeExperiments(writer, 'b', new Date(), [
+      {
+        fields: {
+          uuid: '2026-01-01-e-zebrafish_pilot', prefix: 'ephys', path: 'ephys/2026-01-01-e-zebrafish_pilot',
+          metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null,
+          metadataText: '', fileText: '', date: '2026-01-01', species: null, sampleType: null, cellLine: null,
+          hardware: null, chipIds: null, channelCount: null, sampleRate: null, recordingNames: [], purpose: null,
+          objectCount: 0, totalBytes: 0, newestModified: new Date(),
+        },
+        upsert: [],
+        remove: [],
+      },
+    ]);
+    writer.$client.close();
+    expect(paths((await api({ q })).body)).toEqual(['ephys/2026-01-01-e-zebrafish_pilot']);
+    const remover = openDatabase(process.env.DATABASE_PATH!);
+    deleteExperiments(remover, ['ephys/2026-01-01-e-zebrafish_pilot']);
+    remover.$client.close();
+    expect((await api({ q })).body.total).toBe(0);
   });
 
   it('reports the index stats', async () => {

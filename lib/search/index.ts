@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { getConfig } from '../config';
 import { getDb } from '../db/index';
 import { AppError } from '../errors';
 import { QueryError } from './parse';
@@ -5,10 +7,27 @@ import { searchExperiments, type SearchRequest, type SearchResponse } from './ru
 
 export type { SearchRequest, SearchResponse, SearchResult, Sort } from './run';
 
+/**
+ * Answers stay valid until the index changes, which PRAGMA data_version reports (it moves when another
+ * connection, the crawler, commits). Search-as-you-type and shared links ask the same questions again.
+ */
+let cache: { version: number; entries: LRUCache<string, SearchResponse> } | undefined;
+
+function cached(key: string, version: number, compute: () => SearchResponse): SearchResponse {
+  const size = getConfig().searchCacheSize;
+  if (size === 0) return compute();
+  if (!cache || cache.version !== version) cache = { version, entries: new LRUCache({ max: size }) };
+  let response = cache.entries.get(key);
+  if (!response) cache.entries.set(key, (response = compute()));
+  return response;
+}
+
 /** A search over the index, or an AppError naming what was wrong with the request. */
 export function search(request: SearchRequest): SearchResponse {
+  const sqlite = getDb().$client;
   try {
-    return searchExperiments(getDb().$client, request);
+    const version = sqlite.pragma('data_version', { simple: true }) as number;
+    return cached(JSON.stringify(request), version, () => searchExperiments(sqlite, request));
   } catch (error) {
     if (error instanceof QueryError) throw new AppError('bad_request:search', error.message, { cause: error });
     throw error;
