@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { experimentDateRange } from './date-range';
 import { getDb } from './index';
 import { crawlRuns, experiments, objects } from './schema';
@@ -31,7 +31,8 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
   const experiment = db
     .select()
     .from(experiments)
-    .where(and(eq(experiments.prefix, prefix), eq(experiments.uuid, uuid)))
+    // By path, the unique key: with prefix and uuid as two conditions SQLite may pick the prefix index.
+    .where(eq(experiments.path, `${prefix}/${uuid}`))
     .get();
   if (!experiment) return undefined;
   const files = db
