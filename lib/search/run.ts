@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { FACETS, getCatalog, type Catalog, type FacetName } from './catalog';
 import { runFts } from './fts';
-import { createMatcher, type Segment } from './highlight';
+import type { Segment } from './highlight';
+import { describeResults } from './results';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
@@ -48,7 +49,6 @@ export interface SearchResponse {
   nextCursor: string | null;
 }
 
-const MAX_FILES_PER_RESULT = 5;
 // bm25 costs about a microsecond per matching row and grows with the match set; above this many matches
 // the results come newest first, which costs nothing (../shared/notes/search-scale.md).
 const MAX_RANKED_MATCHES = 10_000;
@@ -139,11 +139,6 @@ function countFacets(catalog: Catalog, matching: Uint8Array): SearchResponse['fa
   return facets;
 }
 
-interface ResultRow extends Omit<SearchResult, 'snippet' | 'files'> {
-  metadataText: string;
-  fileText: string;
-}
-
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest): SearchResponse {
   const parsed = parseSearchQuery(request.q);
   const catalog = getCatalog(sqlite);
@@ -197,46 +192,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   }
   const ids = page.map((key) => key[2]);
 
-  const details = new Map(
-    (
-      sqlite
-        .prepare(
-          `SELECT id, uuid, path, prefix, date, species, sample_type AS sampleType, cell_line AS cellLine, hardware,
-                  channel_count AS channelCount, purpose, metadata_error AS metadataError,
-                  metadata_text AS metadataText, file_text AS fileText
-           FROM experiments WHERE id IN (SELECT value FROM json_each(?))`,
-        )
-        .all(JSON.stringify(ids)) as ResultRow[]
-    ).map((r) => [r.id, r]),
-  );
-  const matcher = createMatcher(parsed.terms);
-  // Files are listed for experiments found by their file names: the experiment's own text lacks a term.
-  const byFileName = ids.filter((id) => {
-    const row = details.get(id);
-    return matcher.active && row && !matcher.containsAll(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`);
-  });
-  const files = new Map<number, { uuid: string; key: string }[]>();
-  if (byFileName.length) {
-    const objectRows = sqlite
-      .prepare('SELECT experiment_id AS experimentId, uuid, key FROM objects WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY key')
-      .all(JSON.stringify(byFileName)) as { experimentId: number; uuid: string; key: string }[];
-    for (const o of objectRows) {
-      const path = details.get(o.experimentId)!.path;
-      const list = files.get(o.experimentId) ?? [];
-      if (list.length < MAX_FILES_PER_RESULT && matcher.containsAll(o.key.slice(path.length + 1))) {
-        files.set(o.experimentId, [...list, { uuid: o.uuid, key: o.key }]);
-      }
-    }
-  }
-  const results = ids.flatMap((id) => {
-    const row = details.get(id);
-    if (!row) return [];
-    const { metadataText, fileText, ...result } = row;
-    const snippet = matcher.active
-      ? ([row.uuid, row.purpose ?? '', metadataText, fileText].map((text) => matcher.snippet(text)).find((s) => s.length) ?? [])
-      : [];
-    return [{ ...result, snippet, files: files.get(id) ?? [] }];
-  });
+  const results = describeResults(sqlite, ids, parsed.terms);
   const last = page.at(-1);
   return {
     total,
