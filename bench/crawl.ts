@@ -54,6 +54,7 @@ try {
     profile: undefined,
     forcePathStyle: true,
     maxAttempts: 3,
+    presignTtlSeconds: 3600,
   };
   const db = openDatabase(join(dir, 'search.db'));
   const run = async (): Promise<CrawlSummary & { cpuSeconds: number }> => {

@@ -40,7 +40,7 @@ export default async function globalSetup() {
   };
   Object.assign(process.env, env);
   const db = openDatabase(env.DATABASE_PATH);
-  const s3 = createS3Client({ endpoint: server.endpoint, publicEndpoint: server.endpoint, region: server.region, bucket, profile: undefined, forcePathStyle: true, maxAttempts: 3 });
+  const s3 = createS3Client({ endpoint: server.endpoint, publicEndpoint: server.endpoint, region: server.region, bucket, profile: undefined, forcePathStyle: true, maxAttempts: 3, presignTtlSeconds: 3600 });
   const summary = await crawl({ db, s3, bucket }, { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false });
   s3.client.destroy();
   db.$client.close();

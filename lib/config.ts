@@ -36,6 +36,12 @@ const envSchema = z
           .min(1, 'must name at least one prefix'),
       ),
     DATABASE_PATH: databasePath,
+    PRESIGN_TTL_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int()
+      .min(60, 'must be between 60 and 604800 seconds')
+      .max(604_800, 'must be between 60 and 604800 seconds')
+      .default(3600),
     SEARCH_CACHE_SIZE: z.coerce
       .number({ error: 'must be a number' })
       .int()
@@ -61,6 +67,8 @@ export interface Config {
     profile: string | undefined;
     forcePathStyle: boolean;
     maxAttempts: number;
+    /** Lifetime of presigned file URLs. */
+    presignTtlSeconds: number;
   };
   prefixes: string[];
   databasePath: string;
@@ -91,6 +99,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       // Ceph and other self-hosted endpoints rarely have wildcard DNS for virtual-host buckets.
       forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
       maxAttempts: e.S3_MAX_ATTEMPTS,
+      presignTtlSeconds: e.PRESIGN_TTL_SECONDS,
     },
     prefixes: e.S3_PREFIXES,
     databasePath: e.DATABASE_PATH,

@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from './config';
 
 /** Requests sent to S3, by command name, counting every attempt (retries included). */
@@ -140,4 +141,22 @@ export function describeS3Error(error: unknown): string {
   const name = code && code !== error.name ? code : error.name;
   const hint = hints[name] ?? (status === undefined ? error.message.split('\n')[0] : undefined);
   return [name, status === undefined ? '' : ` (HTTP ${status})`, hint ? `: ${hint}` : ''].join('');
+}
+
+/**
+ * A presigned GET for exactly `key`, valid `expiresIn` seconds, for the endpoint browsers reach. With
+ * `downloadName`, S3 answers with `Content-Disposition: attachment` for that name.
+ */
+export function presignGet(
+  client: S3Client,
+  input: { bucket: string; key: string; expiresIn: number; downloadName?: string },
+): Promise<string> {
+  const disposition = input.downloadName
+    ? `attachment; filename="${input.downloadName.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(input.downloadName)}`
+    : undefined;
+  return getSignedUrl(
+    client,
+    new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentDisposition: disposition }),
+    { expiresIn: input.expiresIn },
+  );
 }

@@ -43,3 +43,22 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
     .all();
   return { experiment, files };
 }
+
+/** An indexed object by its stable uuid, with the experiment it belongs to. */
+export function findIndexedFile(uuid: string) {
+  return getDb()
+    .select({
+      uuid: objects.uuid,
+      key: objects.key,
+      size: objects.size,
+      etag: objects.etag,
+      lastModified: objects.lastModified,
+      experiment: { uuid: experiments.uuid, prefix: experiments.prefix, path: experiments.path },
+    })
+    .from(objects)
+    .innerJoin(experiments, eq(experiments.id, objects.experimentId))
+    .where(eq(objects.uuid, uuid))
+    .get();
+}
+
+export type IndexedFile = NonNullable<ReturnType<typeof findIndexedFile>>;

@@ -36,6 +36,7 @@ export function testConfig(bucket: string, overrides: { endpoint?: string; maxAt
     profile: undefined,
     forcePathStyle: true,
     maxAttempts: overrides.maxAttempts ?? 3,
+    presignTtlSeconds: 3600,
   };
 }
 

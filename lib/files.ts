@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { getConfig } from './config';
+import { findIndexedFile, type IndexedFile } from './db/queries';
+import { AppError } from './errors';
+import { createS3Client, describeS3Error, presignGet, type CountingS3Client } from './s3';
+
+/**
+ * Files as the site serves them: looked up by their stable uuid in the index, never by a key or path from
+ * the request, so only what the crawler indexed is reachable.
+ */
+
+const fileUuid = z.uuid();
+
+export function lookupFile(rawUuid: string): IndexedFile {
+  const parsed = fileUuid.safeParse(rawUuid);
+  if (!parsed.success) throw new AppError('bad_request:file', 'file id must be a UUID like 1b4e28ba-2fa1-5bd2-8a6b-0f0e6a4b1c2d');
+  const file = findIndexedFile(parsed.data.toLowerCase());
+  if (!file) throw new AppError('not_found:file', 'no such file in the index (it may have been removed from the bucket)');
+  return file;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  nwb: 'application/x-hdf5',
+  h5: 'application/x-hdf5',
+  hdf5: 'application/x-hdf5',
+  json: 'application/json',
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  txt: 'text/plain',
+  log: 'text/plain',
+  md: 'text/markdown',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  mp4: 'video/mp4',
+  npy: 'application/octet-stream',
+  pdf: 'application/pdf',
+};
+
+export function contentTypeOf(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 && CONTENT_TYPES[name.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+}
+
+export const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+
+/** HEAD answered from the index alone: the bytes' size, type and version, and that ranges are welcome. */
+export function headHeaders(file: IndexedFile): Headers {
+  return new Headers({
+    'Accept-Ranges': 'bytes',
+    'Content-Length': String(file.size),
+    'Content-Type': contentTypeOf(file.key),
+    ETag: `"${file.etag}"`,
+    'Last-Modified': file.lastModified.toUTCString(),
+    // The index changes only when a crawl runs; a minute keeps repeated HEADs off the server.
+    'Cache-Control': 'public, max-age=60',
+  });
+}
+
+let presigner: CountingS3Client | undefined;
+
+/** A presigned GET of the file for browsers (S3_PUBLIC_ENDPOINT), with its expiry. */
+export async function presignFile(file: IndexedFile, options: { download?: boolean } = {}) {
+  const { s3 } = getConfig();
+  presigner ??= createS3Client({ ...s3, endpoint: s3.publicEndpoint });
+  const expiresIn = s3.presignTtlSeconds;
+  try {
+    const url = await presignGet(presigner.client, {
+      bucket: s3.bucket,
+      key: file.key,
+      expiresIn,
+      downloadName: options.download ? fileName(file.key) : undefined,
+    });
+    return { url, expiresIn, expiresAt: new Date(Date.now() + expiresIn * 1000) };
+  } catch (error) {
+    // Signing is local; it fails only when no credentials can be found.
+    throw new AppError('unavailable:s3', `cannot sign a URL for S3: ${describeS3Error(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,156 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as fileInfo } from '../app/api/files/[uuid]/route';
+import { GET, HEAD, POST } from '../app/data/[uuid]/route';
+import { objectUuid } from '../lib/db/crawl-store';
+import { createS3Client, presignGet } from '../lib/s3';
+import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
+import { crawlInto, openTempIndex, tempDir } from './support/index';
+import { createTestBucket, putObjects, testClient, testConfig, testS3 } from './support/s3';
+
+const NWB = readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url));
+// 3 MiB that differ everywhere, so a wrong range cannot pass for a right one.
+const BIG = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7919 + (i >> 11)) & 0xff));
+const EXPERIMENT = 'ephys/2023-05-05-e-nwb_fixture';
+const NWB_KEY = `${EXPERIMENT}/shared/ecephys-kilosort-gzip.nwb`;
+const BIG_KEY = `${EXPERIMENT}/original/data/recording.raw.h5`;
+
+let client: S3Client;
+let bucket: string;
+let proxy: S3Proxy;
+let dir: ReturnType<typeof tempDir>;
+
+const context = (uuid: string) => ({ params: Promise.resolve({ uuid }) });
+const appRequest = (path: string, method = 'GET') => new NextRequest(`http://localhost${path}`, { method });
+const s3Requests = () => Object.values(proxy.counts()).reduce((a, b) => a + b, 0);
+
+beforeAll(async () => {
+  client = testClient();
+  bucket = await createTestBucket(client, 'data');
+  await putObjects(client, bucket, { [`${EXPERIMENT}/metadata.json`]: '{"notes": {"purpose": "fixture"}}', [NWB_KEY]: NWB, [BIG_KEY]: BIG });
+  dir = tempDir('data');
+  const db = openTempIndex(dir.path);
+  expect((await crawlInto(db, bucket)).status).toBe('succeeded');
+  db.$client.close();
+  // The app's S3 traffic goes through a counting proxy, which is also the endpoint browsers are sent to.
+  proxy = await startS3Proxy({ target: testS3().endpoint });
+  Object.assign(process.env, {
+    DATABASE_PATH: join(dir.path, 'search.db'),
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: proxy.endpoint,
+    S3_PUBLIC_ENDPOINT: proxy.endpoint,
+  });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  dir?.remove();
+  client?.destroy();
+});
+
+describe('/data/<file uuid>', () => {
+  it('answers HEAD from the index alone', async () => {
+    const before = s3Requests();
+    const response = await HEAD(appRequest(`/data/${objectUuid(bucket, NWB_KEY)}`, 'HEAD'), context(objectUuid(bucket, NWB_KEY)));
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries(response.headers)).toMatchObject({
+      'accept-ranges': 'bytes',
+      'content-length': String(NWB.length),
+      'content-type': 'application/x-hdf5',
+      etag: `"${createHash('md5').update(NWB).digest('hex')}"`,
+    });
+    expect(new Date(response.headers.get('last-modified')!).getTime()).toBeGreaterThan(Date.now() - 3_600_000);
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(s3Requests()).toBe(before);
+  });
+
+  it('redirects GET to a presigned URL that serves ranges straight from S3', async () => {
+    const uuid = objectUuid(bucket, BIG_KEY);
+    const before = s3Requests();
+    const response = await GET(appRequest(`/data/${uuid}`), context(uuid));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('cache-control')).toBe('private, max-age=1800');
+    expect(s3Requests()).toBe(before);
+    const location = response.headers.get('location')!;
+    expect(location.startsWith(`${proxy.endpoint}/${bucket}/`)).toBe(true);
+
+    const first = await fetch(location, { headers: { Range: 'bytes=0-1048575' } });
+    expect(first.status).toBe(206);
+    expect(first.headers.get('content-range')).toBe(`bytes 0-1048575/${BIG.length}`);
+    expect(Buffer.from(await first.arrayBuffer()).equals(BIG.subarray(0, 1048576))).toBe(true);
+    const middle = await fetch(location, { headers: { Range: 'bytes=2000000-2000099' } });
+    expect(Buffer.from(await middle.arrayBuffer()).equals(BIG.subarray(2000000, 2000100))).toBe(true);
+  });
+
+  it('makes S3 send the file as an attachment with ?download=1', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const response = await GET(appRequest(`/data/${uuid}?download=1`), context(uuid));
+    const file = await fetch(response.headers.get('location')!);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="ecephys-kilosort-gzip.nwb"/);
+    expect(Buffer.from(await file.arrayBuffer()).equals(NWB)).toBe(true);
+  });
+
+  it('is refused by S3 when the URL is tampered with or expired', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const location = (await GET(appRequest(`/data/${uuid}`), context(uuid))).headers.get('location')!;
+    const url = new URL(location);
+    const signature = url.searchParams.get('X-Amz-Signature')!;
+    url.searchParams.set('X-Amz-Signature', `${signature[0] === 'a' ? 'b' : 'a'}${signature.slice(1)}`);
+    expect((await fetch(url)).status).toBe(403);
+    const otherKey = new URL(location);
+    otherKey.pathname = otherKey.pathname.replace('ecephys-kilosort-gzip.nwb', 'other.nwb');
+    expect((await fetch(otherKey)).status).toBe(403);
+
+    const signer = createS3Client(testConfig(bucket, { endpoint: proxy.endpoint }));
+    const shortLived = await presignGet(signer.client, { bucket, key: NWB_KEY, expiresIn: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await fetch(shortLived)).status).toBe(403);
+    signer.client.destroy();
+  });
+
+  it.each([
+    ['not-a-uuid', 400],
+    ['..', 400],
+    ['..%2F..%2Fetc%2Fpasswd', 400],
+    [`${'a'.repeat(5000)}`, 400],
+    ['ephys%2F2023-05-05-e-nwb_fixture%2Fmetadata.json', 400],
+    ['6ba7b810-9dad-51d1-80b4-00c04fd430c8', 404],
+  ])('refuses %s with %i and asks S3 nothing', async (id, status) => {
+    const before = s3Requests();
+    for (const handler of [GET, HEAD]) {
+      const response = await handler(appRequest(`/data/${id}`), context(decodeURIComponent(id)));
+      expect(response.status).toBe(status);
+    }
+    expect(s3Requests()).toBe(before);
+  });
+
+  it('answers other methods with 405 and the allowed ones', async () => {
+    const response = POST();
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('/api/files/<file uuid>', () => {
+  it('gives a reader everything in one request', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const response = await fileInfo(appRequest(`/api/files/${uuid}`), context(uuid));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      uuid,
+      key: NWB_KEY,
+      size: NWB.length,
+      contentType: 'application/x-hdf5',
+      experiment: { prefix: 'ephys', uuid: '2023-05-05-e-nwb_fixture', path: EXPERIMENT },
+    });
+    expect(new Date(body.expiresAt).getTime() - Date.now()).toBeGreaterThan(3_500_000);
+    const head = await fetch(body.url, { headers: { Range: 'bytes=0-7' } });
+    expect(Buffer.from(await head.arrayBuffer())).toEqual(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+});
