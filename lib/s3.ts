@@ -1,4 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import {
+  GetBucketCorsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketCorsCommand,
+  S3Client,
+  type CORSRule,
+  type _Object,
+} from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from './config';
@@ -159,4 +167,25 @@ export function presignGet(
     new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentDisposition: disposition }),
     { expiresIn: input.expiresIn },
   );
+}
+
+/**
+ * The bucket CORS a browser reader needs: GET and HEAD from the app's origins, the Range header, and the
+ * headers a range reader looks at exposed to it.
+ */
+export function readerCorsRules(origins: string[]): CORSRule[] {
+  return [
+    {
+      AllowedOrigins: origins,
+      AllowedMethods: ['GET', 'HEAD'],
+      AllowedHeaders: ['Range', 'If-Match', 'If-None-Match', 'If-Modified-Since'],
+      ExposeHeaders: ['Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Content-Type', 'Last-Modified'],
+      MaxAgeSeconds: 3600,
+    },
+  ];
+}
+
+export async function applyReaderCors(client: S3Client, bucket: string, origins: string[]): Promise<CORSRule[]> {
+  await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: readerCorsRules(origins) } }));
+  return (await client.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as fileInfo } from '../app/api/files/[uuid]/route';
 import { GET, HEAD, POST } from '../app/data/[uuid]/route';
 import { objectUuid } from '../lib/db/crawl-store';
-import { createS3Client, presignGet } from '../lib/s3';
+import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testConfig, testS3 } from './support/s3';
@@ -152,5 +152,33 @@ describe('/api/files/<file uuid>', () => {
     expect(new Date(body.expiresAt).getTime() - Date.now()).toBeGreaterThan(3_500_000);
     const head = await fetch(body.url, { headers: { Range: 'bytes=0-7' } });
     expect(Buffer.from(await head.arrayBuffer())).toEqual(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+});
+
+describe('bucket CORS for browser readers (npm run s3:cors)', () => {
+  const origin = 'http://search.example.org';
+
+  it('lets the app\'s origin read ranges and see the range headers, and no other origin', async () => {
+    const rules = await applyReaderCors(client, bucket, [origin]);
+    expect(rules[0]).toMatchObject({ AllowedOrigins: [origin], AllowedMethods: expect.arrayContaining(['GET', 'HEAD']) });
+    const uuid = objectUuid(bucket, BIG_KEY);
+    const location = (await GET(appRequest(`/data/${uuid}`), context(uuid))).headers.get('location')!;
+
+    const preflight = await fetch(location, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('range');
+
+    const ranged = await fetch(location, { headers: { Origin: origin, Range: 'bytes=10-19' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('access-control-allow-origin')).toBe(origin);
+    const exposed = ranged.headers.get('access-control-expose-headers')!.toLowerCase();
+    for (const header of ['content-range', 'content-length', 'accept-ranges', 'etag']) expect(exposed).toContain(header);
+
+    const stranger = await fetch(location, { headers: { Origin: 'http://elsewhere.example', Range: 'bytes=10-19' } });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * `npm run s3:cors -- --origin https://search.example.org [--origin …]`: sets the bucket CORS that lets
+ * browsers read files with Range requests from presigned URLs (see README). Uses the app's S3 settings.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, getConfig } from '../lib/config';
+import { applyReaderCors, createS3Client, describeS3Error } from '../lib/s3';
+
+const origins = z.array(z.url({ protocol: /^https?$/, error: '--origin must be an http(s) origin' })).min(1, 'give at least one --origin');
+
+async function main(): Promise<number> {
+  let config;
+  let allowed: string[];
+  try {
+    const { values } = parseArgs({ options: { origin: { type: 'string', multiple: true } }, strict: true });
+    allowed = origins.parse(values.origin ?? []).map((o) => new URL(o).origin);
+    config = getConfig();
+  } catch (error) {
+    const message = error instanceof z.ZodError ? error.issues[0]!.message : (error as Error).message;
+    console.error(`error: ${message}`);
+    return error instanceof ConfigError || error instanceof z.ZodError || error instanceof TypeError ? 2 : 1;
+  }
+  const s3 = createS3Client(config.s3);
+  try {
+    const rules = await applyReaderCors(s3.client, config.s3.bucket, allowed);
+    console.log(JSON.stringify({ bucket: config.s3.bucket, rules }));
+    return 0;
+  } catch (error) {
+    console.error(`error: cannot set CORS on s3://${config.s3.bucket}: ${describeS3Error(error)}`);
+    return 1;
+  } finally {
+    s3.client.destroy();
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});
