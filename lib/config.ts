@@ -42,6 +42,7 @@ const envSchema = z
       .min(60, 'must be between 60 and 604800 seconds')
       .max(604_800, 'must be between 60 and 604800 seconds')
       .default(3600),
+    DATA_MODE: z.enum(['redirect', 'proxy'], { error: 'must be redirect or proxy' }).default('redirect'),
     SEARCH_CACHE_SIZE: z.coerce
       .number({ error: 'must be a number' })
       .int()
@@ -72,6 +73,8 @@ export interface Config {
   };
   prefixes: string[];
   databasePath: string;
+  /** How /data/<uuid> serves bytes: a redirect to S3 (browsers reach the bucket) or streamed by the app. */
+  dataMode: 'redirect' | 'proxy';
   /** Search responses kept per server process (0: none). */
   searchCacheSize: number;
 }
@@ -103,6 +106,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     prefixes: e.S3_PREFIXES,
     databasePath: e.DATABASE_PATH,
+    dataMode: e.DATA_MODE,
     searchCacheSize: e.SEARCH_CACHE_SIZE,
   };
 }

@@ -1,4 +1,6 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { parseRange } from './byte-range';
 import { getConfig } from './config';
 import { findIndexedFile, type IndexedFile } from './db/queries';
 import { AppError } from './errors';
@@ -82,4 +84,50 @@ export async function presignFile(file: IndexedFile, options: { download?: boole
     // Signing is local; it fails only when no credentials can be found.
     throw new AppError('unavailable:s3', `cannot sign a URL for S3: ${describeS3Error(error)}`, { cause: error });
   }
+}
+
+let reader: CountingS3Client | undefined;
+
+/**
+ * The file's bytes streamed by the app (DATA_MODE=proxy, for buckets browsers cannot reach), honouring one
+ * Range. The S3 read is tied to the client's request: when the client goes away, the S3 request is aborted.
+ * `If-Match` makes S3 refuse an object replaced since the crawl rather than serve different bytes.
+ */
+export async function streamFile(file: IndexedFile, rangeHeader: string | null, signal: AbortSignal): Promise<Response> {
+  const range = parseRange(rangeHeader, file.size);
+  const headers = headHeaders(file);
+  headers.set('Cache-Control', 'private, no-store');
+  if (range === 'unsatisfiable') {
+    headers.set('Content-Range', `bytes */${file.size}`);
+    headers.delete('Content-Length');
+    return new Response(null, { status: 416, headers });
+  }
+  const { s3 } = getConfig();
+  reader ??= createS3Client(s3);
+  let body;
+  try {
+    const object = await reader.client.send(
+      new GetObjectCommand({
+        Bucket: s3.bucket,
+        Key: file.key,
+        IfMatch: `"${file.etag}"`,
+        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      }),
+      { abortSignal: signal },
+    );
+    body = object.Body;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 412) {
+      throw new AppError('conflict:file', 'the file changed in the bucket since it was indexed; the next crawl will pick it up', { cause: error });
+    }
+    if (status === 404) throw new AppError('not_found:file', 'the file is no longer in the bucket', { cause: error });
+    throw new AppError(status === 503 || status === undefined ? 'unavailable:s3' : 'bad_gateway:s3', `S3 did not serve the file: ${describeS3Error(error)}`, { cause: error });
+  }
+  if (!body) throw new AppError('bad_gateway:s3', 'S3 sent no body');
+  if (range) {
+    headers.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+    headers.set('Content-Length', String(range.end - range.start + 1));
+  }
+  return new Response(body.transformToWebStream(), { status: range ? 206 : 200, headers });
 }
