@@ -1,16 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crawl } from '../crawler/crawl';
 import { openDatabase } from '../lib/db/index';
-import { createS3Client } from '../lib/s3';
+import { objectUuid } from '../lib/db/crawl-store';
+import { applyReaderCors, createS3Client } from '../lib/s3';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
 import { createTestBucket, putObjects } from '../test/support/s3-objects';
-import { E2E_PORT } from './server';
+import { E2E_BASE_URL, E2E_NWB_KEY, E2E_PORT } from './server';
 
 
 /**
@@ -28,8 +29,15 @@ export default async function globalSetup() {
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   });
   const bucket = await createTestBucket(client, 'e2e');
-  await putObjects(client, bucket, { ...fixtureBucketObjects(), ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })) });
+  await putObjects(client, bucket, {
+    ...fixtureBucketObjects(),
+    ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })),
+    [E2E_NWB_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
+  });
+  // Browsers follow /data redirects to the bucket: it must allow the app's origin.
+  await applyReaderCors(client, bucket, [E2E_BASE_URL]);
   client.destroy();
+  process.env.E2E_NWB_UUID = objectUuid(bucket, E2E_NWB_KEY);
 
   const env = {
     S3_ENDPOINT: server.endpoint,

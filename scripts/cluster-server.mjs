@@ -2,6 +2,7 @@
 // default (WEB_CONCURRENCY overrides). Searches run synchronously on SQLite: in a single process every
 // request waits behind the slowest one in flight, while here the others keep answering.
 import cluster from 'node:cluster';
+import { ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,5 +32,17 @@ if (cluster.isPrimary && workers > 1) {
     });
   }
 } else {
+  // Next.js drops Content-Length from every route handler's response (FORBIDDEN_HEADERS in its
+  // send-response.js). A HEAD of a file must carry the size: range readers such as h5wasm's lazy files read
+  // it there. Routes that know their length also send X-Content-Length, restored here as Content-Length.
+  const writeHead = ServerResponse.prototype.writeHead;
+  ServerResponse.prototype.writeHead = function (...args) {
+    const length = this.getHeader('x-content-length');
+    if (length !== undefined) {
+      this.removeHeader('x-content-length');
+      this.setHeader('Content-Length', String(length));
+    }
+    return writeHead.apply(this, args);
+  };
   await import(pathToFileURL(resolve(server)).href);
 }

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (Ceph radosgw for a real S3 server, Chromium for browser tests)
+# Installs the Debian packages the tests need (Ceph radosgw for a real S3 server, Chromium for browser tests,
+# curl for the range-reading check)
 # when they are missing. As root on Debian it installs them; anywhere else it stops with the command to run.
 set -euo pipefail
 
-packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core)
+packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core curl)
 missing=()
 command -v radosgw >/dev/null 2>&1 || missing+=(radosgw)
 command -v ceph-mon >/dev/null 2>&1 || missing+=(ceph-mon)
 command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
 command -v ceph-authtool >/dev/null 2>&1 || missing+=(ceph-common)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 install="apt-get update && apt-get install -y --no-install-recommends ${packages[*]}"
