@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (Ceph radosgw for a real S3 server, Chromium for browser tests,
-# curl for the range-reading check)
-# when they are missing. As root on Debian it installs them; anywhere else it stops with the command to run.
+# Installs the Debian packages the tests need when they are missing: Ceph radosgw (a real S3 server),
+# Chromium (browser tests) and curl. As root on Debian it installs them; anywhere else it stops with the
+# command to run.
 set -euo pipefail
 
 packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core curl)
