@@ -1,0 +1,101 @@
+/**
+ * `npm run bench:data`: HEAD and the GET redirect of /data/<uuid> on the production server (npm run build
+ * first) at 16 connections, over the synthetic 100k-experiment index of bench:search. Prints requests per
+ * second, p50/p99 and the S3 requests made during the run, counted by a proxy in front of the S3 endpoint
+ * (the target: none, for both).
+ *
+ * Flags: --connections N (16), --seconds N per method (10).
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startS3Proxy } from '../scripts/s3-proxy';
+import { buildSyntheticIndex } from './support/synthetic-index';
+
+const { values } = parseArgs({ options: { connections: { type: 'string', default: '16' }, seconds: { type: 'string', default: '10' } } });
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const PORT = 3229;
+const ROOT = join(import.meta.dirname, '..');
+const DB = join(ROOT, 'data', 'bench', 'search-100000-1000000.db');
+
+if (!existsSync(DB)) {
+  mkdirSync(join(ROOT, 'data', 'bench'), { recursive: true });
+  console.error(`building ${DB}…`);
+  await buildSyntheticIndex({ path: DB, experiments: 100_000, objects: 1_000_000 });
+}
+const uuids = new Database(DB, { readonly: true }).prepare('SELECT uuid FROM objects ORDER BY random() LIMIT 2000').pluck().all() as string[];
+
+// Nothing listens behind this proxy: any S3 request the app made would be counted (and fail).
+const s3 = await startS3Proxy({ target: 'http://127.0.0.1:9' });
+const server = spawn('bash', ['scripts/start.sh'], {
+  cwd: ROOT,
+  env: {
+    ...process.env,
+    DATABASE_PATH: DB,
+    S3_BUCKET: 'braingeneers',
+    S3_ENDPOINT: s3.endpoint,
+    // Signing is local: any key pair signs; no request carries these anywhere.
+    AWS_ACCESS_KEY_ID: 'BENCHKEY',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret',
+    BIND_ADDRESS: '127.0.0.1',
+    PORT: String(PORT),
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+process.on('exit', () => server.kill('SIGTERM'));
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready') && resolve());
+  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+const send = (method: string, path: string) =>
+  new Promise<number>((resolve) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, method, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+
+async function load(method: 'HEAD' | 'GET', expected: number) {
+  for (const uuid of uuids.slice(0, 50)) await send(method, `/data/${uuid}`);
+  s3.resetCounts();
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < deadline) {
+        const start = performance.now();
+        const status = await send(method, `/data/${uuids[next++ % uuids.length]}`);
+        latencies.push(performance.now() - start);
+        if (status !== expected) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2);
+  const s3Requests = Object.values(s3.counts()).reduce((a, b) => a + b, 0);
+  return `| ${method}${method === 'GET' ? ' (302)' : ''} | ${(latencies.length / seconds).toFixed(0)} | ${at(50)} | ${at(99)} | ${errors} | ${s3Requests} |`;
+}
+
+const rows = [await load('HEAD', 200), await load('GET', 302)];
+agent.destroy();
+server.kill('SIGTERM');
+await s3.stop();
+console.log(`\n/data/<uuid> over 1,000,000 indexed objects, ${CONNECTIONS} connections, ${SECONDS} s per method\n`);
+console.log('| request | req/s | p50 ms | p99 ms | errors | S3 requests |');
+console.log('|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);
+console.log(`\ntargets: >= 3,000 HEAD/s; zero S3 requests for HEAD and for the GET redirect`);
+console.log(`rerun: npm run bench:data -- --connections ${CONNECTIONS} --seconds ${SECONDS}`);
+process.exit(0);
