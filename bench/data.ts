@@ -7,12 +7,11 @@
  * Flags: --connections N (16), --seconds N per method (10).
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startS3Proxy } from '../scripts/s3-proxy';
+import { startAppServer, httpClient } from './support/app-server';
 import { buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({ options: { connections: { type: 'string', default: '16' }, seconds: { type: 'string', default: '10' } } });
@@ -31,37 +30,15 @@ const uuids = new Database(DB, { readonly: true }).prepare('SELECT uuid FROM obj
 
 // Nothing listens behind this proxy: any S3 request the app made would be counted (and fail).
 const s3 = await startS3Proxy({ target: 'http://127.0.0.1:9' });
-const server = spawn('bash', ['scripts/start.sh'], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    DATABASE_PATH: DB,
-    S3_BUCKET: 'braingeneers',
-    S3_ENDPOINT: s3.endpoint,
-    // Signing is local: any key pair signs; no request carries these anywhere.
-    AWS_ACCESS_KEY_ID: 'BENCHKEY',
-    AWS_SECRET_ACCESS_KEY: 'bench-secret',
-    BIND_ADDRESS: '127.0.0.1',
-    PORT: String(PORT),
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const server = await startAppServer(PORT, {
+  DATABASE_PATH: DB,
+  S3_BUCKET: 'braingeneers',
+  S3_ENDPOINT: s3.endpoint,
+  // Signing is local: any key pair signs; no request carries these anywhere.
+  AWS_ACCESS_KEY_ID: 'BENCHKEY',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
 });
-process.on('exit', () => server.kill('SIGTERM'));
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready') && resolve());
-  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
-
-const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-const send = (method: string, path: string) =>
-  new Promise<number>((resolve) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, method, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
+const { send, close } = httpClient(PORT, CONNECTIONS);
 
 async function load(method: 'HEAD' | 'GET', expected: number) {
   for (const uuid of uuids.slice(0, 50)) await send(method, `/data/${uuid}`);
@@ -89,8 +66,8 @@ async function load(method: 'HEAD' | 'GET', expected: number) {
 }
 
 const rows = [await load('HEAD', 200), await load('GET', 302)];
-agent.destroy();
-server.kill('SIGTERM');
+close();
+await server.stop();
 await s3.stop();
 console.log(`\n/data/<uuid> over 1,000,000 indexed objects, ${CONNECTIONS} connections, ${SECONDS} s per method\n`);
 console.log('| request | req/s | p50 ms | p99 ms | errors | S3 requests |');
@@ -98,4 +75,3 @@ console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log(`\ntargets: >= 3,000 HEAD/s; zero S3 requests for HEAD and for the GET redirect`);
 console.log(`rerun: npm run bench:data -- --connections ${CONNECTIONS} --seconds ${SECONDS}`);
-process.exit(0);

@@ -7,13 +7,12 @@
  * Flags: --experiments N (100000), --objects N (1000000), --connections N (16), --seconds N (20),
  *        --rebuild (build the index again even if data/bench/ has it).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/index';
 import { searchExperiments, type SearchRequest } from '../lib/search/run';
+import { httpClient, startAppServer } from './support/app-server';
 import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({
@@ -75,36 +74,14 @@ interface HttpRun {
 
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
 async function runHttp(cacheSize: number): Promise<HttpRun> {
-  const server = spawn('bash', ['scripts/start.sh'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_PATH: DB,
-      S3_BUCKET: 'braingeneers',
-      S3_ENDPOINT: 'http://127.0.0.1:9',
-      BIND_ADDRESS: '127.0.0.1',
-      PORT: String(PORT),
-      SEARCH_CACHE_SIZE: String(cacheSize),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startAppServer(PORT, {
+    DATABASE_PATH: DB,
+    S3_BUCKET: 'braingeneers',
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    SEARCH_CACHE_SIZE: String(cacheSize),
   });
-  const stop = () => server.kill('SIGTERM');
-  process.on('exit', stop);
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready') && resolve());
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const get = (path: string) =>
-    new Promise<number>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: PORT, path, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      // A failed request counts as an error in the figures rather than ending the run.
-      req.on('error', () => resolve(0));
-      req.end();
-    });
+  const { send, close } = httpClient(PORT, CONNECTIONS);
+  const get = (path: string) => send('GET', path);
   // Warm-up: each query once (and, with a cache, into it).
   for (const query of BENCH_QUERIES) await get(toUrl(query));
 
@@ -126,9 +103,8 @@ async function runHttp(cacheSize: number): Promise<HttpRun> {
     }),
   );
   run.seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  stop();
-  await new Promise((resolve) => server.once('exit', resolve));
+  close();
+  await server.stop();
   return run;
 }
 

@@ -92,7 +92,6 @@ describe('GET /api/search', () => {
     expect(paths(gabaNotMouse.body)).not.toContain(SHAPES.maxwellOld);
     const either = (await api({ q: 'bicuculline OR tetrode', limit: '100' })).body;
     expect(paths(either)).toEqual(expect.arrayContaining([SHAPES.listStyle, SHAPES.mearec]));
-    for (const r of (await api({ q: 'species:mouse', limit: '100' })).body.results) expect(r.path).toBeTruthy();
     const mouse = await api({ q: 'species:mouse', limit: '100' });
     expect(mouse.body.facets.species).toEqual([{ value: 'mouse', count: mouse.body.total }]);
     const maxwell = await api({ q: 'hardware:maxwell', limit: '100' });
@@ -230,7 +229,7 @@ describe('whatever is typed', () => {
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (status !== 200) {
         expect(status, q).toBe(400);
-        expect(body.error!.message, q).toBeTruthy();
+        expect(body.error, q).toMatchObject({ code: 'bad_request:search', message: expect.stringMatching(/\w/) });
       }
     }
     expect(statuses.get(200)).toBeGreaterThan(5_000);
