@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startS3Proxy } from '../scripts/s3-proxy';
-import { startAppServer, httpClient } from './support/app-server';
+import { httpClient, runLoad, startAppServer } from './support/app-server';
 import { buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({ options: { connections: { type: 'string', default: '16' }, seconds: { type: 'string', default: '10' } } });
@@ -43,22 +43,14 @@ const { send, close } = httpClient(PORT, CONNECTIONS);
 async function load(method: 'HEAD' | 'GET', expected: number) {
   for (const uuid of uuids.slice(0, 50)) await send(method, `/data/${uuid}`);
   s3.resetCounts();
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < deadline) {
-        const start = performance.now();
-        const status = await send(method, `/data/${uuids[next++ % uuids.length]}`);
-        latencies.push(performance.now() - start);
-        if (status !== expected) errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const run = await runLoad({
+    send,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    next: (i) => ({ method, path: `/data/${uuids[i % uuids.length]}`, label: method, expected }),
+  });
+  const { errors, seconds } = run;
+  const latencies = run.latencies.get(method) ?? [];
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2);
   const s3Requests = Object.values(s3.counts()).reduce((a, b) => a + b, 0);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/index';
 import { searchExperiments, type SearchRequest } from '../lib/search/run';
-import { httpClient, startAppServer } from './support/app-server';
+import { httpClient, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({
@@ -65,15 +65,8 @@ for (let round = 0; round < 6; round++) {
 }
 db.$client.close();
 
-interface HttpRun {
-  latencies: Map<string, number[]>;
-  completed: number;
-  errors: number;
-  seconds: number;
-}
-
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
-async function runHttp(cacheSize: number): Promise<HttpRun> {
+async function runHttp(cacheSize: number): Promise<LoadResult> {
   const server = await startAppServer(PORT, {
     DATABASE_PATH: DB,
     S3_BUCKET: 'braingeneers',
@@ -81,28 +74,18 @@ async function runHttp(cacheSize: number): Promise<HttpRun> {
     SEARCH_CACHE_SIZE: String(cacheSize),
   });
   const { send, close } = httpClient(PORT, CONNECTIONS);
-  const get = (path: string) => send('GET', path);
   // Warm-up: each query once (and, with a cache, into it).
-  for (const query of BENCH_QUERIES) await get(toUrl(query));
+  for (const query of BENCH_QUERIES) await send('GET', toUrl(query));
 
-  const run: HttpRun = { latencies: new Map(), completed: 0, errors: 0, seconds: 0 };
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < deadline) {
-        const query = BENCH_QUERIES[next++ % BENCH_QUERIES.length]!;
-        const start = performance.now();
-        const status = await get(toUrl(query));
-        const elapsed = performance.now() - start;
-        if (status !== 200) run.errors++;
-        run.completed++;
-        run.latencies.set(query.kind, [...(run.latencies.get(query.kind) ?? []), elapsed]);
-      }
-    }),
-  );
-  run.seconds = (performance.now() - started) / 1000;
+  const run = await runLoad({
+    send,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    next: (i) => {
+      const query = BENCH_QUERIES[i % BENCH_QUERIES.length]!;
+      return { method: 'GET', path: toUrl(query), label: query.kind, expected: 200 };
+    },
+  });
   close();
   await server.stop();
   return run;

@@ -44,3 +44,43 @@ export function httpClient(port: number, connections: number) {
     close: () => agent.destroy(),
   };
 }
+
+export interface LoadResult {
+  /** Latencies in ms by the label of the request kind. */
+  latencies: Map<string, number[]>;
+  completed: number;
+  errors: number;
+  seconds: number;
+}
+
+/**
+ * `connections` clients, each sending its next request as soon as the last one answered, for `seconds`.
+ * `next(i)` gives the i-th request of the whole run.
+ */
+export async function runLoad(options: {
+  send: (method: string, path: string) => Promise<number>;
+  connections: number;
+  seconds: number;
+  next: (i: number) => { method: string; path: string; label: string; expected: number };
+}): Promise<LoadResult> {
+  const result: LoadResult = { latencies: new Map(), completed: 0, errors: 0, seconds: 0 };
+  let i = 0;
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: options.connections }, async () => {
+      while (performance.now() < deadline) {
+        const request = options.next(i++);
+        const start = performance.now();
+        const status = await options.send(request.method, request.path);
+        const list = result.latencies.get(request.label) ?? [];
+        list.push(performance.now() - start);
+        result.latencies.set(request.label, list);
+        if (status !== request.expected) result.errors++;
+        result.completed++;
+      }
+    }),
+  );
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}
