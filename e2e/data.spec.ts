@@ -11,7 +11,7 @@ test('HEAD /data/<uuid> carries the size, and a ranged GET follows the redirect 
   const uuid = process.env.E2E_NWB_UUID!;
   const head = await request.head(`/data/${uuid}`);
   expect(head.status()).toBe(200);
-  // Next.js drops Content-Length from route responses; scripts/cluster-server.mjs puts it back.
+  // Next.js would drop Content-Length from a route's response; the server calls this route directly.
   expect(head.headers()['content-length']).toBe(String(NWB.length));
   expect(head.headers()['accept-ranges']).toBe('bytes');
 

@@ -19,7 +19,7 @@ import { E2E_BASE_URL, E2E_NWB_KEY, E2E_PORT } from './server';
  * `next build` first; `npm test` does that.
  */
 export default async function globalSetup() {
-  if (!existsSync('.next/standalone/server.js')) throw new Error('no standalone build: run `npx next build` before the browser tests');
+  if (!existsSync('.next/standalone/server.mjs')) throw new Error('no standalone build: run `npm run build` before the browser tests');
   const server = await startRadosgw();
   const dir = mkdtempSync(join(tmpdir(), 'bgs-e2e-'));
   const client = new S3Client({

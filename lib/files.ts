@@ -57,8 +57,6 @@ export function headHeaders(file: IndexedFile): Headers {
   return new Headers({
     'Accept-Ranges': 'bytes',
     'Content-Length': String(file.size),
-    // Next.js drops Content-Length from route responses; scripts/cluster-server.mjs restores it from this.
-    'X-Content-Length': String(file.size),
     'Content-Type': contentTypeOf(file.key),
     ETag: `"${file.etag}"`,
     'Last-Modified': file.lastModified.toUTCString(),
@@ -102,7 +100,6 @@ export async function streamFile(file: IndexedFile, rangeHeader: string | null, 
   if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${file.size}`);
     headers.delete('Content-Length');
-    headers.delete('X-Content-Length');
     return new Response(null, { status: 416, headers });
   }
   const { s3 } = getConfig();
@@ -131,7 +128,6 @@ export async function streamFile(file: IndexedFile, rangeHeader: string | null, 
   if (range) {
     headers.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
     headers.set('Content-Length', String(range.end - range.start + 1));
-    headers.set('X-Content-Length', String(range.end - range.start + 1));
   }
   return new Response(body.transformToWebStream(), { status: range ? 206 : 200, headers });
 }

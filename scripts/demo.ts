@@ -61,10 +61,11 @@ async function waitForLine(child: ChildProcess, text: string, what: string): Pro
 
 /** True when no source file is newer than the last build. */
 async function buildIsCurrent(): Promise<boolean> {
-  const buildId = join(ROOT, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return false;
-  const built = statSync(buildId).mtimeMs;
-  for (const dir of ['app', 'lib', 'components', 'public']) {
+  // The server bundle is the build's last step.
+  const serverBundle = join(ROOT, '.next', 'standalone', 'server.mjs');
+  if (!existsSync(serverBundle)) return false;
+  const built = statSync(serverBundle).mtimeMs;
+  for (const dir of ['app', 'lib', 'components', 'public', 'server']) {
     if (!existsSync(join(ROOT, dir))) continue;
     for (const entry of await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return false;
@@ -105,10 +106,10 @@ async function main(): Promise<void> {
 
   if (!(await buildIsCurrent())) {
     console.error('demo: building the app');
-    const build = start('npx', ['next', 'build']);
+    const build = start('npm', ['run', 'build']);
     build.stdout!.pipe(process.stderr);
     const [code] = (await once(build, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`next build failed with code ${code}`);
+    if (code !== 0) throw new Error(`npm run build failed with code ${code}`);
   }
 
   const app = start('bash', ['scripts/start.sh'], { BIND_ADDRESS: '127.0.0.1', PORT: String(APP_PORT) });

@@ -3,7 +3,7 @@
 # started the way the container starts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f .next/standalone/server.js ]; then
+if [ ! -f .next/standalone/server.mjs ]; then
   echo "error: no build found; run 'npm run build' first" >&2
   exit 1
 fi
@@ -11,10 +11,10 @@ fi
 rm -rf .next/standalone/.next/static .next/standalone/public
 cp -r .next/static .next/standalone/.next/static
 [ -d public ] && cp -r public .next/standalone/public
-# server.js changes into its own folder: make a relative index path absolute first.
+# The server changes into its own folder: make a relative index path absolute first.
 export DATABASE_PATH="$(realpath -m "${DATABASE_PATH:-data/search.db}")"
-# server.js binds to $HOSTNAME, which shells set to the machine's name: bind explicitly.
+# The server binds to $HOSTNAME, which shells set to the machine's name: bind explicitly.
 export HOSTNAME="${BIND_ADDRESS:-0.0.0.0}"
 export PORT="${PORT:-3000}"
 export NEXT_TELEMETRY_DISABLED=1
-exec node scripts/cluster-server.mjs .next/standalone/server.js
+exec node .next/standalone/server.mjs

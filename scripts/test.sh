@@ -8,5 +8,5 @@ export NEXT_TELEMETRY_DISABLED=1
 npx tsc --noEmit
 npx vitest run "$@"
 # Browser tests run against the production build.
-npx next build
+npm run build
 npx playwright test

@@ -1,4 +1,3 @@
-import type { NextRequest } from 'next/server';
 import { AppError, errorResponse } from '@/lib/errors';
 import { search } from '@/lib/search';
 import { paramsObject, searchParamsSchema, toSearchRequest } from '../search/schema';
@@ -6,9 +5,9 @@ import { paramsObject, searchParamsSchema, toSearchRequest } from '../search/sch
 export const dynamic = 'force-dynamic';
 
 /** Experiments by filters alone, for scripts: the search API without a text query. */
-export function GET(request: NextRequest): Response {
+export function GET(request: Request): Response {
   try {
-    const params = paramsObject(request.nextUrl.searchParams);
+    const params = paramsObject(new URL(request.url).searchParams);
     if ('q' in params) throw new AppError('bad_request:experiments', 'q is not accepted here; use /api/search');
     const parsed = searchParamsSchema.safeParse(params);
     if (!parsed.success) {

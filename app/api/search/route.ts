@@ -1,4 +1,3 @@
-import type { NextRequest } from 'next/server';
 import { getIndexStats } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { search } from '@/lib/search';
@@ -6,9 +5,9 @@ import { paramsObject, searchParamsSchema, toSearchRequest } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: NextRequest): Response {
+export function GET(request: Request): Response {
   try {
-    const parsed = searchParamsSchema.safeParse(paramsObject(request.nextUrl.searchParams));
+    const parsed = searchParamsSchema.safeParse(paramsObject(new URL(request.url).searchParams));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new AppError('bad_request:search', `${String(issue.path[0] ?? 'query')} ${issue.message}`);

@@ -1,4 +1,3 @@
-import type { NextRequest } from 'next/server';
 import { AppError, errorResponse } from '@/lib/errors';
 import { getConfig } from '@/lib/config';
 import { headHeaders, lookupFile, presignFile, streamFile } from '@/lib/files';
@@ -8,7 +7,7 @@ export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ uuid: string }> };
 
 /** Size, type and version from the index, without asking S3: h5wasm and other range readers start here. */
-export async function HEAD(_request: NextRequest, { params }: Context): Promise<Response> {
+export async function HEAD(_request: Request, { params }: Context): Promise<Response> {
   try {
     const file = lookupFile((await params).uuid);
     return new Response(null, { status: 200, headers: headHeaders(file) });
@@ -22,11 +21,11 @@ export async function HEAD(_request: NextRequest, { params }: Context): Promise<
  * may be cached for half the URL's lifetime, so a reader fetching many ranges asks the app once and a cached
  * redirect never points at an expired URL.
  */
-export async function GET(request: NextRequest, { params }: Context): Promise<Response> {
+export async function GET(request: Request, { params }: Context): Promise<Response> {
   try {
     const file = lookupFile((await params).uuid);
     if (getConfig().dataMode === 'proxy') return await streamFile(file, request.headers.get('range'), request.signal);
-    const download = request.nextUrl.searchParams.get('download') === '1';
+    const download = new URL(request.url).searchParams.get('download') === '1';
     const { url, expiresIn } = await presignFile(file, { download });
     return new Response(null, {
       status: 302,
