@@ -4,9 +4,9 @@
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
 
-const [directory, port, bucket, corsXml] = process.argv.slice(2);
+const [directory, port, bucket] = process.argv.slice(2);
 if (!directory || !port || !bucket) {
-  console.error('usage: demo-s3.ts <directory> <port> <bucket> [cors-xml]');
+  console.error('usage: demo-s3.ts <directory> <port> <bucket>');
   process.exit(2);
 }
 
@@ -15,7 +15,7 @@ const server = new S3rver({
   port: Number(port),
   directory,
   silent: true,
-  configureBuckets: [{ name: bucket, configs: corsXml ? [corsXml] : [] }],
+  configureBuckets: [{ name: bucket, configs: [] }],
 });
 await server.run();
 console.log('ready');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { parseConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
-import { createS3Client } from '../lib/s3';
+import { applyReaderCors, createS3Client } from '../lib/s3';
 import { crawl } from '../crawler/crawl';
 import { createProgressReporter } from '../crawler/progress';
 import { generateDemoObjects } from './demo-bucket/index';
@@ -65,7 +65,7 @@ async function buildIsCurrent(): Promise<boolean> {
   const serverBundle = join(ROOT, '.next', 'standalone', 'server.mjs');
   if (!existsSync(serverBundle)) return false;
   const built = statSync(serverBundle).mtimeMs;
-  for (const dir of ['app', 'lib', 'components', 'public', 'server']) {
+  for (const dir of ['app', 'lib', 'components', 'public', 'server', 'viewer']) {
     if (!existsSync(join(ROOT, dir))) continue;
     for (const entry of await readdir(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return false;
@@ -87,6 +87,8 @@ async function main(): Promise<void> {
   const objects = await generateDemoObjects({ cacheDir: join(DATA, 'files') });
   const uploader = createS3Client(config.s3);
   const uploaded = await uploadDemoObjects(uploader.client, BUCKET, objects);
+  // Browsers follow /data redirects to the bucket and read it cross-origin, as with the lab's (npm run s3:cors).
+  await applyReaderCors(uploader.client, BUCKET, [`http://localhost:${APP_PORT}`, `http://127.0.0.1:${APP_PORT}`]);
   uploader.client.destroy();
   console.error(`demo: ${uploaded.uploaded} objects uploaded, ${uploaded.skipped} already there`);
   const s3 = createS3Client(config.s3);

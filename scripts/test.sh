@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
-npx tsc --noEmit
+npm run typecheck
 npx vitest run "$@"
 # Browser tests run against the production build.
 npm run build
