@@ -118,24 +118,32 @@ function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQ
   return constraints.filter((c): c is Constraint => c !== undefined);
 }
 
-function countFacets(catalog: Catalog, matching: Uint8Array): SearchResponse['facets'] {
+// Dates come from leadingDate, which accepts years 1990 to 2100.
+const FIRST_YEAR = 1990;
+const LAST_YEAR = 2100;
+
+/** Facet counts over the matching rows: one pass per facet over typed arrays. */
+function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets'] {
   const facets = {} as SearchResponse['facets'];
-  const rows: number[] = [];
-  for (let row = 0; row < matching.length; row++) if (matching[row]) rows.push(row);
   for (const facet of FACETS) {
     const codes = catalog.codes[facet];
     const counts = new Int32Array(catalog.values[facet].length);
-    for (const row of rows) {
-      const code = codes[row]!;
+    for (let i = 0; i < rows.length; i++) {
+      const code = codes[rows[i]!]!;
       if (code >= 0) counts[code]!++;
     }
     facets[facet] = Array.from(counts, (count, code) => ({ value: catalog.values[facet][code]!, count }))
       .filter((f) => f.count > 0)
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
-  const years = new Map<number, number>();
-  for (const row of rows) if (catalog.years[row]) years.set(catalog.years[row]!, (years.get(catalog.years[row]!) ?? 0) + 1);
-  facets.year = [...years].sort((a, b) => b[0] - a[0]).map(([year, count]) => ({ value: String(year), count }));
+  const years = new Int32Array(LAST_YEAR - FIRST_YEAR + 1);
+  for (let i = 0; i < rows.length; i++) {
+    const year = catalog.years[rows[i]!]!;
+    if (year >= FIRST_YEAR && year <= LAST_YEAR) years[year - FIRST_YEAR]!++;
+  }
+  facets.year = Array.from(years, (count, i) => ({ value: String(FIRST_YEAR + i), count }))
+    .filter((y) => y.count > 0)
+    .reverse();
   return facets;
 }
 
@@ -152,14 +160,17 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     : undefined;
   const constraints = constraintsOf(catalog, request, parsed);
 
+  // The matching rows, as a list (for counting and ranking) and as a bitmap (for walking the date order).
   const matching = new Uint8Array(catalog.ids.length);
+  const rows = new Int32Array(matched ? matched.ids.length : catalog.ids.length);
   let total = 0;
   const candidates = matched ? matched.ids.map((id) => catalog.indexOf.get(id) ?? -1) : catalog.newestFirst;
   for (const row of candidates) {
     if (row < 0 || (excluded && excluded.has(catalog.ids[row]!)) || !constraints.every((c) => c(catalog, row))) continue;
     matching[row] = 1;
-    total++;
+    rows[total++] = row;
   }
+  const matchingRows = rows.subarray(0, total);
 
   // Pages in date order walk the catalog's precomputed order; only a ranked set (at most 10,000) is sorted.
   const keyOf = (row: number): SortKey => [ranks?.get(catalog.ids[row]!) ?? 0, catalog.dates[row]!, catalog.ids[row]!];
@@ -179,9 +190,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     return true;
   };
   if (sort === 'relevance') {
-    const ranked: SortKey[] = [];
-    for (let row = 0; row < matching.length; row++) if (matching[row]) ranked.push(keyOf(row));
-    ranked.sort(compare);
+    const ranked = Array.from(matchingRows, keyOf).sort(compare);
     for (const key of ranked) if (!take(key)) break;
   } else {
     const order = catalog.newestFirst;
@@ -198,7 +207,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     total,
     sort,
     results,
-    facets: countFacets(catalog, matching),
+    facets: countFacets(catalog, matchingRows),
     nextCursor: last && more ? encodeCursor(last) : null,
   };
 }
