@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './metadata';
+import { isObject, positiveNumber, recordingsOf, type JsonObject } from '../lib/metadata-shape';
 
 /** The fields shown in results and used as filters, derived from any known metadata layout. */
 export interface DerivedFields {
@@ -14,21 +14,11 @@ export interface DerivedFields {
   purpose: string | null;
 }
 
-export interface Recording {
-  name: string;
-  fields: JsonObject;
-}
-
 function text(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
   return trimmed === '' || /^(n\/a|none|null|unknown)$/i.test(trimmed) ? null : trimmed;
-}
-
-function positiveNumber(value: unknown): number | null {
-  const n = typeof value === 'string' ? Number(value.trim()) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
 }
 
 function get(value: unknown, ...path: string[]): unknown {
@@ -49,19 +39,6 @@ export function leadingDate(value: unknown): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
   const valid = y >= 1990 && y <= 2100 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
   return valid ? date.toISOString().slice(0, 10) : null;
-}
-
-/** Recordings from `ephys_experiments`, an object keyed by name in most files and a list in older ones. */
-export function recordingsOf(metadata: JsonObject): Recording[] {
-  const raw = metadata.ephys_experiments;
-  const entries: [string | undefined, unknown][] = Array.isArray(raw)
-    ? raw.map((item) => [undefined, item])
-    : isObject(raw)
-      ? Object.entries(raw)
-      : [];
-  return entries.flatMap(([key, fields], index) =>
-    isObject(fields) ? [{ name: text(fields.name) ?? key ?? `recording ${index + 1}`, fields }] : [],
-  );
 }
 
 function distinctJoined(values: (string | null)[]): string | null {

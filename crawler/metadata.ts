@@ -4,9 +4,9 @@
  * The lab's files come in several layouts (see the fixtures' README); everything here tolerates all of them.
  */
 
-export const MAX_METADATA_BYTES = 10 * 1024 * 1024;
+import { isObject, type JsonObject } from '../lib/metadata-shape';
 
-export type JsonObject = { [key: string]: unknown };
+export const MAX_METADATA_BYTES = 10 * 1024 * 1024;
 
 /** `text` is kept whenever the bytes were readable text, so a broken file can still be shown as it is. */
 export type DecodedMetadata =
@@ -40,10 +40,6 @@ export function decodeMetadata(bytes: Uint8Array): DecodedMetadata {
     return { ok: false, error: `expected a JSON object, found ${found}`, text };
   }
   return { ok: true, value, text };
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // Long numeric arrays are data (channel maps, electrode positions), not words anyone searches for.

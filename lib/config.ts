@@ -49,6 +49,10 @@ const envSchema = z
       .min(0, 'must be 0 (off) or more')
       .max(1_000_000, 'must be at most 1000000')
       .default(2000),
+    SITE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://search.example.org' })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   })
@@ -77,6 +81,8 @@ export interface Config {
   dataMode: 'redirect' | 'proxy';
   /** Search responses kept per server process (0: none). */
   searchCacheSize: number;
+  /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
+  siteUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databasePath: e.DATABASE_PATH,
     dataMode: e.DATA_MODE,
     searchCacheSize: e.SEARCH_CACHE_SIZE,
+    siteUrl: e.SITE_URL,
   };
 }
 

@@ -14,7 +14,8 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { deriveFields } from '../../crawler/derive';
-import { flattenMetadata, type JsonObject } from '../../crawler/metadata';
+import { flattenMetadata } from '../../crawler/metadata';
+import type { JsonObject } from '../../lib/metadata-shape';
 import { objectUuid } from '../../lib/db/crawl-store';
 import { openDatabase } from '../../lib/db/index';
 import { seededRandom } from '../../scripts/seeded-random';

@@ -62,3 +62,14 @@ export function findIndexedFile(uuid: string) {
 }
 
 export type IndexedFile = NonNullable<ReturnType<typeof findIndexedFile>>;
+
+/** Experiments with this uuid in any prefix (the lab's links without a prefix), at most `limit`. */
+export function findExperimentsByUuid(uuid: string, limit = 10) {
+  return getDb()
+    .select({ prefix: experiments.prefix, uuid: experiments.uuid, date: experiments.date, purpose: experiments.purpose })
+    .from(experiments)
+    .where(eq(experiments.uuid, uuid))
+    .orderBy(experiments.prefix)
+    .limit(limit)
+    .all();
+}

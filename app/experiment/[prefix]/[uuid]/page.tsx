@@ -1,53 +1,132 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { CopyButton } from '@/components/copy-button';
+import { FileTree, type FileRow } from '@/components/experiment/file-tree';
+import { MetadataTree } from '@/components/experiment/metadata-tree';
+import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
+import { experimentDescription, experimentFacts, formatDuration, formatSampleRate } from '@/lib/experiment-card';
+import { folderTree } from '@/lib/file-tree';
+import { contentTypeOf } from '@/lib/files';
+import { isObject, summarizeRecordings, type JsonObject } from '@/lib/metadata-shape';
+import { siteOrigin } from '@/lib/site-origin';
 
 export const dynamic = 'force-dynamic';
 
 type PageProps = { params: Promise<{ prefix: string; uuid: string }> };
 
+const SITE_NAME = 'Braingeneers Search';
+
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
-  const { uuid } = await params;
-  return { title: uuid };
+  const found = getExperiment(await params);
+  if (!found) return { title: 'Experiment not found' };
+  const e = found.experiment;
+  const origin = await siteOrigin();
+  const url = `${origin}/experiment/${e.path}`;
+  const description = experimentDescription(e);
+  const image = { url: `${url}/card`, width: 1200, height: 630, type: 'image/png', alt: `${e.uuid}: ${description}` };
+  return {
+    title: e.uuid,
+    description,
+    alternates: { canonical: url },
+    openGraph: { type: 'website', siteName: SITE_NAME, title: e.uuid, description, url, images: [image] },
+    twitter: { card: 'summary_large_image', title: e.uuid, description, images: [image] },
+  };
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+function parsedMetadata(raw: string | null, error: string | null): JsonObject | null {
+  if (!raw || error) return null;
+  const value: unknown = JSON.parse(raw);
+  return isObject(value) ? value : null;
 }
 
-/** A minimal experiment page (summary, metadata, files) until the full one lands. */
 export default async function ExperimentPage({ params }: PageProps) {
   const found = getExperiment(await params);
   if (!found) notFound();
   const { experiment: e, files } = found;
+  const metadata = parsedMetadata(e.metadataRaw, e.metadataError);
+  const recordings = metadata ? summarizeRecordings(metadata) : [];
+  const keys = new Map(files.map((f) => [f.key, f.uuid]));
+  // Block paths are written relative to the experiment or as s3:// URIs.
+  const fileOf = (path: string | null) =>
+    path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined;
+  const tree = folderTree<FileRow>(
+    e.path,
+    files.map((f) => ({ ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5' })),
+  );
+  const { bucket } = getConfig().s3;
+
   return (
-    <article>
+    <article className="experiment">
       <h1 className="uuid">{e.uuid}</h1>
-      <p className="muted">
-        {[e.prefix, e.date, e.species, e.sampleType, e.cellLine, e.hardware].filter(Boolean).join(' · ')}
-      </p>
-      {e.purpose && <p>{e.purpose}</p>}
-      {e.metadataError && <p className="error">Metadata could not be read: {e.metadataError}</p>}
-      <h2>Files ({files.length})</h2>
-      <ul className="files">
-        {files.map((f) => (
-          <li key={f.uuid}>
-            <code>{f.key.slice(e.path.length + 1)}</code> <span className="muted">{formatBytes(f.size)}</span>
-          </li>
+      {e.purpose && <p className="purpose">{e.purpose}</p>}
+      <dl className="facts">
+        {experimentFacts(e).map((fact) => (
+          <div key={fact.label}>
+            <dt>{fact.label}</dt>
+            <dd>{fact.value}</dd>
+          </div>
         ))}
-      </ul>
+      </dl>
+      {e.metadataError && (
+        <p className="error">Metadata could not be read: {e.metadataError}</p>
+      )}
+
+      {recordings.length > 0 && (
+        <section>
+          <h2>Recordings ({recordings.length})</h2>
+          <table className="recordings">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Duration</th>
+                <th>Sample rate</th>
+                <th>Channels</th>
+                <th>Files</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recordings.map((r) => (
+                <tr key={r.name}>
+                  <td>{r.name}</td>
+                  <td>{r.seconds === null ? '–' : formatDuration(r.seconds)}</td>
+                  <td>{r.sampleRate === null ? '–' : formatSampleRate(r.sampleRate)}</td>
+                  <td>{r.channels ?? '–'}</td>
+                  <td>
+                    {r.blocks.map((block, i) => {
+                      const uuid = fileOf(block.path);
+                      const name = block.path?.split('/').at(-1) ?? `block ${i + 1}`;
+                      return (
+                        <div key={i}>
+                          {uuid ? <a href={`/files/${uuid}`}>{name}</a> : name}
+                          {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
+                        </div>
+                      );
+                    })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section>
+        <h2>Files ({files.length})</h2>
+        <FileTree tree={tree} bucket={bucket} />
+      </section>
+
       {e.metadataRaw && (
-        <>
-          <h2>{e.metadataSource}</h2>
-          <pre className="metadata">{e.metadataError ? e.metadataRaw : JSON.stringify(JSON.parse(e.metadataRaw), null, 2)}</pre>
-        </>
+        <section>
+          <h2>
+            {e.metadataSource} <CopyButton text={e.metadataRaw} label="copy JSON" title={`Copy the ${e.metadataSource}`} />
+          </h2>
+          {metadata && <MetadataTree document={metadata} />}
+          <details className="raw-json" open={!metadata}>
+            <summary>Raw JSON</summary>
+            <pre className="metadata">{metadata ? JSON.stringify(metadata, null, 2) : e.metadataRaw}</pre>
+          </details>
+        </section>
       )}
     </article>
   );

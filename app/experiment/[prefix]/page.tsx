@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { notFound, redirect } from 'next/navigation';
+import { findExperimentsByUuid } from '@/lib/db/queries';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Which experiment?' };
+
+/**
+ * `/experiment/<uuid>`, the lab's links without a prefix (the segment is named `prefix` only because it
+ * sits beside `[prefix]/[uuid]`): redirected to the canonical URL when one experiment has that uuid.
+ */
+export default async function ExperimentByUuid({ params }: { params: Promise<{ prefix: string }> }) {
+  const { prefix: uuid } = await params;
+  const found = findExperimentsByUuid(uuid);
+  if (found.length === 0) notFound();
+  if (found.length === 1) redirect(`/experiment/${found[0]!.prefix}/${found[0]!.uuid}`);
+  return (
+    <article>
+      <h1 className="uuid">{uuid}</h1>
+      <p>This uuid names {found.length} experiments, one per modality:</p>
+      <ul>
+        {found.map((e) => (
+          <li key={e.prefix}>
+            <a href={`/experiment/${e.prefix}/${e.uuid}`}>
+              {e.prefix}/{e.uuid}
+            </a>{' '}
+            <span className="muted">{[e.date, e.purpose].filter(Boolean).join(' · ')}</span>
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}

@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { SHAPES } from '../test/support/fixture-bucket';
+
+const SLACKBOT = 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)';
+const EXPERIMENT = SHAPES.maxwellNwb;
+const UUID = EXPERIMENT.split('/')[1]!;
+
+/** The <meta> tags of a page as an unfurler sees them: server HTML only, no JavaScript. */
+function metaTags(html: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [tag] of html.matchAll(/<meta\s[^>]*>/g)) {
+    const name = /(?:property|name)="([^"]+)"/.exec(tag)?.[1];
+    const content = /content="([^"]*)"/.exec(tag)?.[1];
+    if (name && content !== undefined) tags[name] = content.replaceAll('&amp;', '&').replaceAll('&quot;', '"');
+  }
+  return tags;
+}
+
+test('an unfurler gets the title, description, canonical URL and a 1200×630 PNG card', async ({ request, baseURL }, testInfo) => {
+  const page = await request.get(`/experiment/${EXPERIMENT}`, { headers: { 'User-Agent': SLACKBOT } });
+  expect(page.status()).toBe(200);
+  const tags = metaTags(await page.text());
+  expect(tags['og:title']).toBe(UUID);
+  expect(tags['og:site_name']).toBe('Braingeneers Search');
+  expect(tags['og:url']).toBe(`${baseURL}/experiment/${EXPERIMENT}`);
+  // Purpose, species, sample type, channels and date, from the lab's maxwell-nwb.json.
+  expect(tags['og:description']).toMatch(/^GABA dose response sweep/);
+  expect(tags['og:description']).toContain('organoid');
+  // The most channels of any of its recordings.
+  expect(tags['og:description']).toContain('971 channels');
+  expect(tags['og:description']).toContain('2023-08-14');
+  expect(tags['twitter:card']).toBe('summary_large_image');
+  expect(tags['twitter:title']).toBe(UUID);
+  expect(tags['og:image:width']).toBe('1200');
+  expect(tags['og:image:height']).toBe('630');
+  expect(tags['twitter:image']).toBe(tags['og:image']);
+
+  const image = await request.get(tags['og:image']!, { headers: { 'User-Agent': SLACKBOT } });
+  expect(image.status()).toBe(200);
+  expect(image.headers()['content-type']).toBe('image/png');
+  const png = await image.body();
+  expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  // The IHDR chunk: width and height, big-endian, right after its type.
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
+  // Kept in test-results/ for a person to look at.
+  writeFileSync(testInfo.outputPath('card.png'), png);
+});
+
+test('the experiment page shows the summary, recordings, files by folder and the metadata', async ({ page }, testInfo) => {
+  await page.goto(`/experiment/${EXPERIMENT}`);
+  await expect(page.locator('h1')).toHaveText(UUID);
+  await expect(page.locator('.facts')).toContainText('Species');
+  await expect(page.locator('.facts')).toContainText('20 kHz');
+  // 6,001,200 frames at 20 kHz.
+  await expect(page.locator('.recordings')).toContainText('data_GABA_BL_20325');
+  await expect(page.locator('.recordings')).toContainText('5 min 0 s');
+  const nwb = page.locator('.file-tree .file', { hasText: 'data_GABA_BL_20325.nwb' });
+  await expect(nwb.locator('a', { hasText: 'open' })).toHaveAttribute('href', /^\/files\/[0-9a-f-]{36}$/);
+  const download = await nwb.locator('a', { hasText: 'download' }).getAttribute('href');
+  expect(download).toMatch(/^\/data\/[0-9a-f-]{36}\?download=1$/);
+  await expect(page.locator('.file-tree summary', { hasText: 'shared/' })).toBeVisible();
+  // The metadata tree folds without JavaScript; the raw JSON is one click away.
+  await expect(page.locator('.json-tree').first()).toContainText('ephys_experiments');
+  await page.locator('.raw-json summary').click();
+  await expect(page.locator('.raw-json pre')).toContainText('"maxwell_chip_id"');
+  await page.screenshot({ path: testInfo.outputPath('experiment-page.png'), fullPage: true });
+});
+
+test('broken metadata is shown as the error, with the file as it is', async ({ page }) => {
+  await page.goto('/experiment/ephys/2020-01-01-e-broken_invalid_json');
+  await expect(page.locator('p.error')).toContainText('could not be read: metadata.json: invalid JSON');
+  await expect(page.locator('.raw-json')).toHaveAttribute('open', '');
+});
+
+test('/experiment/<uuid> redirects to the canonical URL; unknown experiments are a real 404', async ({ request }) => {
+  const redirect = await request.get(`/experiment/${UUID}`, { maxRedirects: 0 });
+  expect(redirect.status()).toBe(307);
+  expect(redirect.headers()['location']).toBe(`/experiment/${EXPERIMENT}`);
+  for (const path of ['/experiment/ephys/no-such-experiment', '/experiment/no-such-uuid', '/experiment/ephys/no-such/card']) {
+    const missing = await request.get(path);
+    expect(missing.status(), path).toBe(404);
+  }
+  expect(await (await request.get('/experiment/ephys/no-such-experiment')).text()).toContain('Nothing in the index has this address');
+});
