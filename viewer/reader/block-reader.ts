@@ -1,0 +1,141 @@
+/**
+ * Byte ranges of a remote file, read through a bounded cache of fixed-size blocks: the storage behind the
+ * viewer's h5wasm file. HDF5 reads many small pieces (superblock, object headers, B-tree nodes) and then
+ * whole chunks; h5wasm's own lazy file fetched 1 MiB per piece with a HEAD first and kept everything.
+ * Here the file's size and ETag come from the index, so there is no HEAD; the blocks a read misses are
+ * fetched in one Range request; a read that continues the previous one also fetches the next blocks; the
+ * cache has a byte budget; and a response whose ETag differs from the indexed one stops the read, because
+ * its bytes belong to another version of the file.
+ *
+ * Reads are synchronous: Emscripten's file system calls them synchronously, so in the browser the transport
+ * is a synchronous XMLHttpRequest inside a Web Worker.
+ */
+
+/** Fetches bytes [start, end] (inclusive) of the file; `etag` is the response's ETag header, if exposed. */
+export type RangeTransport = (start: number, end: number) => { bytes: Uint8Array; etag: string | null };
+
+export interface BlockReaderOptions {
+  size: number;
+  /** The ETag the index recorded, with or without quotes. */
+  etag: string;
+  transport: RangeTransport;
+  blockSize?: number;
+  maxCachedBytes?: number;
+  /** Blocks fetched beyond a read that continues the previous one. */
+  readAheadBlocks?: number;
+  /** The largest single read served; larger ones are refused (see ReadTooLargeError). */
+  maxReadBytes?: number;
+}
+
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+}
+
+export class ReadTooLargeError extends Error {
+  override name = 'ReadTooLargeError';
+}
+
+const unquote = (etag: string) => etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+
+export class BlockReader {
+  readonly size: number;
+  readonly stats = { requests: 0, bytes: 0 };
+  private readonly etag: string;
+  private readonly transport: RangeTransport;
+  private readonly blockSize: number;
+  private readonly maxCachedBytes: number;
+  private readonly readAheadBlocks: number;
+  private readonly maxReadBytes: number;
+  /** Insertion order is recency order: a hit is deleted and set again. */
+  private readonly cache = new Map<number, Uint8Array>();
+  private cachedBytes = 0;
+  private lastBlock = -2;
+
+  constructor(options: BlockReaderOptions) {
+    this.size = options.size;
+    this.etag = unquote(options.etag);
+    this.transport = options.transport;
+    this.blockSize = options.blockSize ?? 256 * 1024;
+    this.maxCachedBytes = options.maxCachedBytes ?? 64 * 1024 * 1024;
+    this.readAheadBlocks = options.readAheadBlocks ?? 8;
+    this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Up to `length` bytes at `position` (fewer at the end of the file). */
+  read(position: number, length: number): Uint8Array {
+    const end = Math.min(this.size, position + length);
+    if (position < 0 || position >= end) return new Uint8Array(0);
+    if (end - position > this.maxReadBytes) {
+      throw new ReadTooLargeError(`a read of ${end - position} bytes is over the limit of ${this.maxReadBytes}`);
+    }
+    const first = Math.floor(position / this.blockSize);
+    const last = Math.floor((end - 1) / this.blockSize);
+    const blocks = new Map<number, Uint8Array>();
+    let missingFrom = -1;
+    let missingTo = -1;
+    for (let b = first; b <= last; b++) {
+      const cached = this.cache.get(b);
+      if (cached) {
+        blocks.set(b, cached);
+        this.cache.delete(b);
+        this.cache.set(b, cached);
+      } else {
+        if (missingFrom < 0) missingFrom = b;
+        missingTo = b;
+      }
+    }
+    if (missingFrom >= 0) {
+      const sequential = first === this.lastBlock || first === this.lastBlock + 1;
+      const lastBlockOfFile = Math.floor((this.size - 1) / this.blockSize);
+      let fetchTo = missingTo;
+      if (sequential) {
+        const ahead = Math.min(lastBlockOfFile, missingTo + this.readAheadBlocks);
+        while (fetchTo < ahead && !this.cache.has(fetchTo + 1)) fetchTo++;
+      }
+      for (const [b, bytes] of this.fetchBlocks(missingFrom, fetchTo)) {
+        if (b <= last) blocks.set(b, bytes);
+        this.remember(b, bytes);
+      }
+    }
+    this.lastBlock = last;
+    const out = new Uint8Array(end - position);
+    for (let b = first; b <= last; b++) {
+      const bytes = blocks.get(b)!;
+      const blockStart = b * this.blockSize;
+      const from = Math.max(position, blockStart) - blockStart;
+      const to = Math.min(end, blockStart + bytes.length) - blockStart;
+      out.set(bytes.subarray(from, to), blockStart + from - position);
+    }
+    return out;
+  }
+
+  private fetchBlocks(from: number, to: number): [number, Uint8Array][] {
+    const start = from * this.blockSize;
+    const end = Math.min(this.size, (to + 1) * this.blockSize) - 1;
+    const { bytes, etag } = this.transport(start, end);
+    this.stats.requests++;
+    this.stats.bytes += bytes.length;
+    if (etag !== null && unquote(etag) !== this.etag) {
+      throw new FileChangedError('the file changed in the bucket since it was indexed; its bytes no longer match the index');
+    }
+    if (bytes.length !== end - start + 1) {
+      throw new Error(`asked for ${end - start + 1} bytes at ${start}, received ${bytes.length}`);
+    }
+    const blocks: [number, Uint8Array][] = [];
+    for (let b = from; b <= to; b++) {
+      const offset = (b - from) * this.blockSize;
+      blocks.push([b, bytes.slice(offset, Math.min(bytes.length, offset + this.blockSize))]);
+    }
+    return blocks;
+  }
+
+  private remember(block: number, bytes: Uint8Array): void {
+    this.cache.set(block, bytes);
+    this.cachedBytes += bytes.length;
+    for (const [oldest, old] of this.cache) {
+      if (this.cachedBytes <= this.maxCachedBytes) break;
+      this.cache.delete(oldest);
+      this.cachedBytes -= old.length;
+    }
+  }
+}
