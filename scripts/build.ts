@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
  */
 
 await build({
-  entryPoints: { 'lazy-file-reader': 'viewer/workers/lazy-file-reader.ts' },
+  entryPoints: { 'lazy-file-reader': 'viewer/workers/lazy-file-reader.ts', 'h5-worker': 'viewer/workers/h5-worker.ts' },
   outdir: 'public/viewer',
   bundle: true,
   format: 'esm',

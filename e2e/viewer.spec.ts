@@ -1,0 +1,67 @@
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { objectUuid } from '../lib/db/crawl-store';
+import { SHAPES } from '../test/support/fixture-bucket';
+
+const NWB_PATH = join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb');
+
+/** The fixture's ElectricalSeries as Node reads it: [samples][channels] in µV (int16 × conversion 1e-6 V). */
+async function fileTraces(): Promise<number[][]> {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const file = new h5wasm.File(NWB_PATH, 'r');
+  const data = file.get('/acquisition/ElectricalSeries/data') as InstanceType<typeof h5wasm.Dataset>;
+  const [samples, channels] = data.shape as [number, number];
+  const values = data.value as Int16Array;
+  file.close();
+  return Array.from({ length: samples }, (_, i) => Array.from(values.subarray(i * channels, (i + 1) * channels)));
+}
+
+async function drawnValues(page: Page): Promise<number[][]> {
+  const trace = page.getByTestId('trace');
+  await expect(trace).not.toHaveAttribute('data-values', '');
+  return JSON.parse((await trace.getAttribute('data-values'))!) as number[][];
+}
+
+test('the trace view draws the NWB file’s channels, values as in the file; the raster shows its units', async ({ page }, testInfo) => {
+  const expected = await fileTraces();
+  await page.goto(`/files/${process.env.E2E_NWB_UUID}`);
+  const trace = page.getByTestId('trace');
+  await expect(trace).toHaveAttribute('data-channels', '10', { timeout: 20_000 });
+  await expect(trace).toHaveAttribute('data-unit', 'µV');
+  const drawn = await drawnValues(page);
+  expect(drawn).toHaveLength(10);
+  drawn.forEach((channel, c) => channel.forEach((value, i) => expect(value, `channel ${c} sample ${i}`).toBeCloseTo(expected[i]![c]!, 3)));
+  await expect(page.getByTestId('raster')).toHaveAttribute('data-units', '13');
+  await expect(page.getByTestId('raster')).toHaveAttribute('data-spikes', '788');
+  await page.screenshot({ path: testInfo.outputPath('viewer.png'), fullPage: true });
+});
+
+test('a deep link restores the same view: series, time window and channels', async ({ page }) => {
+  const expected = await fileTraces();
+  // 2,500 Hz: 0.01 s is sample 25, and 0.01 s long is 25 samples.
+  await page.goto(`/files/${process.env.E2E_NWB_UUID}?path=/acquisition/ElectricalSeries&t=0.01&d=0.01&ch=2&n=3`);
+  const trace = page.getByTestId('trace');
+  await expect(trace).toHaveAttribute('data-channels', '3', { timeout: 20_000 });
+  await expect(trace).toHaveAttribute('data-first-sample', '25');
+  const drawn = await drawnValues(page);
+  expect(drawn.map((c) => c.length)).toEqual([25, 25, 25]);
+  drawn.forEach((channel, c) => channel.forEach((value, i) => expect(value).toBeCloseTo(expected[25 + i]![2 + c]!, 3)));
+  // Moving on keeps the URL in step.
+  await page.getByRole('button', { name: 'later' }).click();
+  await expect(page).toHaveURL(/t=0\.02&d=0\.01&ch=2&n=3/);
+  await expect(trace).toHaveAttribute('data-first-sample', '50');
+});
+
+test('a file that is not HDF5 gets a message, not a blank panel', async ({ page }) => {
+  const csv = objectUuid(process.env.S3_BUCKET!, `${SHAPES.maxwellOld}/original/log/data_GABA_BL_20325.csv`);
+  await page.goto(`/files/${csv}`);
+  const error = page.getByTestId('viewer-error');
+  await expect(error).toHaveAttribute('data-kind', 'not-hdf5', { timeout: 20_000 });
+  await expect(error).toContainText('is not an HDF5 file');
+});
+
+test('an unknown file is a 404 page', async ({ request }) => {
+  expect((await request.get('/files/00000000-0000-5000-8000-000000000000')).status()).toBe(404);
+  expect((await request.get('/files/not-a-uuid')).status()).toBe(404);
+});

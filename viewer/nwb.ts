@@ -1,0 +1,190 @@
+import type { H5Client } from './client';
+
+/**
+ * What an NWB file holds that the viewer draws, found through the worker: time series whose data is
+ * time × channels (ElectricalSeries and other TimeSeries), the Units table's spike times, the electrodes table.
+ */
+
+export interface SeriesInfo {
+  path: string;
+  neurodataType: string;
+  samples: number;
+  channels: number;
+  /** Samples per second, and the time of the first one, from starting_time; or explicit timestamps. */
+  rate: number | null;
+  startingTime: number;
+  timestampsPath: string | null;
+  /** Stored value × conversion + offset = value in `unit` (volts for an ElectricalSeries). */
+  conversion: number;
+  offset: number;
+  unit: string;
+}
+
+export interface TraceWindow {
+  /** Index of the first sample and the time of each sample drawn. */
+  first: number;
+  times: Float64Array;
+  /** One array per channel, in µV when the unit is volts, else in `unit`. */
+  channels: Float32Array[];
+  unit: string;
+}
+
+const TIME_SERIES = /Series$/;
+
+const numberAttr = (attrs: Record<string, unknown>, name: string, fallback: number) => {
+  const value = attrs[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+};
+
+/** Time series under /acquisition and /processing/* whose data is two-dimensional (time × channels). */
+export async function findSeries(client: H5Client): Promise<SeriesInfo[]> {
+  const groups = ['/acquisition'];
+  const processing = await client.entity('/processing').catch(() => null);
+  for (const child of processing?.children ?? []) if (child.kind === 'group') groups.push(`/processing/${child.name}`);
+  const found: SeriesInfo[] = [];
+  for (const group of groups) {
+    const entity = await client.entity(group).catch(() => null);
+    for (const child of entity?.children ?? []) {
+      if (child.kind !== 'group') continue;
+      const info = await seriesInfo(client, `${group}/${child.name}`).catch(() => null);
+      if (info) found.push(info);
+    }
+  }
+  return found;
+}
+
+export async function seriesInfo(client: H5Client, path: string): Promise<SeriesInfo | null> {
+  const attrs = await client.attrs(path);
+  const neurodataType = String(attrs.neurodata_type ?? '');
+  if (!TIME_SERIES.test(neurodataType)) return null;
+  const data = await client.entity(`${path}/data`);
+  if (data.kind !== 'dataset' || data.shape?.length !== 2) return null;
+  const dataAttrs = await client.attrs(`${path}/data`);
+  const members = new Set((await client.entity(path)).children?.map((c) => c.name));
+  let rate: number | null = null;
+  let startingTime = 0;
+  if (members.has('starting_time')) {
+    rate = numberAttr(await client.attrs(`${path}/starting_time`), 'rate', NaN);
+    if (!Number.isFinite(rate) || rate <= 0) rate = null;
+    const start = await client.read(`${path}/starting_time`);
+    startingTime = Number((start.values as ArrayLike<number>)[0] ?? 0);
+  }
+  return {
+    path,
+    neurodataType,
+    samples: data.shape[0]!,
+    channels: data.shape[1]!,
+    rate,
+    startingTime,
+    timestampsPath: members.has('timestamps') ? `${path}/timestamps` : null,
+    conversion: numberAttr(dataAttrs, 'conversion', 1),
+    offset: numberAttr(dataAttrs, 'offset', 0),
+    unit: String(dataAttrs.unit ?? ''),
+  };
+}
+
+/** The sample index at `seconds` (the first sample at or after it). */
+export async function sampleAt(client: H5Client, series: SeriesInfo, seconds: number): Promise<number> {
+  if (series.rate !== null) return Math.max(0, Math.min(series.samples - 1, Math.ceil((seconds - series.startingTime) * series.rate)));
+  if (!series.timestampsPath) return 0;
+  // Timestamps ascend: a binary search reads a handful of single values.
+  let lo = 0;
+  let hi = series.samples - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const t = Number(((await client.read(series.timestampsPath, [mid])).values as ArrayLike<number>)[0]);
+    if (t < seconds) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Samples [first, first + count) of channels [firstChannel, firstChannel + channelCount), scaled to physical units. */
+export async function readWindow(
+  client: H5Client,
+  series: SeriesInfo,
+  first: number,
+  count: number,
+  firstChannel: number,
+  channelCount: number,
+): Promise<TraceWindow> {
+  const stop = Math.min(series.samples, first + count);
+  const channelStop = Math.min(series.channels, firstChannel + channelCount);
+  const result = await client.read(`${series.path}/data`, [
+    { start: first, stop },
+    { start: firstChannel, stop: channelStop },
+  ]);
+  const raw = result.values as ArrayLike<number>;
+  const rows = stop - first;
+  const width = channelStop - firstChannel;
+  const volts = series.unit.toLowerCase().startsWith('volt');
+  const scale = series.conversion * (volts ? 1e6 : 1);
+  const shift = series.offset * (volts ? 1e6 : 1);
+  const channels = Array.from({ length: width }, (_, c) => {
+    const out = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = raw[i * width + c]! * scale + shift;
+    return out;
+  });
+  let times: Float64Array;
+  if (series.rate !== null) {
+    times = Float64Array.from({ length: rows }, (_, i) => series.startingTime + (first + i) / series.rate!);
+  } else if (series.timestampsPath) {
+    times = Float64Array.from((await client.read(series.timestampsPath, [{ start: first, stop }])).values as ArrayLike<number>);
+  } else {
+    times = Float64Array.from({ length: rows }, (_, i) => first + i);
+  }
+  return { first, times, channels, unit: volts ? 'µV' : series.unit };
+}
+
+export interface Units {
+  ids: number[];
+  spikeTimes: Float64Array[];
+}
+
+/** The Units table's spike times per unit: spike_times is ragged, cut at spike_times_index's ends. */
+export async function readUnits(client: H5Client): Promise<Units | null> {
+  const units = await client.entity('/units').catch(() => null);
+  const members = new Set(units?.children?.map((c) => c.name));
+  if (!members.has('spike_times') || !members.has('spike_times_index')) return null;
+  const times = (await client.read('/units/spike_times')).values as ArrayLike<number>;
+  const ends = (await client.read('/units/spike_times_index')).values as ArrayLike<number>;
+  const ids = members.has('id') ? Array.from((await client.read('/units/id')).values as ArrayLike<number>, Number) : Array.from(ends, (_, i) => i);
+  const spikeTimes: Float64Array[] = [];
+  let start = 0;
+  for (let u = 0; u < ends.length; u++) {
+    const end = Number(ends[u]);
+    spikeTimes.push(Float64Array.from(Array.prototype.slice.call(times, start, end) as number[]));
+    start = end;
+  }
+  return { ids, spikeTimes };
+}
+
+export interface Table {
+  columns: string[];
+  rows: string[][];
+  total: number;
+}
+
+const ELECTRODES = '/general/extracellular_ephys/electrodes';
+
+/** The electrodes table's plain columns (not references), its first `limit` rows. */
+export async function readElectrodes(client: H5Client, limit = 1000): Promise<Table | null> {
+  const table = await client.entity(ELECTRODES).catch(() => null);
+  if (!table?.children) return null;
+  const columns: string[] = [];
+  const values: unknown[][] = [];
+  let total = 0;
+  const names = ['id', ...table.children.map((c) => c.name).filter((n) => n !== 'id')];
+  for (const name of names) {
+    const column = await client.entity(`${ELECTRODES}/${name}`).catch(() => null);
+    if (column?.kind !== 'dataset' || column.shape?.length !== 1 || column.type?.class === 'reference') continue;
+    total = Math.max(total, column.shape[0]!);
+    const read = await client.read(`${ELECTRODES}/${name}`, [{ start: 0, stop: limit }]);
+    columns.push(name);
+    values.push(Array.from(read.values as ArrayLike<unknown>));
+  }
+  if (columns.length === 0) return null;
+  const rowCount = Math.min(limit, total);
+  const cell = (v: unknown) => (typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v ?? ''));
+  return { columns, rows: Array.from({ length: rowCount }, (_, r) => values.map((column) => cell(column[r]))), total };
+}

@@ -1,0 +1,276 @@
+import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from 'h5wasm';
+import { BlockReader, FileChangedError, ReadTooLargeError } from '../reader/block-reader';
+import {
+  MAX_READ_BYTES,
+  type DimSelection,
+  type DtypeInfo,
+  type EntityInfo,
+  type ErrorKind,
+  type FileInfo,
+  type ReadResult,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '../protocol';
+
+/**
+ * The viewer's HDF5 worker: one file per worker, opened by h5wasm on an Emscripten file whose reads go
+ * through a BlockReader to the presigned URL from /api/files/<uuid>. HDF5 reads synchronously, so the
+ * transport is a synchronous XMLHttpRequest, which browsers allow only in workers.
+ */
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+class ViewerFailure extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type FilesApiAnswer = FileInfo & { url: string; expiresAt: string };
+
+// A presigned URL is replaced this long before it expires, so no read starts on a URL about to die.
+const REFRESH_MARGIN_MS = 2 * 60 * 1000;
+// Filters h5wasm decodes without plugins (HDF5's own numbering).
+const DECODABLE_FILTERS = new Map([
+  [1, 'deflate'],
+  [2, 'shuffle'],
+  [3, 'fletcher32'],
+  [4, 'szip'],
+  [5, 'nbit'],
+  [6, 'scaleoffset'],
+]);
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
+
+function filesApi(uuid: string): FilesApiAnswer {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', `/api/files/${encodeURIComponent(uuid)}`, false);
+  xhr.send();
+  if (xhr.status === 404 || xhr.status === 400) throw new ViewerFailure('not-found', messageOf(xhr) ?? 'no such file in the index');
+  if (xhr.status !== 200) throw new ViewerFailure('s3', messageOf(xhr) ?? `the app answered ${xhr.status}`);
+  return JSON.parse(xhr.responseText) as FilesApiAnswer;
+}
+
+function messageOf(xhr: XMLHttpRequest): string | undefined {
+  try {
+    return (JSON.parse(xhr.responseText) as { error?: { message?: string } }).error?.message;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A synchronous Range GET of the presigned URL, refreshing the URL before it expires and once on a 403. */
+function rangeTransport(uuid: string, first: FilesApiAnswer) {
+  let url = first.url;
+  let expiresAt = Date.parse(first.expiresAt);
+  const refresh = () => {
+    const fresh = filesApi(uuid);
+    // A crawl since the file was opened recorded another version: the cached blocks belong to the old one.
+    if (fresh.etag !== first.etag) throw new FileChangedError('the file changed in the bucket since it was opened; reload the page');
+    url = fresh.url;
+    expiresAt = Date.parse(fresh.expiresAt);
+  };
+  const get = (start: number, end: number) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.responseType = 'arraybuffer';
+    xhr.setRequestHeader('Range', `bytes=${start}-${end}`);
+    try {
+      xhr.send();
+    } catch {
+      throw new ViewerFailure('s3', 'the bucket could not be reached (network error or missing CORS rule)');
+    }
+    return xhr;
+  };
+  return (start: number, end: number) => {
+    if (Date.now() > expiresAt - REFRESH_MARGIN_MS) refresh();
+    let xhr = get(start, end);
+    if (xhr.status === 403) {
+      refresh();
+      xhr = get(start, end);
+    }
+    if (xhr.status === 404) throw new ViewerFailure('not-found', 'the file is no longer in the bucket');
+    if (xhr.status === 412) throw new FileChangedError('the file changed in the bucket since it was indexed');
+    if (xhr.status !== 206 && xhr.status !== 200) throw new ViewerFailure('s3', `S3 refused the read (HTTP ${xhr.status})`);
+    return { bytes: new Uint8Array(xhr.response as ArrayBuffer), etag: xhr.getResponseHeader('ETag') };
+  };
+}
+
+/** HDF5's signature sits at 0, 512, 1024, 2048…: files may start with a user block. */
+function isHdf5(reader: BlockReader): boolean {
+  for (let at = 0; at < Math.min(reader.size, 64 * 1024); at = at === 0 ? 512 : at * 2) {
+    const head = reader.read(at, 8);
+    if (HDF5_SIGNATURE.every((byte, i) => head[i] === byte)) return true;
+  }
+  return false;
+}
+
+async function open(fileUuid: string): Promise<FileInfo> {
+  const { FS } = await h5wasm.ready;
+  const answer = filesApi(fileUuid);
+  const reader = new BlockReader({ size: answer.size, etag: answer.etag, transport: rangeTransport(fileUuid, answer), maxReadBytes: MAX_READ_BYTES });
+  if (!isHdf5(reader)) throw new ViewerFailure('not-hdf5', `${answer.key.split('/').at(-1)} is not an HDF5 file: it has no HDF5 signature`);
+  const path = `/${fileUuid}.h5`;
+  // An Emscripten file of the indexed size whose reads are served by the block reader.
+  const fs = FS as unknown as {
+    create(path: string, mode: number): { stream_ops: Record<string, unknown>; contents: unknown };
+    unlink(path: string): void;
+  };
+  const node = fs.create(path, 0o444);
+  Object.defineProperty(node, 'usedBytes', { get: () => answer.size });
+  node.stream_ops = {
+    ...node.stream_ops,
+    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
+      const bytes = reader.read(position, length);
+      buffer.set(bytes, offset);
+      return bytes.length;
+    },
+  };
+  const info: FileInfo = { uuid: answer.uuid, key: answer.key, size: answer.size, etag: answer.etag, contentType: answer.contentType, experiment: answer.experiment };
+  opened = { info, file: new H5File(path, 'r'), reader };
+  return info;
+}
+
+function current() {
+  if (!opened) throw new ViewerFailure('bad-request', 'no file is open');
+  return opened;
+}
+
+const CLASSES: Record<number, DtypeInfo['class']> = { 0: 'integer', 1: 'float', 3: 'string', 6: 'compound', 7: 'reference', 8: 'enum', 10: 'array' };
+
+function dtypeOf(object: { dtype: unknown; metadata: { type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean } }): DtypeInfo {
+  const { metadata } = object;
+  const dtype = typeof object.dtype === 'string' ? object.dtype : JSON.stringify(object.dtype);
+  const kind = metadata.vlen && metadata.type === 3 ? 'string' : (CLASSES[metadata.type] ?? 'other');
+  return { dtype, class: kind, size: metadata.size, signed: metadata.signed, littleEndian: metadata.littleEndian };
+}
+
+function kindOf(entity: unknown): EntityInfo['kind'] {
+  if (entity instanceof Group) return 'group';
+  if (entity instanceof Dataset) return 'dataset';
+  if (entity instanceof Datatype) return 'datatype';
+  return 'other';
+}
+
+function attributesOf(entity: Group | Dataset | Datatype): EntityInfo['attributes'] {
+  return Object.values(entity.attrs).map((a: Attribute) => ({ name: a.name, shape: a.shape, type: dtypeOf(a) }));
+}
+
+function entity(path: string): EntityInfo {
+  const { file } = current();
+  const found = path === '/' ? file : file.get(path);
+  if (!found) throw new ViewerFailure('not-found', `${path} is not in this file`);
+  const name = path === '/' ? '/' : path.split('/').at(-1)!;
+  const kind = kindOf(found);
+  if (found instanceof Group) {
+    const children = found
+      .keys()
+      .sort()
+      .map((child) => ({ name: child, kind: kindOf(found.get(child)) }));
+    return { path, name, kind, children, attributes: attributesOf(found) };
+  }
+  if (found instanceof Dataset) {
+    return {
+      path,
+      name,
+      kind,
+      shape: found.shape,
+      type: dtypeOf(found),
+      chunks: found.metadata.chunks,
+      filters: found.filters.map((f) => ({ id: f.id, name: f.name })),
+      attributes: attributesOf(found),
+    };
+  }
+  if (found instanceof Datatype) return { path, name, kind, attributes: attributesOf(found) };
+  return { path, name, kind, attributes: [] };
+}
+
+function read(path: string, selection: DimSelection[] | undefined): ReadResult {
+  const { file } = current();
+  const dataset = file.get(path);
+  if (!(dataset instanceof Dataset)) throw new ViewerFailure('bad-request', `${path} is not a dataset`);
+  const undecodable = dataset.filters.find((f) => !DECODABLE_FILTERS.has(f.id));
+  if (undecodable) {
+    throw new ViewerFailure(
+      'filter',
+      `${path} is compressed with filter ${undecodable.id} (${undecodable.name || 'unnamed'}), which the browser cannot decode; read it with the lab's tools (for the Maxwell raw format, its own reader)`,
+    );
+  }
+  const shape = dataset.shape ?? [];
+  if (selection && selection.length !== shape.length) throw new ViewerFailure('bad-request', `${path} has ${shape.length} dimensions, the selection ${selection.length}`);
+  const ranges = shape.map((size, dim): [number, number] => {
+    const s = selection?.[dim];
+    if (s === undefined) return [0, size];
+    if (typeof s === 'number') return [Math.max(0, Math.min(size - 1, s)), Math.max(0, Math.min(size - 1, s)) + 1];
+    return [Math.max(0, Math.min(size, s.start)), Math.max(0, Math.min(size, s.stop))];
+  });
+  const outShape = ranges.map(([a, b]) => b - a).filter((_, dim) => typeof selection?.[dim] !== 'number');
+  const bytes = ranges.reduce((n, [a, b]) => n * (b - a), 1) * dataset.metadata.size;
+  if (bytes > MAX_READ_BYTES) {
+    throw new ViewerFailure(
+      'too-large',
+      `that selection of ${path} is ${(bytes / 1e6).toFixed(0)} MB, over the ${MAX_READ_BYTES / 1e6} MB a view may read; choose a shorter time window or fewer channels`,
+    );
+  }
+  const value = shape.length === 0 ? dataset.value : dataset.slice(ranges);
+  return { shape: outShape, type: dtypeOf(dataset), values: asValues(value) };
+}
+
+/** Typed arrays as numbers (64-bit integers as doubles: plots do not need their last bits), others as arrays. */
+function asValues(value: unknown): ReadResult['values'] {
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Float64Array.from(value, Number);
+  if (ArrayBuffer.isView(value)) return value as unknown as ArrayLike<number>;
+  if (Array.isArray(value)) return value;
+  return [value];
+}
+
+function attrs(path: string): Record<string, unknown> {
+  const { file } = current();
+  const found = path === '/' ? file : file.get(path);
+  if (!(found instanceof Group || found instanceof Dataset || found instanceof Datatype)) throw new ViewerFailure('not-found', `${path} is not in this file`);
+  return Object.fromEntries(Object.values(found.attrs).map((a: Attribute) => [a.name, a.json_value]));
+}
+
+async function handle(message: WorkerRequest): Promise<unknown> {
+  switch (message.op) {
+    case 'open':
+      return open(message.fileUuid);
+    case 'entity':
+      return entity(message.path);
+    case 'read':
+      return read(message.path, message.selection);
+    case 'attrs':
+      return attrs(message.path);
+    case 'stats':
+      return { ...current().reader.stats };
+  }
+}
+
+function failure(error: unknown): { kind: ErrorKind; message: string } {
+  if (error instanceof ViewerFailure) return { kind: error.kind, message: error.message };
+  if (error instanceof FileChangedError) return { kind: 'changed', message: error.message };
+  if (error instanceof ReadTooLargeError) return { kind: 'too-large', message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: /filter/i.test(message) ? 'filter' : 'other', message };
+}
+
+// Requests are answered one at a time, in order: h5wasm is not reentrant.
+let queue = Promise.resolve();
+scope.onmessage = ({ data }: MessageEvent<WorkerRequest & { id: number }>) => {
+  queue = queue.then(async () => {
+    let response: WorkerResponse;
+    try {
+      response = { id: data.id, ok: true, result: await handle(data) };
+    } catch (error) {
+      response = { id: data.id, ok: false, ...failure(error) };
+    }
+    // A typed array that owns its whole buffer is moved, not copied (never a view into wasm memory).
+    const values = response.ok ? (response.result as Partial<ReadResult>).values : undefined;
+    const owned = ArrayBuffer.isView(values) && values.byteLength === values.buffer.byteLength;
+    scope.postMessage(response, owned ? [values.buffer as ArrayBuffer] : []);
+  });
+};
