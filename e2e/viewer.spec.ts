@@ -2,6 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { objectUuid } from '../lib/db/crawl-store';
 import { SHAPES } from '../test/support/fixture-bucket';
+import { UNSUPPORTED_FILTER_ID } from '../test/support/unsupported-filter';
+import { E2E_FILTER_KEY } from './server';
 
 const NWB_PATH = join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb');
 
@@ -59,6 +61,13 @@ test('a file that is not HDF5 gets a message, not a blank panel', async ({ page 
   const error = page.getByTestId('viewer-error');
   await expect(error).toHaveAttribute('data-kind', 'not-hdf5', { timeout: 20_000 });
   await expect(error).toContainText('is not an HDF5 file');
+});
+
+test('data compressed with a filter the browser lacks gets a message naming the filter', async ({ page }) => {
+  await page.goto(`/files/${objectUuid(process.env.S3_BUCKET!, E2E_FILTER_KEY)}`);
+  const error = page.getByTestId('trace-error');
+  await expect(error).toContainText(`filter ${UNSUPPORTED_FILTER_ID}`, { timeout: 20_000 });
+  await expect(error).toContainText('cannot decode');
 });
 
 test('an unknown file is a 404 page', async ({ request }) => {
