@@ -1,9 +1,13 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 /**
  * `npm run build`, in order:
- * 1. the viewer's browser assets (viewer/) into public/viewer/, so Next.js serves them as static files;
+ * 1. the viewer's browser assets (viewer/) into public/viewer/, so Next.js serves them as static files,
+ *    among them the H5Web island (viewer/h5web/, React 18) as h5web.js and h5web.css;
  * 2. `next build` (standalone output);
  * 3. server/main.ts bundled into the standalone build as server.mjs, the entry `npm start` and the
  *    container run. Next.js and the native better-sqlite3 stay outside: the standalone build carries them.
@@ -19,6 +23,27 @@ await build({
   minify: true,
   logLevel: 'warning',
 });
+
+// The H5Web island: @h5web/app 17 needs React 18, the App Router renders with React 19, so H5Web is bundled
+// alone with its own React (the npm workspace viewer/h5web) and loaded by the page as a separate module.
+// Some of H5Web's dependencies are hoisted to the root node_modules, where `react` is 19: the alias makes
+// every import of react and react-dom in the bundle the island's single React 18.
+const island = createRequire(new URL('../viewer/h5web/package.json', import.meta.url));
+const islandPackage = (name: string) => dirname(island.resolve(`${name}/package.json`));
+await build({
+  entryPoints: { h5web: 'viewer/h5web/index.tsx' },
+  outdir: 'public/viewer',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  jsx: 'automatic',
+  minify: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  alias: { react: islandPackage('react'), 'react-dom': islandPackage('react-dom') },
+  logLevel: 'warning',
+});
+copyFileSync(island.resolve('@h5web/app/styles.css'), 'public/viewer/h5web.css');
 console.log('built public/viewer/');
 
 const next = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
