@@ -29,6 +29,8 @@ export interface S3Proxy {
   counts(): Record<S3Operation, number>;
   /** Requests answered with 503 or dropped by the proxy. */
   faulted(): number;
+  /** Response body bytes sent to clients. */
+  bytesSent(): number;
   resetCounts(): void;
   setFaults(f: S3Faults): void;
   stop(): Promise<void>;
@@ -142,6 +144,7 @@ export async function startS3Proxy(options: {
     Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<S3Operation, number>;
   let counts = emptyCounts();
   let faultedCount = 0;
+  let bytesSentCount = 0;
   let requestSerial = 0;
   let stopped = false;
 
@@ -162,6 +165,7 @@ export async function startS3Proxy(options: {
       },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, withoutHopByHop(upstreamRes.headers));
+        upstreamRes.on('data', (chunk: Buffer) => (bytesSentCount += chunk.length));
         pipeline(upstreamRes, res, () => {
           // Either side closing early destroys both; nothing more to do.
         });
@@ -238,9 +242,11 @@ export async function startS3Proxy(options: {
     port,
     counts: () => ({ ...counts }),
     faulted: () => faultedCount,
+    bytesSent: () => bytesSentCount,
     resetCounts: () => {
       counts = emptyCounts();
       faultedCount = 0;
+      bytesSentCount = 0;
     },
     setFaults,
     stop: () => {

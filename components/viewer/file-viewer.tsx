@@ -10,8 +10,8 @@ import { RasterView } from './raster-view';
 import { TraceView } from './trace-view';
 import { parseViewState, viewStateQuery, type ViewState } from './view-state';
 
-type Loaded = { series: SeriesInfo[]; units: Units | null; electrodes: Table | null };
-type State = { status: 'loading' } | { status: 'error'; kind: ErrorKind; message: string } | ({ status: 'ready' } & Loaded);
+type State = { status: 'loading' } | { status: 'error'; kind: ErrorKind; message: string } | { status: 'ready'; series: SeriesInfo[] };
+type Extras = { units: Units | null; electrodes: Table | null };
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
   'not-hdf5': 'Download it to open it with the right tool.',
@@ -24,20 +24,20 @@ const ADVICE: Partial<Record<ErrorKind, string>> = {
 export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename: string }) {
   const [client, setClient] = useState<H5Client | null>(null);
   const [state, setState] = useState<State>({ status: 'loading' });
+  const [extras, setExtras] = useState<Extras | null>(null);
+  const [traceDrawn, setTraceDrawn] = useState(false);
+  const traceSettled = useCallback(() => setTraceDrawn(true), []);
   const [view, setView] = useState<ViewState>(() => parseViewState(new URLSearchParams(typeof window === 'undefined' ? '' : window.location.search)));
 
   useEffect(() => {
     const worker = H5Client.start();
     let live = true;
     setClient(worker);
-    (async (): Promise<Loaded> => {
+    (async () => {
       await worker.open(fileUuid);
-      const series = await findSeries(worker);
-      const units = await readUnits(worker).catch(() => null);
-      const electrodes = await readElectrodes(worker).catch(() => null);
-      return { series, units, electrodes };
+      return findSeries(worker);
     })()
-      .then((loaded) => live && setState({ status: 'ready', ...loaded }))
+      .then((series) => live && setState({ status: 'ready', series }))
       .catch((e: unknown) => {
         if (!live) return;
         const kind = e instanceof ViewerError ? e.kind : 'other';
@@ -48,6 +48,21 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
       worker.terminate();
     };
   }, [fileUuid]);
+
+  // The units and electrodes tables wait for the first trace: the worker answers in order, and the units
+  // table usually sits at the end of the file, after the recording.
+  const ready = state.status === 'ready';
+  const tracesFirst = ready && state.series.length > 0 && !traceDrawn;
+  useEffect(() => {
+    if (!client || !ready || tracesFirst) return;
+    let live = true;
+    (async () => ({ units: await readUnits(client).catch(() => null), electrodes: await readElectrodes(client).catch(() => null) }))().then(
+      (loaded) => live && setExtras(loaded),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, ready, tracesFirst]);
 
   // The view lives in the URL, replaced rather than pushed: moving through a recording is not navigation.
   const changeView = useCallback((next: ViewState) => {
@@ -78,9 +93,11 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
           </select>
         </label>
       )}
-      {client && series && <TraceView client={client} series={series} view={view} onView={(next) => changeView({ ...next, path: series.path })} />}
-      {state.units && <RasterView units={state.units} />}
-      {state.electrodes && <ElectrodesTable table={state.electrodes} />}
+      {client && series && (
+        <TraceView client={client} series={series} view={view} onView={(next) => changeView({ ...next, path: series.path })} onSettled={traceSettled} />
+      )}
+      {extras?.units && <RasterView units={extras.units} />}
+      {extras?.electrodes && <ElectrodesTable table={extras.electrodes} />}
       {client && <H5WebPanel client={client} filename={filename} />}
     </div>
   );

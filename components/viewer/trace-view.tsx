@@ -12,7 +12,20 @@ const LEFT = 48;
 const EXPOSED_SAMPLES = 100;
 
 /** A multi-channel trace view of a time × channels series: a window in time and a range of channels. */
-export function TraceView({ client, series, view, onView }: { client: H5Client; series: SeriesInfo; view: ViewState; onView: (view: ViewState) => void }) {
+export function TraceView({
+  client,
+  series,
+  view,
+  onView,
+  onSettled,
+}: {
+  client: H5Client;
+  series: SeriesInfo;
+  view: ViewState;
+  onView: (view: ViewState) => void;
+  /** Called when a window has been drawn or has failed. */
+  onSettled: () => void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [trace, setTrace] = useState<TraceWindow | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,11 +42,13 @@ export function TraceView({ client, series, view, onView }: { client: H5Client; 
         setTrace(window);
         setError(null);
       }
-    })().catch((e: unknown) => live && setError(e instanceof ViewerError || e instanceof Error ? e.message : String(e)));
+    })()
+      .catch((e: unknown) => live && setError(e instanceof ViewerError || e instanceof Error ? e.message : String(e)))
+      .finally(() => live && onSettled());
     return () => {
       live = false;
     };
-  }, [client, series, view.t, view.d, firstChannel, channelCount]);
+  }, [client, series, view.t, view.d, firstChannel, channelCount, onSettled]);
 
   useEffect(() => {
     if (trace && canvas.current) draw(canvas.current, trace, firstChannel);

@@ -14,7 +14,7 @@ function recordingTransport(etag: string | null = '"abc"') {
 }
 
 const reader = (transport: RangeTransport, options: Partial<ConstructorParameters<typeof BlockReader>[0]> = {}) =>
-  new BlockReader({ size: FILE.length, etag: 'abc', transport, blockSize: 1000, readAheadBlocks: 2, ...options });
+  new BlockReader({ size: FILE.length, etag: 'abc', transport, blockSize: 1000, readAheadBlocks: 2, largeReadBytes: 5000, tailBytes: 500, ...options });
 
 describe('BlockReader', () => {
   it('returns exactly the bytes asked for, across block boundaries and at the end of the file', () => {
@@ -46,7 +46,24 @@ describe('BlockReader', () => {
     expect(requests).toHaveLength(2);
     r.read(4000, 10); // continues from 3: block 4 and two ahead
     expect(requests.at(-1)).toEqual([4000, 6999]);
-    r.read(9000, 10); // a jump: no read-ahead
+    r.read(8000, 10); // a jump: no read-ahead
+    expect(requests.at(-1)).toEqual([8000, 8999]);
+  });
+
+  it('follows a large read with as many bytes again, and fetches the end of the file on a miss near it', () => {
+    const { requests, transport } = recordingTransport();
+    const r = reader(transport);
+    r.read(0, 10);
+    r.read(3500, 2000); // not large: blocks 3-5 only
+    expect(requests.at(-1)).toEqual([3000, 5999]);
+    r.read(2000, 100); // cached? no: block 2, a jump backwards
+    const large = reader(transport);
+    large.read(1000, 5000); // large: 1000-5999, then 5000 more bytes
+    expect(requests.at(-1)).toEqual([1000, 9999]);
+    const tail = reader(transport);
+    tail.read(9600, 10); // within 500 bytes of the end: through the end
+    expect(requests.at(-1)).toEqual([9000, 9999]);
+    tail.read(9990, 10);
     expect(requests.at(-1)).toEqual([9000, 9999]);
   });
 

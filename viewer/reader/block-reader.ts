@@ -3,9 +3,11 @@
  * viewer's h5wasm file. HDF5 reads many small pieces (superblock, object headers, B-tree nodes) and then
  * whole chunks; h5wasm's own lazy file fetched 1 MiB per piece with a HEAD first and kept everything.
  * Here the file's size and ETag come from the index, so there is no HEAD; the blocks a read misses are
- * fetched in one Range request; a read that continues the previous one also fetches the next blocks; the
- * cache has a byte budget; and a response whose ETag differs from the indexed one stops the read, because
- * its bytes belong to another version of the file.
+ * fetched in one Range request; a read that continues the previous one also fetches the next blocks; a
+ * large read (a compressed chunk) fetches as much again after it, since a time window usually runs into
+ * the next chunk; a miss near the end fetches the end (HDF5 writes metadata there when a file is closed);
+ * the cache has a byte budget; and a response whose ETag differs from the indexed one stops the read,
+ * because its bytes belong to another version of the file.
  *
  * Reads are synchronous: Emscripten's file system calls them synchronously, so in the browser the transport
  * is a synchronous XMLHttpRequest inside a Web Worker.
@@ -23,6 +25,10 @@ export interface BlockReaderOptions {
   maxCachedBytes?: number;
   /** Blocks fetched beyond a read that continues the previous one. */
   readAheadBlocks?: number;
+  /** A read at least this long is followed by as many bytes again. */
+  largeReadBytes?: number;
+  /** A miss within this many bytes of the end fetches through the end. */
+  tailBytes?: number;
   /** The largest single read served; larger ones are refused (see ReadTooLargeError). */
   maxReadBytes?: number;
 }
@@ -45,6 +51,8 @@ export class BlockReader {
   private readonly blockSize: number;
   private readonly maxCachedBytes: number;
   private readonly readAheadBlocks: number;
+  private readonly largeReadBytes: number;
+  private readonly tailBytes: number;
   private readonly maxReadBytes: number;
   /** Insertion order is recency order: a hit is deleted and set again. */
   private readonly cache = new Map<number, Uint8Array>();
@@ -55,9 +63,11 @@ export class BlockReader {
     this.size = options.size;
     this.etag = unquote(options.etag);
     this.transport = options.transport;
-    this.blockSize = options.blockSize ?? 256 * 1024;
+    this.blockSize = options.blockSize ?? 64 * 1024;
     this.maxCachedBytes = options.maxCachedBytes ?? 64 * 1024 * 1024;
-    this.readAheadBlocks = options.readAheadBlocks ?? 8;
+    this.readAheadBlocks = options.readAheadBlocks ?? 4;
+    this.largeReadBytes = options.largeReadBytes ?? 256 * 1024;
+    this.tailBytes = options.tailBytes ?? 256 * 1024;
     this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
   }
 
@@ -85,13 +95,14 @@ export class BlockReader {
       }
     }
     if (missingFrom >= 0) {
-      const sequential = first === this.lastBlock || first === this.lastBlock + 1;
       const lastBlockOfFile = Math.floor((this.size - 1) / this.blockSize);
+      let ahead = missingTo;
+      if (first === this.lastBlock || first === this.lastBlock + 1) ahead = missingTo + this.readAheadBlocks;
+      if (end - position >= this.largeReadBytes) ahead = Math.max(ahead, Math.floor((2 * end - position - 1) / this.blockSize));
+      if (this.size - position <= this.tailBytes) ahead = lastBlockOfFile;
+      ahead = Math.min(lastBlockOfFile, ahead);
       let fetchTo = missingTo;
-      if (sequential) {
-        const ahead = Math.min(lastBlockOfFile, missingTo + this.readAheadBlocks);
-        while (fetchTo < ahead && !this.cache.has(fetchTo + 1)) fetchTo++;
-      }
+      while (fetchTo < ahead && !this.cache.has(fetchTo + 1)) fetchTo++;
       for (const [b, bytes] of this.fetchBlocks(missingFrom, fetchTo)) {
         if (b <= last) blocks.set(b, bytes);
         this.remember(b, bytes);

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:viewer`: opening the first second of a large NWB recording in Chromium, the viewer's way
+ * against the lab's old way, with a proxy adding 20 ms per request in front of S3.
+ *
+ * - viewer: /files/<uuid> with the trace view on the first second of all channels: the worker asks
+ *   /api/files once, then reads through its block cache (one Range request per miss, read-ahead).
+ * - old way: h5wasm's createLazyFile on /data/<uuid> (HEAD, then 1 MiB GETs through the redirect),
+ *   reading the same selection, in the same browser.
+ * Printed: requests (to the app and to S3), bytes from S3, and the time to the first drawn trace.
+ *
+ * Flags: --seconds N of recording (default 1900: a gzip-compressed file of about 1.06 GB), --channels N (64),
+ *        --delay ms per S3 request (20). The file is generated once into data/bench/.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { chromium, type Page } from '@playwright/test';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { crawl } from '../crawler/crawl';
+import { objectUuid } from '../lib/db/crawl-store';
+import { openDatabase } from '../lib/db/index';
+import { applyReaderCors, createS3Client } from '../lib/s3';
+import { MAXWELL_CONVERSION } from '../scripts/demo-bucket/recordings';
+import { writeNwb } from '../scripts/demo-bucket/nwb-writer';
+import { startRadosgw } from '../scripts/radosgw';
+import { startS3Proxy } from '../scripts/s3-proxy';
+import { startAppServer } from './support/app-server';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '1900' },
+    channels: { type: 'string', default: '64' },
+    delay: { type: 'string', default: '20' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CHANNELS = Number(values.channels);
+const DELAY_MS = Number(values.delay);
+const RATE = 20_000;
+const PORT = 3221;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const ROOT = join(import.meta.dirname, '..');
+const BUCKET = 'bench-viewer';
+const EXPERIMENT = 'ephys/2024-05-21-e-bench_large_nwb';
+const KEY = `${EXPERIMENT}/shared/recording.nwb`;
+
+async function recordingFile(): Promise<string> {
+  const path = join(ROOT, 'data', 'bench', `viewer-${CHANNELS}ch-${SECONDS}s.nwb`);
+  if (existsSync(path)) return path;
+  mkdirSync(join(ROOT, 'data', 'bench'), { recursive: true });
+  console.error(`generating ${path} (${CHANNELS} channels × ${SECONDS} s at ${RATE} Hz, gzip)…`);
+  const started = performance.now();
+  await writeNwb(
+    `${path}.partial`,
+    {
+      identifier: 'bench/recording',
+      sessionDescription: 'bench:viewer recording',
+      sessionStartTime: '2024-05-21T14:03:11-07:00',
+      experimentDescription: 'a long MaxOne recording for the viewer benchmark',
+      experimenter: 'bench',
+      lab: 'Braingeneers',
+      institution: 'UC Santa Cruz',
+      device: { name: 'MaxOne', description: 'MaxOne high-density MEA', manufacturer: 'MaxWell Biosystems' },
+      electrodeGroup: { name: 'chip1', description: 'routed electrodes', location: 'organoid' },
+      subject: { subjectId: 'bench', species: 'Homo sapiens', description: 'organoid' },
+      signal: { seed: 'bench-viewer', channels: CHANNELS, sampleRate: RATE, frames: SECONDS * RATE, conversion: MAXWELL_CONVERSION, units: CHANNELS / 2, burstIntervalS: 6 },
+      chunks: [16384, CHANNELS],
+      gzipLevel: 4,
+      pitchUm: 17.5,
+    },
+    Date.UTC(2024, 4, 21) / 1000,
+  );
+  rmSync(path, { force: true });
+  (await import('node:fs')).renameSync(`${path}.partial`, path);
+  console.error(`generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return path;
+}
+
+interface Measured {
+  appRequests: number;
+  s3Requests: number;
+  s3Bytes: number;
+  ms: number;
+}
+
+/** Requests the page (and its workers) sends to the app, by method and path. */
+function appRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.origin === ORIGIN && (url.pathname.startsWith('/data/') || url.pathname.startsWith('/api/'))) seen.push(`${r.method()} ${url.pathname}`);
+  });
+  return seen;
+}
+
+const path = await recordingFile();
+const size = statSync(path).size;
+const s3 = await startRadosgw();
+const dir = mkdtempSync(join(tmpdir(), 'bench-viewer-'));
+try {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    // A streamed body with a checksum computed on the fly goes aws-chunked, which radosgw refuses without a
+    // length; the plain upload keeps Content-Length.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  console.error(`uploading ${(size / 1e9).toFixed(2)} GB to radosgw…`);
+  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: createReadStream(path), ContentLength: size }));
+  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${EXPERIMENT}/metadata.json`, Body: '{"notes": {"purpose": "viewer benchmark"}}' }));
+  await applyReaderCors(client, BUCKET, [ORIGIN]);
+  client.destroy();
+
+  const database = join(dir, 'search.db');
+  const db = openDatabase(database);
+  const config = { endpoint: s3.endpoint, publicEndpoint: s3.endpoint, region: s3.region, bucket: BUCKET, profile: undefined, forcePathStyle: true, maxAttempts: 3, presignTtlSeconds: 3600 };
+  const crawler = createS3Client(config);
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey });
+  const summary = await crawl({ db, s3: crawler, bucket: BUCKET }, { prefixes: ['ephys'], concurrency: 4, rebuild: false, dryRun: false });
+  crawler.client.destroy();
+  db.$client.close();
+  if (summary.status !== 'succeeded') throw new Error(`crawl ${summary.status}`);
+
+  // Browsers reach the bucket through the proxy: every S3 request they make pays the delay and is counted.
+  const proxy = await startS3Proxy({ target: s3.endpoint, delayMs: DELAY_MS });
+  const app = await startAppServer(PORT, {
+    DATABASE_PATH: database,
+    S3_BUCKET: BUCKET,
+    S3_ENDPOINT: s3.endpoint,
+    S3_PUBLIC_ENDPOINT: proxy.endpoint,
+    S3_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  const fileUuid = objectUuid(BUCKET, KEY);
+  const results: Record<string, Measured> = {};
+  try {
+    {
+      const context = await browser.newContext({ baseURL: ORIGIN });
+      const page = await context.newPage();
+      // Load the app's page and scripts first, so both ways start from an open page.
+      await page.goto('/');
+      const seen = appRequests(page);
+      proxy.resetCounts();
+      const started = performance.now();
+      await page.goto(`/files/${fileUuid}?t=0&d=1&ch=0&n=${CHANNELS}`);
+      await page.getByTestId('trace').and(page.locator(`[data-channels="${CHANNELS}"]`)).waitFor({ timeout: 120_000 });
+      const ms = performance.now() - started;
+      const counts = proxy.counts();
+      results.viewer = { appRequests: seen.length, s3Requests: counts.GetObject + counts.HeadObject, s3Bytes: proxy.bytesSent(), ms };
+      await context.close();
+    }
+    {
+      const context = await browser.newContext({ baseURL: ORIGIN });
+      const page = await context.newPage();
+      await page.goto('/');
+      const seen = appRequests(page);
+      proxy.resetCounts();
+      const started = performance.now();
+      const answer = await page.evaluate(
+        ({ url, slice }) =>
+          new Promise<{ error?: string; shape?: number[] }>((resolve) => {
+            const worker = new Worker('/viewer/lazy-file-reader.js', { type: 'module' });
+            worker.onmessage = (event) => resolve(event.data);
+            worker.onerror = (event) => resolve({ error: event.message });
+            worker.postMessage({ url, path: '/acquisition/ElectricalSeries/data', slice });
+          }),
+        { url: `/data/${fileUuid}`, slice: [[0, RATE], [0, CHANNELS]] as [number, number][] },
+      );
+      const ms = performance.now() - started;
+      if (answer.error) throw new Error(`the old way failed: ${answer.error}`);
+      const counts = proxy.counts();
+      results['old way'] = { appRequests: seen.length, s3Requests: counts.GetObject + counts.HeadObject, s3Bytes: proxy.bytesSent(), ms };
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await app.stop();
+    await proxy.stop();
+  }
+
+  const viewer = results.viewer!;
+  const old = results['old way']!;
+  console.log(`\nfirst second of ${CHANNELS} channels of a ${(size / 1e9).toFixed(2)} GB NWB (${SECONDS} s at ${RATE} Hz, chunks 16384 × ${CHANNELS}, gzip), ${DELAY_MS} ms added per S3 request\n`);
+  console.log('| way | requests to the app | requests to S3 | all requests | bytes from S3 | time to first trace |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`| ${name} | ${r.appRequests} | ${r.s3Requests} | ${r.appRequests + r.s3Requests} | ${(r.s3Bytes / 1e6).toFixed(2)} MB | ${(r.ms / 1000).toFixed(2)} s |`);
+  }
+  const fewerRequests = (old.appRequests + old.s3Requests) / (viewer.appRequests + viewer.s3Requests);
+  console.log(`\n${fewerRequests.toFixed(1)}x fewer requests, ${(old.s3Bytes / viewer.s3Bytes).toFixed(1)}x fewer bytes; first trace in ${(viewer.ms / 1000).toFixed(2)} s`);
+  console.log('targets: >= 3x fewer requests, >= 2x fewer bytes, first trace within 2 s');
+  console.log('(the old way\'s time is reading the data in its worker; the viewer\'s includes loading the page, its worker and drawing)');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await s3.stop();
+}
