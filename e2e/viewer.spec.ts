@@ -74,3 +74,19 @@ test('an unknown file is a 404 page', async ({ request }) => {
   expect((await request.get('/files/00000000-0000-5000-8000-000000000000')).status()).toBe(404);
   expect((await request.get('/files/not-a-uuid')).status()).toBe(404);
 });
+
+test('search → experiment → open the NWB file → H5Web shows its tree and plots a dataset', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('searchbox', { name: 'Search experiments' }).fill('nwb_fixture');
+  await page.getByTestId('result').first().getByRole('link').first().click();
+  await expect(page.locator('h1')).toHaveText('2023-05-05-e-nwb_fixture');
+  await page.locator('.file-tree .file', { hasText: 'ecephys-kilosort-gzip.nwb' }).getByRole('link', { name: 'open' }).click();
+  await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '10', { timeout: 20_000 });
+
+  const h5web = page.getByTestId('h5web');
+  await h5web.getByRole('treeitem', { name: 'acquisition' }).click();
+  await h5web.getByRole('treeitem', { name: 'ElectricalSeries' }).click();
+  await h5web.getByRole('treeitem', { name: 'data' }).click();
+  await expect(h5web.locator('canvas').first()).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: testInfo.outputPath('h5web.png'), fullPage: true });
+});

@@ -31,6 +31,8 @@ export interface S3Proxy {
   faulted(): number;
   /** Response body bytes sent to clients. */
   bytesSent(): number;
+  /** Each request since the last reset: when it arrived (Date.now()), what it was, and its Range header. */
+  log(): { at: number; operation: S3Operation; range: string | undefined; bytes: number }[];
   resetCounts(): void;
   setFaults(f: S3Faults): void;
   stop(): Promise<void>;
@@ -145,6 +147,7 @@ export async function startS3Proxy(options: {
   let counts = emptyCounts();
   let faultedCount = 0;
   let bytesSentCount = 0;
+  let requestLog: ReturnType<S3Proxy['log']> = [];
   let requestSerial = 0;
   let stopped = false;
 
@@ -153,7 +156,7 @@ export async function startS3Proxy(options: {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, entry: ReturnType<S3Proxy['log']>[number]): void => {
     const upstream = request(
       {
         host: target.hostname,
@@ -165,7 +168,10 @@ export async function startS3Proxy(options: {
       },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, withoutHopByHop(upstreamRes.headers));
-        upstreamRes.on('data', (chunk: Buffer) => (bytesSentCount += chunk.length));
+        upstreamRes.on('data', (chunk: Buffer) => {
+          bytesSentCount += chunk.length;
+          entry.bytes += chunk.length;
+        });
         pipeline(upstreamRes, res, () => {
           // Either side closing early destroys both; nothing more to do.
         });
@@ -188,6 +194,8 @@ export async function startS3Proxy(options: {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const operation = classifyS3Request(req.method ?? 'GET', req.url ?? '/', req.headers);
     counts[operation] += 1;
+    const entry = { at: Date.now(), operation, range: req.headers.range, bytes: 0 };
+    requestLog.push(entry);
     const serial = ++requestSerial;
     // One draw per request in arrival order, whatever the rates, so a seed names the same fault sequence.
     const draw = random();
@@ -203,7 +211,7 @@ export async function startS3Proxy(options: {
         faultedCount += 1;
         sendS3Error(res, 503, 'SlowDown', 'Please reduce your request rate. (fault injected by s3-proxy)', req.url ?? '', `proxy-fault-${serial}`);
       } else {
-        forward(req, res);
+        forward(req, res, entry);
       }
     };
     if (faults.delayMs > 0) {
@@ -243,10 +251,12 @@ export async function startS3Proxy(options: {
     counts: () => ({ ...counts }),
     faulted: () => faultedCount,
     bytesSent: () => bytesSentCount,
+    log: () => requestLog.map((entry) => ({ ...entry })),
     resetCounts: () => {
       counts = emptyCounts();
       faultedCount = 0;
       bytesSentCount = 0;
+      requestLog = [];
     },
     setFaults,
     stop: () => {

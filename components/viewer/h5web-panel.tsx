@@ -30,6 +30,7 @@ export function H5WebPanel({ client, filename }: { client: H5Client; filename: s
 
   return (
     <section className="h5web-panel">
+      <link rel="stylesheet" href="/viewer/h5web.css" precedence="default" />
       <h2>All datasets</h2>
       {error && <p className="error">{error}</p>}
       <div ref={host} className="h5web-host" data-testid="h5web" />
