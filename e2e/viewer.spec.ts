@@ -78,7 +78,7 @@ test('an unknown file is a 404 page', async ({ request }) => {
 test('search → experiment → open the NWB file → H5Web shows its tree and plots a dataset', async ({ page }, testInfo) => {
   await page.goto('/');
   await page.getByRole('searchbox', { name: 'Search experiments' }).fill('nwb_fixture');
-  await page.getByTestId('result').first().getByRole('link').first().click();
+  await page.getByTestId('results').getByRole('link', { name: '2023-05-05-e-nwb_fixture' }).click();
   await expect(page.locator('h1')).toHaveText('2023-05-05-e-nwb_fixture');
   await page.locator('.file-tree .file', { hasText: 'ecephys-kilosort-gzip.nwb' }).getByRole('link', { name: 'open' }).click();
   await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '10', { timeout: 20_000 });
