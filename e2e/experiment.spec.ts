@@ -57,7 +57,7 @@ test('the experiment page shows the summary, recordings, files by folder and the
   await expect(page.locator('.recordings')).toContainText('data_GABA_BL_20325');
   await expect(page.locator('.recordings')).toContainText('5 min 0 s');
   const nwb = page.locator('.file-tree .file', { hasText: 'data_GABA_BL_20325.nwb' });
-  await expect(nwb.locator('a', { hasText: 'open' })).toHaveAttribute('href', /^\/files\/[0-9a-f-]{36}$/);
+  await expect(nwb.locator('a', { hasText: 'open' })).toHaveAttribute('href', /^\?file=[0-9a-f-]{36}#viewer$/);
   const download = await nwb.locator('a', { hasText: 'download' }).getAttribute('href');
   expect(download).toMatch(/^\/data\/[0-9a-f-]{36}\?download=1$/);
   await expect(page.locator('.file-tree summary', { hasText: 'shared/' })).toBeVisible();

@@ -92,13 +92,17 @@ test('an unknown file is a 404 page', async ({ request }) => {
   expect((await request.get('/files/not-a-uuid')).status()).toBe(404);
 });
 
-test('search → experiment → open the NWB file → H5Web shows its tree and plots a dataset', async ({ page }, testInfo) => {
+test('search → experiment → open the NWB file in the page → H5Web shows its tree and plots a dataset', async ({ page }, testInfo) => {
   await page.goto('/');
   await page.getByRole('searchbox', { name: 'Search experiments' }).fill('nwb_fixture');
   await page.getByTestId('results').getByRole('link', { name: '2023-05-05-e-nwb_fixture' }).click();
   await expect(page.locator('h1')).toHaveText('2023-05-05-e-nwb_fixture');
   await page.locator('.file-tree .file', { hasText: 'ecephys-kilosort-gzip.nwb' }).getByRole('link', { name: 'open' }).click();
+  await expect(page).toHaveURL(new RegExp(`/experiment/ephys/2023-05-05-e-nwb_fixture\\?file=${process.env.E2E_NWB_UUID}#viewer$`));
   await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '10', { timeout: 20_000 });
+  // Moving the window keeps the file in the URL.
+  await page.getByRole('button', { name: 'next channels' }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?file=${process.env.E2E_NWB_UUID}&path=%2Facquisition%2FElectricalSeries&t=0&d=1&ch=9&n=16#viewer$`));
 
   const h5web = page.getByTestId('h5web');
   await h5web.getByRole('treeitem', { name: 'acquisition' }).click();

@@ -35,7 +35,7 @@ function FolderView({ folder, bucket }: { folder: Folder<FileRow>; bucket: strin
             {file.lastModified.toISOString().slice(0, 16).replace('T', ' ')} UTC
           </time>
           <span className="file-actions">
-            {file.viewable && <a href={`/files/${file.uuid}`}>open</a>}
+            {file.viewable && <a href={`?file=${file.uuid}#viewer`}>open</a>}
             <a href={`/data/${file.uuid}?download=1`} download>
               download
             </a>

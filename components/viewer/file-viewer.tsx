@@ -65,9 +65,12 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
   }, [client, ready, tracesFirst]);
 
   // The view lives in the URL, replaced rather than pushed: moving through a recording is not navigation.
+  // Other parameters (the experiment page's ?file=) are kept.
   const changeView = useCallback((next: ViewState) => {
     setView(next);
-    window.history.replaceState(null, '', `?${viewStateQuery(next)}`);
+    const params = new URLSearchParams(window.location.search);
+    for (const [name, value] of new URLSearchParams(viewStateQuery(next))) params.set(name, value);
+    window.history.replaceState(null, '', `?${params}${window.location.hash}`);
   }, []);
 
   if (state.status === 'loading') return <p className="muted" data-testid="viewer-loading">Opening {filename}…</p>;

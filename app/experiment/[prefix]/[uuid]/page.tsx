@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { CopyButton } from '@/components/copy-button';
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
+import { FileViewer } from '@/components/viewer/file-viewer';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
 import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
@@ -13,7 +14,7 @@ import { siteOrigin } from '@/lib/site-origin';
 
 export const dynamic = 'force-dynamic';
 
-type PageProps = { params: Promise<{ prefix: string; uuid: string }> };
+type PageProps = { params: Promise<{ prefix: string; uuid: string }>; searchParams: Promise<{ file?: string | string[] }> };
 
 const SITE_NAME = 'Braingeneers Search';
 
@@ -40,10 +41,13 @@ function parsedMetadata(raw: string | null, error: string | null): JsonObject | 
   return isObject(value) ? value : null;
 }
 
-export default async function ExperimentPage({ params }: PageProps) {
+export default async function ExperimentPage({ params, searchParams }: PageProps) {
   const found = getExperiment(await params);
   if (!found) notFound();
   const { experiment: e, files } = found;
+  // ?file=<uuid> opens one of this experiment's HDF5 files in the page; any other value is ignored.
+  const requested = (await searchParams).file;
+  const opened = files.find((f) => f.uuid === requested && contentTypeOf(f.key) === 'application/x-hdf5');
   const metadata = parsedMetadata(e.metadataRaw, e.metadataError);
   const recordings = metadata ? summarizeRecordings(metadata) : [];
   const keys = new Map(files.map((f) => [f.key, f.uuid]));
@@ -98,7 +102,7 @@ export default async function ExperimentPage({ params }: PageProps) {
                       const name = block.path?.split('/').at(-1) ?? `block ${i + 1}`;
                       return (
                         <div key={i}>
-                          {uuid ? <a href={`/files/${uuid}`}>{name}</a> : name}
+                          {uuid ? <a href={`?file=${uuid}#viewer`}>{name}</a> : name}
                           {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
                         </div>
                       );
@@ -108,6 +112,15 @@ export default async function ExperimentPage({ params }: PageProps) {
               ))}
             </tbody>
           </table>
+        </section>
+      )}
+
+      {opened && (
+        <section id="viewer">
+          <h2>
+            {opened.key.slice(e.path.length + 1)} <a className="muted" href={`/files/${opened.uuid}`}>full page</a>
+          </h2>
+          <FileViewer key={opened.uuid} fileUuid={opened.uuid} filename={opened.key.split('/').at(-1)!} />
         </section>
       )}
 
