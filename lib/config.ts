@@ -49,6 +49,11 @@ const envSchema = z
       .min(0, 'must be 0 (off) or more')
       .max(1_000_000, 'must be at most 1000000')
       .default(2000),
+    HEALTH_MAX_CRAWL_AGE_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .positive('must be more than 0 hours')
+      .max(24 * 365, 'must be at most a year')
+      .default(24),
     SITE_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://search.example.org' })
       .transform((v) => v.replace(/\/+$/, ''))
@@ -83,6 +88,8 @@ export interface Config {
   searchCacheSize: number;
   /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
   siteUrl: string | undefined;
+  /** /api/health reports the index as stale when its last good crawl finished longer ago than this. */
+  healthMaxCrawlAgeHours: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +122,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     dataMode: e.DATA_MODE,
     searchCacheSize: e.SEARCH_CACHE_SIZE,
     siteUrl: e.SITE_URL,
+    healthMaxCrawlAgeHours: e.HEALTH_MAX_CRAWL_AGE_HOURS,
   };
 }
 

@@ -8,6 +8,7 @@ describe('matchDirectRoute', () => {
       ['GET', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
       ['DELETE', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
       ['GET', '/api/search'],
+      ['GET', '/api/health'],
       ['GET', '/api/experiments'],
       ['GET', '/api/experiments/ephys/2023-04-02-e-hc328_unperturbed'],
       ['GET', '/api/files/0000070a-47df-5ee1-bcfa-9d46f7694c08'],

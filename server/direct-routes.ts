@@ -1,6 +1,7 @@
 import * as experiment from '@/app/api/experiments/[prefix]/[uuid]/route';
 import * as experiments from '@/app/api/experiments/route';
 import * as fileInfo from '@/app/api/files/[uuid]/route';
+import * as health from '@/app/api/health/route';
 import * as search from '@/app/api/search/route';
 import * as data from '@/app/data/[uuid]/route';
 
@@ -17,6 +18,7 @@ const ROUTES: { pattern: RegExp; params: string[]; module: object }[] = [
   { pattern: /^\/data\/([^/]+)$/, params: ['uuid'], module: data },
   { pattern: /^\/api\/files\/([^/]+)$/, params: ['uuid'], module: fileInfo },
   { pattern: /^\/api\/search$/, params: [], module: search },
+  { pattern: /^\/api\/health$/, params: [], module: health },
   { pattern: /^\/api\/experiments$/, params: [], module: experiments },
   { pattern: /^\/api\/experiments\/([^/]+)\/([^/]+)$/, params: ['prefix', 'uuid'], module: experiment },
 ];

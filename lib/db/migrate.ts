@@ -2,7 +2,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { join } from 'node:path';
 
-const MIGRATIONS_FOLDER = join(process.cwd(), 'drizzle');
+export const MIGRATIONS_FOLDER = join(process.cwd(), 'drizzle');
 
 /**
  * Applies pending migrations. Drizzle reads the last applied migration outside its transaction, so a crawler
