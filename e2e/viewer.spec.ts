@@ -93,6 +93,9 @@ test('an unknown file is a 404 page', async ({ request }) => {
 });
 
 test('search → experiment → open the NWB file in the page → H5Web shows its tree and plots a dataset', async ({ page }, testInfo) => {
+  // Everything the viewer does must fit the pages' Content-Security-Policy.
+  const refused: string[] = [];
+  page.on('console', (message) => message.text().includes('Content Security Policy') && refused.push(message.text()));
   await page.goto('/');
   await page.getByRole('searchbox', { name: 'Search experiments' }).fill('nwb_fixture');
   await page.getByTestId('results').getByRole('link', { name: '2023-05-05-e-nwb_fixture' }).click();
@@ -110,4 +113,5 @@ test('search → experiment → open the NWB file in the page → H5Web shows it
   await h5web.getByRole('treeitem', { name: 'data' }).click();
   await expect(h5web.locator('canvas').first()).toBeVisible({ timeout: 20_000 });
   await page.screenshot({ path: testInfo.outputPath('h5web.png'), fullPage: true });
+  expect(refused).toEqual([]);
 });

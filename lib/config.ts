@@ -49,6 +49,7 @@ const envSchema = z
       .min(0, 'must be 0 (off) or more')
       .max(1_000_000, 'must be at most 1000000')
       .default(2000),
+    ROBOTS: z.enum(['allow', 'disallow'], { error: 'must be allow or disallow' }).default('allow'),
     HEALTH_MAX_CRAWL_AGE_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
       .positive('must be more than 0 hours')
@@ -88,6 +89,8 @@ export interface Config {
   searchCacheSize: number;
   /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
   siteUrl: string | undefined;
+  /** robots.txt: pages open to crawlers (APIs and file bytes never), or nothing. */
+  robots: 'allow' | 'disallow';
   /** /api/health reports the index as stale when its last good crawl finished longer ago than this. */
   healthMaxCrawlAgeHours: number;
 }
@@ -123,6 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     searchCacheSize: e.SEARCH_CACHE_SIZE,
     siteUrl: e.SITE_URL,
     healthMaxCrawlAgeHours: e.HEALTH_MAX_CRAWL_AGE_HOURS,
+    robots: e.ROBOTS,
   };
 }
 
