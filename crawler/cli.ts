@@ -4,6 +4,7 @@ import { ConfigError, getConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
 import { createS3Client } from '../lib/s3';
 import { crawl } from './crawl';
+import { acquireCrawlLock } from './lock';
 import { createProgressReporter } from './progress';
 
 const HELP = `Usage: npm run crawl -- [flags]
@@ -22,7 +23,9 @@ Environment: S3_ENDPOINT, S3_BUCKET, S3_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_
 S3_FORCE_PATH_STYLE, S3_PREFIXES, S3_MAX_ATTEMPTS, DATABASE_PATH (see README.md).
 
 Output: progress on stderr; one JSON summary line on stdout.
-Exit codes: 0 done, 1 the run failed or some experiments could not be read, 2 bad flags or environment.`;
+Only one crawl writes an index at a time: while another holds it, a crawl is skipped (status "skipped").
+Exit codes: 0 done or skipped, 1 the run failed or some experiments could not be read, 2 bad flags or
+environment.`;
 
 const flagsSchema = z.object({
   count: z.coerce.number({ error: '--count must be a number' }).int().positive('--count must be at least 1').optional(),
@@ -81,6 +84,13 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  // A dry run writes nothing and may run beside a crawl.
+  const lock = flags['dry-run'] ? { release: () => {} } : acquireCrawlLock(config.databasePath);
+  if (!lock) {
+    console.error('another crawl is writing this index; this one is skipped');
+    console.log(JSON.stringify({ status: 'skipped' }));
+    return 0;
+  }
   const db = openDatabase(config.databasePath);
   const s3 = createS3Client(config.s3, { maxSockets: flags.concurrency });
   const progress = createProgressReporter(process.stderr);
@@ -97,6 +107,7 @@ async function main(): Promise<number> {
   progress.stop();
   s3.client.destroy();
   db.$client.close();
+  lock.release();
   if (summary.error) console.error(`error: ${summary.error}`);
   console.log(JSON.stringify(summary));
   return summary.status === 'succeeded' ? 0 : 1;

@@ -10,7 +10,8 @@ import { dirname } from 'node:path';
  *    among them the H5Web island (viewer/h5web/, React 18) as h5web.js and h5web.css;
  * 2. `next build` (standalone output);
  * 3. server/main.ts bundled into the standalone build as server.mjs, the entry `npm start` and the
- *    container run. Next.js and the native better-sqlite3 stay outside: the standalone build carries them.
+ *    container run, with the crawler (crawler.mjs) and its scheduler (crawl-schedule.mjs). Next.js and the
+ *    native better-sqlite3 stay outside: the standalone build carries them.
  */
 
 await build({
@@ -50,8 +51,10 @@ const next = spawnSync('npx', ['next', 'build'], { stdio: 'inherit' });
 if (next.status !== 0) process.exit(next.status ?? 1);
 
 await build({
-  entryPoints: ['server/main.ts'],
-  outfile: '.next/standalone/server.mjs',
+  // The server, and the crawler and its scheduler for the crawler container, which uses the same image.
+  entryPoints: { server: 'server/main.ts', crawler: 'crawler/cli.ts', 'crawl-schedule': 'crawler/schedule.ts' },
+  outdir: '.next/standalone',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -61,4 +64,4 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-console.log('built .next/standalone/server.mjs');
+console.log('built .next/standalone/{server,crawler,crawl-schedule}.mjs');

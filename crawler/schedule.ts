@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError, getDatabasePath } from '../lib/config';
+
+/**
+ * `npm run crawl:schedule`: the crawler on a timer, for a long-running crawler service (docker-compose.yml).
+ * The first crawl starts at once when the index has no successful crawl, then one every
+ * CRAWL_INTERVAL_HOURS after the last successful one finished. Each crawl is a process of its own, run one
+ * after another, and the crawl lock (crawler/lock.ts) keeps manual or cron runs from overlapping it too.
+ */
+
+const HOUR = 3600_000;
+
+/** When the next crawl is due: now when the index has never been crawled successfully or the interval has passed. */
+export function nextCrawlAt(lastGoodFinishedAt: number | null, intervalMs: number, now: number): number {
+  return lastGoodFinishedAt === null ? now : Math.max(now, lastGoodFinishedAt + intervalMs);
+}
+
+function lastGoodCrawl(databasePath: string): number | null {
+  if (!existsSync(databasePath)) return null;
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT max(finished_at) AS at FROM crawl_runs WHERE status IN ('succeeded', 'partial')").get() as { at: number | null };
+    return row.at;
+  } catch {
+    // A new index without the table yet: never crawled.
+    return null;
+  } finally {
+    db.close();
+  }
+}
+
+let running: ChildProcess | undefined;
+
+/** The crawler CLI as a child process: the TypeScript source in development, the bundle beside this file in the image. */
+async function crawlOnce(): Promise<number | null> {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(source ? './cli.ts' : './crawler.mjs', import.meta.url));
+  running = spawn(process.execPath, source ? ['--import', 'tsx', entry] : [entry], { stdio: 'inherit' });
+  const [code] = (await once(running, 'exit')) as [number | null];
+  running = undefined;
+  return code;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const env = z
+    .object({ CRAWL_INTERVAL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.05, 'must be at least 0.05 hours').max(24 * 30).default(6) })
+    .safeParse(process.env);
+  if (!env.success) {
+    console.error(`error: CRAWL_INTERVAL_HOURS ${env.error.issues[0]!.message}`);
+    process.exit(2);
+  }
+  let databasePath: string;
+  try {
+    databasePath = getDatabasePath();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exit(2);
+  }
+  const interval = env.data.CRAWL_INTERVAL_HOURS * HOUR;
+  let stopping = false;
+  // Stopping passes the signal on to a running crawl (its open transaction rolls back; the next crawl marks
+  // its run interrupted) and exits when it has; with no crawl running it exits at once.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      if (running) running.kill(signal);
+      else process.exit(0);
+    });
+  }
+  let announced = 0;
+  while (!stopping) {
+    const due = nextCrawlAt(lastGoodCrawl(databasePath), interval, Date.now());
+    if (due > Date.now()) {
+      if (announced !== due) console.error(JSON.stringify({ level: 'info', msg: 'next crawl scheduled', at: new Date(due).toISOString() }));
+      announced = due;
+      // Wakes at least every minute, so a crawl run by hand in between moves the schedule.
+      await sleep(Math.min(due - Date.now(), 60_000));
+      continue;
+    }
+    console.error(JSON.stringify({ level: 'info', msg: 'crawl starting' }));
+    const code = await crawlOnce();
+    console.error(JSON.stringify({ level: code === 0 ? 'info' : 'warn', msg: 'crawl ended', exitCode: code }));
+    // A failed crawl leaves the last good one in place: wait a tenth of the interval before trying again.
+    if (code !== 0 && !stopping) await sleep(interval / 10);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
