@@ -4,14 +4,14 @@
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
 
-const [directory, port, bucket] = process.argv.slice(2);
+const [directory, port, bucket, address = '127.0.0.1'] = process.argv.slice(2);
 if (!directory || !port || !bucket) {
-  console.error('usage: demo-s3.ts <directory> <port> <bucket>');
+  console.error('usage: demo-s3.ts <directory> <port> <bucket> [address]');
   process.exit(2);
 }
 
 const server = new S3rver({
-  address: '127.0.0.1',
+  address,
   port: Number(port),
   directory,
   silent: true,

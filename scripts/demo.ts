@@ -19,6 +19,8 @@ const ROOT = join(import.meta.dirname, '..');
 const DATA = join(ROOT, 'data', 'demo');
 const APP_PORT = Number(process.env.PORT ?? 3000);
 const S3_PORT = Number(process.env.DEMO_S3_PORT ?? 4568);
+// Loopback unless told otherwise: docker-compose.dev.yml sets 0.0.0.0 so the host's browser reaches both.
+const BIND_ADDRESS = process.env.DEMO_BIND_ADDRESS ?? '127.0.0.1';
 const BUCKET = 'braingeneers';
 
 const env: Record<string, string> = {
@@ -78,8 +80,8 @@ async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const tsx = ['--import', 'tsx'];
 
-  console.error(`demo: starting S3 server on 127.0.0.1:${S3_PORT}`);
-  const s3server = start(process.execPath, ['--openssl-legacy-provider', ...tsx, 'scripts/demo-s3.ts', join(DATA, 's3'), String(S3_PORT), BUCKET]);
+  console.error(`demo: starting S3 server on ${BIND_ADDRESS}:${S3_PORT}`);
+  const s3server = start(process.execPath, ['--openssl-legacy-provider', ...tsx, 'scripts/demo-s3.ts', join(DATA, 's3'), String(S3_PORT), BUCKET, BIND_ADDRESS]);
   await waitForLine(s3server, 'ready', 'the S3 server');
 
   const config = parseConfig(process.env);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error(`npm run build failed with code ${code}`);
   }
 
-  const app = start('bash', ['scripts/start.sh'], { BIND_ADDRESS: '127.0.0.1', PORT: String(APP_PORT) });
+  const app = start('bash', ['scripts/start.sh'], { BIND_ADDRESS, PORT: String(APP_PORT) });
   await waitForLine(app, 'Ready', 'the app');
   console.error(`demo: open http://localhost:${APP_PORT}  (Ctrl-C stops the app and the S3 server)`);
   await once(app, 'exit');
