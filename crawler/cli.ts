@@ -94,6 +94,9 @@ async function main(): Promise<number> {
   const db = openDatabase(config.databasePath);
   const s3 = createS3Client(config.s3, { maxSockets: flags.concurrency });
   const progress = createProgressReporter(process.stderr);
+  // Node's warnings (the AWS SDK's Node version notice among them) as warnings of the run.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => progress.warn(warning.message));
   const summary = await crawl(
     { db, s3, bucket: config.s3.bucket, onProgress: progress.update, onWarning: progress.warn },
     {
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
   s3.client.destroy();
   db.$client.close();
   lock.release();
-  if (summary.error) console.error(`error: ${summary.error}`);
+  if (summary.error) progress.fail(summary.error);
   console.log(JSON.stringify(summary));
   return summary.status === 'succeeded' ? 0 : 1;
 }

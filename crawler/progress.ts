@@ -1,10 +1,12 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { CrawlProgress } from './crawl';
 
-const PLAIN_INTERVAL_MS = 5_000;
+const RECORD_INTERVAL_MS = 5_000;
 
 /**
- * Human progress on stderr: a live bar on a terminal, a plain line every few seconds otherwise (cron logs).
+ * Progress, warnings and errors on stderr: for a person at a terminal, a live bar and plain lines; otherwise
+ * (cron, containers) one JSON object per line every few seconds, like the server's logs. stdout keeps
+ * only the run's JSON summary.
  */
 export function createProgressReporter(stream: NodeJS.WriteStream) {
   const started = Date.now();
@@ -20,12 +22,20 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
       )
     : undefined;
   let barStarted = false;
-  let lastPlain = 0;
+  let lastRecord = 0;
 
-  const line = (p: CrawlProgress) => {
+  const record = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
+    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+  const progressRecord = (p: CrawlProgress) => {
     const seconds = (Date.now() - started) / 1000;
-    const rate = seconds > 0 ? (p.experimentsDone / seconds).toFixed(1) : '0';
-    return `${p.phase}: ${p.experimentsDone}/${p.experimentsListed} experiments, ${p.objectsListed} objects listed, ${rate}/s, new ${p.outcomes.new} updated ${p.outcomes.updated} unchanged ${p.outcomes.unchanged} failed ${p.outcomes.failed}`;
+    record('info', 'crawl progress', {
+      phase: p.phase,
+      experimentsDone: p.experimentsDone,
+      experimentsListed: p.experimentsListed,
+      objectsListed: p.objectsListed,
+      perSecond: seconds > 0 ? Number((p.experimentsDone / seconds).toFixed(1)) : 0,
+      ...p.outcomes,
+    });
   };
 
   return {
@@ -45,19 +55,24 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
         }
         bar.setTotal(p.experimentsListed);
         bar.update(p.experimentsDone, payload);
-      } else if (Date.now() - lastPlain >= PLAIN_INTERVAL_MS) {
-        lastPlain = Date.now();
-        stream.write(`${line(p)}\n`);
+      } else if (Date.now() - lastRecord >= RECORD_INTERVAL_MS) {
+        lastRecord = Date.now();
+        progressRecord(p);
       }
     },
     warn(message: string) {
       if (bar && barStarted) bar.stop();
       barStarted = false;
-      stream.write(`warning: ${message}\n`);
+      if (bar) stream.write(`warning: ${message}\n`);
+      else record('warn', message);
+    },
+    fail(message: string) {
+      if (bar) stream.write(`error: ${message}\n`);
+      else record('error', 'crawl failed', { error: message });
     },
     stop() {
       if (bar && barStarted) bar.stop();
-      else if (!bar && latest) stream.write(`${line(latest)}\n`);
+      else if (!bar && latest) progressRecord(latest);
     },
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 // The Dockerfile's run stage, without Docker (no engine on these machines): the standalone build with
 // .next/static and public copied in, started with `node server.mjs` from its folder, as the image's CMD.
-test('the server starts from the image layout and serves pages, assets, the viewer worker and health', async ({ request }) => {
+test('the server starts from the image layout, serves pages, assets, the worker and health, and logs JSON lines without secrets', async ({ request }) => {
   const app = mkdtempSync(join(tmpdir(), 'bgs-image-'));
   cpSync('.next/standalone', app, { recursive: true });
   rmSync(join(app, '.next', 'static'), { recursive: true, force: true });
@@ -17,8 +17,11 @@ test('the server starts from the image layout and serves pages, assets, the view
   const server = spawn(process.execPath, ['server.mjs'], {
     cwd: app,
     env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
     await new Promise<void>((resolve, reject) => {
       server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready') && resolve());
@@ -35,6 +38,24 @@ test('the server starts from the image layout and serves pages, assets, the view
     const worker = await request.get(`${base}/viewer/h5-worker.js`);
     expect(worker.status()).toBe(200);
     expect(worker.headers()['content-type']).toContain('javascript');
+
+    // Logs: a request id from the proxy is echoed and logged; a presigned redirect leaves no signature behind.
+    const redirect = await request.get(`${base}/data/${process.env.E2E_NWB_UUID}?download=1`, {
+      maxRedirects: 0,
+      headers: { 'X-Request-Id': 'e2e-log-check-1', Cookie: 'session=e2e-cookie-value' },
+    });
+    expect(redirect.status()).toBe(302);
+    expect(redirect.headers()['x-request-id']).toBe('e2e-log-check-1');
+    expect(redirect.headers()['location']).toContain('X-Amz-Signature=');
+    expect((await request.get(`${base}/api/search?q=secret-search-words`)).headers()['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => output.includes('e2e-log-check-1')).toBe(true);
+    // All but Next.js's own start-up line ("✓ Running next.config…", coloured when FORCE_COLOR is set).
+    const lines = output.trim().split('\n').filter((line) => !line.replace(/\x1b\[[0-9;]*m/g, '').startsWith('✓ '));
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request', requestId: 'e2e-log-check-1', method: 'GET', status: 302 }));
+    for (const secret of ['X-Amz-Signature', 'X-Amz-Credential', process.env.AWS_SECRET_ACCESS_KEY!, 'e2e-cookie-value', 'secret-search-words']) {
+      expect(output).not.toContain(secret);
+    }
   } finally {
     server.kill('SIGTERM');
     rmSync(app, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { log } from './log';
+
 /**
  * The one error type routes turn into responses: a code (`bad_request:search`, `not_found:experiment`) that
  * maps to an HTTP status, and a message safe to show. Causes are logged, never returned.
@@ -34,6 +36,6 @@ export class AppError extends Error {
 /** A response for anything thrown in a route: AppErrors as they are, anything else logged and hidden. */
 export function errorResponse(error: unknown, route: string): Response {
   if (error instanceof AppError) return error.toResponse();
-  console.error(JSON.stringify({ level: 'error', route, error: error instanceof Error ? error.message : String(error) }));
+  log('error', 'unexpected error', { route, error: error instanceof Error ? error.message : String(error) });
   return Response.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, { status: 500 });
 }

@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { log, withRequestId } from '@/lib/log';
 import { prepareServer } from '@/lib/server-start';
 import { matchDirectRoute } from './direct-routes';
 
@@ -30,6 +32,9 @@ if (!env.success) {
   console.error(`error: ${String(issue.path[0])}: ${issue.message}`);
   process.exit(1);
 }
+// Node's warnings (the AWS SDK's Node version notice among them) as log lines, not free text.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => log('warn', warning.message, { warning: warning.name }));
 const { PORT: port, HOSTNAME: hostname } = env.data;
 const dev = process.argv.includes('--dev');
 // Next's dev server compiles on demand and keeps its own state: one process.
@@ -56,11 +61,25 @@ async function serve(): Promise<void> {
   );
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
-    if (matchDirectRoute(req.method ?? 'GET', path)) void handleDirectly(req, res);
-    else void handleByNext(req, res);
+    const id = requestIdOf(req.headers['x-request-id']);
+    const started = performance.now();
+    res.setHeader('X-Request-Id', id);
+    // The path only: query strings hold what people search for, and nothing here needs them.
+    res.once('finish', () => withRequestId(id, () => log('info', 'request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })));
+    withRequestId(id, () => {
+      if (matchDirectRoute(req.method ?? 'GET', path)) void handleDirectly(req, res);
+      else void handleByNext(req, res);
+    });
   }).listen(port, hostname, () => {
-    if (cluster.isPrimary) console.log(`Ready on http://${hostname}:${port}${dev ? ' (dev)' : ''}`);
+    if (cluster.isPrimary) log('info', `Ready on http://${hostname}:${port}${dev ? ' (dev)' : ''}`);
   });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The reverse proxy's X-Request-Id when it looks like one (it is echoed and logged), else a new one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /** The configuration `next build` resolved, as the standalone server.js passes it. */
@@ -78,12 +97,12 @@ function superviseWorkers(count: number): void {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    console.error(`server worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    log('error', 'server worker exited; starting another', { pid: worker.process.pid, exit: signal ?? code });
     cluster.fork();
   });
   let listening = 0;
   cluster.on('listening', () => {
-    if (++listening === count) console.log(`Ready on http://${hostname}:${port} (${count} processes)`);
+    if (++listening === count) log('info', `Ready on http://${hostname}:${port}`, { processes: count });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

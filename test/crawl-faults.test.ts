@@ -135,6 +135,14 @@ describe('the crawler under faults', () => {
   });
 });
 
+/** The JSON objects among `text`'s lines. */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('the crawler CLI', () => {
   it('with a wrong secret key: a clear error, a non-zero exit and the index untouched', async () => {
     const path = join(dir.path, 'wrong-key.db');
@@ -144,7 +152,9 @@ describe('the crawler CLI', () => {
     const secret = 'definitely-not-the-secret-key-0123456789';
     const run = await runCli([], testEnv(bucket, path, { AWS_SECRET_ACCESS_KEY: secret }));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/error: cannot list s3:\/\/faults-[0-9a-f]+\/\w+\/: SignatureDoesNotMatch \(HTTP 403\): the secret key is wrong/);
+    const failure = jsonLines(run.stderr).find((l) => l.level === 'error');
+    expect(failure).toMatchObject({ msg: 'crawl failed' });
+    expect(failure!.error).toMatch(/^cannot list s3:\/\/faults-[0-9a-f]+\/\w+\/: SignatureDoesNotMatch \(HTTP 403\): the secret key is wrong/);
     expect(run.stderr + run.stdout).not.toContain(secret);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed' });
     const db = openDatabase(path, { readonly: true });
@@ -152,7 +162,7 @@ describe('the crawler CLI', () => {
     db.$client.close();
   });
 
-  it('prints plain progress lines on stderr and exactly one JSON summary line on stdout', async () => {
+  it('logs progress on stderr as JSON lines and prints exactly one JSON summary line on stdout', async () => {
     const run = await runCli(['--count', '5', '--concurrency', '4'], testEnv(bucket, join(dir.path, 'cli.db')));
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
@@ -162,7 +172,10 @@ describe('the crawler CLI', () => {
     expect(summary.s3Requests).toMatchObject({ GetObject: 5 });
     expect(typeof summary.seconds).toBe('number');
     expect(summary.oldestDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(run.stderr).toMatch(/finishing: 5\/5 experiments/);
+    // Without a terminal, every stderr line is one JSON object (warnings included).
+    const records = jsonLines(run.stderr);
+    expect(records.length).toBe(run.stderr.trim().split('\n').length);
+    expect(records.at(-1)).toMatchObject({ level: 'info', msg: 'crawl progress', phase: 'finishing', experimentsDone: 5, experimentsListed: 5 });
   });
 
   it('refuses a missing bucket variable and bad flags with one line and exit code 2', async () => {

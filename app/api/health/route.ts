@@ -1,4 +1,5 @@
 import { checkHealth } from '@/lib/health';
+import { log } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export function GET(): Response {
     const health = checkHealth();
     return Response.json(health, { status: health.ok ? 200 : 503, headers: NO_STORE });
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', route: 'api/health', error: error instanceof Error ? error.message : String(error) }));
+    log('error', 'index unreadable', { route: 'api/health', error: error instanceof Error ? error.message : String(error) });
     return Response.json({ ok: false, problems: ['the index cannot be read (the server log says why)'] }, { status: 503, headers: NO_STORE });
   }
 }
