@@ -16,7 +16,8 @@ let client: S3Client;
 let bucket: string;
 let dir: ReturnType<typeof tempDir>;
 
-const crawlEnv = () => ({
+const crawlEnv = (): NodeJS.ProcessEnv => ({
+  NODE_ENV: 'test',
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   S3_ENDPOINT: proxy.endpoint,
