@@ -4,13 +4,20 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** The production server (scripts/start.sh over the last `npm run build`), started and ready. */
-export async function startAppServer(port: number, env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+/**
+ * The production server (scripts/start.sh over the last `npm run build`), started and ready. Its log lines
+ * go to `onLog` when given, else to this process's stderr.
+ */
+export async function startAppServer(port: number, env: Record<string, string>, onLog?: (text: string) => void): Promise<{ stop(): Promise<void> }> {
   const server = spawn('bash', ['scripts/start.sh'], {
     cwd: ROOT,
     env: { ...process.env, ...env, BIND_ADDRESS: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', onLog ? 'pipe' : 'inherit'],
   });
+  if (onLog) {
+    server.stdout!.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+  }
   const kill = () => server.kill('SIGTERM');
   process.on('exit', kill);
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:load`: the site under mixed load while a crawl writes the index.
+ *
+ * A bucket of 5,000 experiments × 10 objects on radosgw; the index starts with the newest 1,000 (so the
+ * site has something to serve); then, at the same time, a crawl of all 5,000 (the crawler CLI in its own
+ * process, through a proxy adding 50 ms per S3 request so it lasts most of the run) and 60 s of load at 64
+ * connections: searches (a pool of words and fragments from the index), experiment pages, and HEAD and GET
+ * of /data/<uuid>. Printed per kind: requests per second, p50 and p99; errors; SQLITE_BUSY seen in the
+ * server's log; the crawl's status and how long it overlapped the load.
+ *
+ * Flags: --experiments N (5000), --files N (10), --connections N (64), --seconds N (60), --delay ms (50).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../lib/db/index';
+import { startRadosgw } from '../scripts/radosgw';
+import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
+import { seededRandom } from '../scripts/seeded-random';
+import { httpClient, runLoad, startAppServer } from './support/app-server';
+import { startProxyProcess } from './support/proxy-process';
+import { uploadObjects } from './support/upload';
+
+const { values } = parseArgs({
+  options: {
+    experiments: { type: 'string', default: '5000' },
+    files: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '60' },
+    delay: { type: 'string', default: '50' },
+  },
+});
+const EXPERIMENTS = Number(values.experiments);
+const FILES = Number(values.files);
+const CONNECTIONS = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const DELAY = Number(values.delay);
+const INITIAL = Math.min(1000, EXPERIMENTS);
+const PORT = 3223;
+const BUCKET = 'bench-load';
+const ROOT = join(import.meta.dirname, '..');
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+const s3 = await startRadosgw();
+const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-load-'));
+try {
+  const objects = syntheticBucketObjects({ experiments: EXPERIMENTS, filesPerExperiment: FILES });
+  const direct = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  console.error(`uploading ${objects.size} objects…`);
+  await uploadObjects(direct, BUCKET, objects);
+  direct.destroy();
+  const proxy = await startProxyProcess(s3.endpoint, DELAY);
+  const database = join(dir, 'search.db');
+  const env = {
+    S3_ENDPOINT: proxy.endpoint,
+    S3_BUCKET: BUCKET,
+    S3_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    DATABASE_PATH: database,
+  };
+  const crawl = (args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '16', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const started = performance.now();
+    return new Promise<{ status: string; seconds: number; experiments: Record<string, number> }>((resolve) =>
+      child.on('close', () => resolve({ ...JSON.parse(out.trim().split('\n').at(-1) ?? '{}'), wall: (performance.now() - started) / 1000 })),
+    );
+  };
+  console.error(`initial index: the newest ${INITIAL} experiments…`);
+  console.error(`  ${(await crawl(['--count', String(INITIAL)])).status}`);
+
+  // What the load asks for, from the initial index.
+  const db = openDatabase(database);
+  const paths = (db.$client.prepare('SELECT path FROM experiments').all() as { path: string }[]).map((r) => r.path);
+  const files = (db.$client.prepare('SELECT uuid FROM objects LIMIT 20000').all() as { uuid: string }[]).map((r) => r.uuid);
+  const words = new Set<string>();
+  for (const { purpose, uuid } of db.$client.prepare('SELECT purpose, uuid FROM experiments LIMIT 400').all() as { purpose: string | null; uuid: string }[]) {
+    for (const word of (purpose ?? '').toLowerCase().match(/[a-z0-9]{4,}/g) ?? []) words.add(word);
+    words.add(uuid.split('-').slice(3, 5).join('-'));
+  }
+  db.$client.close();
+  const queries = [...words].slice(0, 300);
+
+  let log = '';
+  const server = await startAppServer(PORT, env, (text) => (log += text));
+  const { send, close } = httpClient(PORT, CONNECTIONS);
+  const random = seededRandom(5);
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+
+  console.error(`load: ${CONNECTIONS} connections for ${SECONDS} s while the full crawl runs…`);
+  const loadStarted = performance.now();
+  const fullCrawl = crawl([]).then((summary) => ({ ...summary, endedAfter: (performance.now() - loadStarted) / 1000 }));
+  const run = await runLoad({
+    send,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    next: () => {
+      const r = random();
+      if (r < 0.5) return { method: 'GET', path: `/api/search?q=${encodeURIComponent(pick(queries))}`, label: 'search', expected: 200 };
+      if (r < 0.7) return { method: 'GET', path: `/experiment/${pick(paths)}`, label: 'experiment page', expected: 200 };
+      if (r < 0.85) return { method: 'HEAD', path: `/data/${pick(files)}`, label: 'HEAD /data', expected: 200 };
+      return { method: 'GET', path: `/data/${pick(files)}`, label: 'GET /data (302)', expected: 302 };
+    },
+  });
+  close();
+  const crawled = await fullCrawl;
+  await server.stop();
+  await proxy.stop();
+
+  const busy = (log.match(/SQLITE_BUSY|database is locked/g) ?? []).length;
+  console.log(`\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside\n`);
+  console.log('| request | share | req/s | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|---|');
+  for (const [label, latencies] of run.latencies) {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    console.log(`| ${label} | ${((100 * sorted.length) / run.completed).toFixed(0)} % | ${(sorted.length / run.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} |`);
+  }
+  const all = [...run.latencies.values()].flat().sort((a, b) => a - b);
+  console.log(`| **all** | 100 % | ${(run.completed / run.seconds).toFixed(0)} | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`);
+  console.log(`\nerrors: ${run.errors} of ${run.completed}; SQLITE_BUSY or "database is locked" in the server log: ${busy}`);
+  console.log(`crawl: ${crawled.status}, ${JSON.stringify(crawled.experiments)}, ended ${crawled.endedAfter.toFixed(1)} s after the load started`);
+  console.log('targets: zero errors, no SQLITE_BUSY while the crawl writes, search p99 under 100 ms');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await s3.stop();
+}
