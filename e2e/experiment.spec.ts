@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SHAPES } from '../test/support/fixture-bucket';
 
 const SLACKBOT = 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)';
@@ -66,6 +67,16 @@ test('the experiment page shows the summary, recordings, files by folder and the
   await page.locator('.raw-json summary').click();
   await expect(page.locator('.raw-json pre')).toContainText('"maxwell_chip_id"');
   await page.screenshot({ path: testInfo.outputPath('experiment-page.png'), fullPage: true });
+
+  // The copy button fetches the metadata file as the crawler read it.
+  const original = readFileSync(join(process.cwd(), '..', 'shared/fixtures/metadata/maxwell-nwb.json'), 'utf8');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'copy JSON' }).click();
+  await expect(page.getByRole('button', { name: 'copied' })).toBeVisible();
+  expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(JSON.parse(original));
+  const raw = await page.request.get(`/experiment/${EXPERIMENT}/metadata`);
+  expect(raw.headers()['content-type']).toBe('application/json; charset=utf-8');
+  expect(JSON.parse(await raw.text())).toEqual(JSON.parse(original));
 });
 
 test('broken metadata is shown as the error, with the file as it is', async ({ page }) => {

@@ -6,7 +6,7 @@ import { FileViewer } from '@/components/viewer/file-viewer';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
 import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
-import { experimentDescription, experimentFacts, formatDuration, formatSampleRate } from '@/lib/experiment-card';
+import { experimentDescription, experimentFacts, formatBytes, formatDuration, formatSampleRate } from '@/lib/experiment-card';
 import { folderTree } from '@/lib/file-tree';
 import { contentTypeOf } from '@/lib/files';
 import { isObject, summarizeRecordings, type JsonObject } from '@/lib/metadata-shape';
@@ -17,6 +17,9 @@ export const dynamic = 'force-dynamic';
 type PageProps = { params: Promise<{ prefix: string; uuid: string }>; searchParams: Promise<{ file?: string | string[] }> };
 
 const SITE_NAME = 'Braingeneers Search';
+// Larger metadata (long channel maps) is linked rather than printed: the tree shows it already, and every
+// byte of a page is rendered twice (HTML and the React payload).
+const INLINE_RAW_CHARS = 16 * 1024;
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const found = getExperiment(await params);
@@ -132,13 +135,19 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
       {e.metadataRaw && (
         <section>
           <h2>
-            {e.metadataSource} <CopyButton text={e.metadataRaw} label="copy JSON" title={`Copy the ${e.metadataSource}`} />
+            {e.metadataSource} <CopyButton source={`/experiment/${e.path}/metadata`} label="copy JSON" title={`Copy the ${e.metadataSource}`} />
           </h2>
           {metadata && <MetadataTree document={metadata} />}
-          <details className="raw-json" open={!metadata}>
-            <summary>Raw JSON</summary>
-            <pre className="metadata">{metadata ? JSON.stringify(metadata, null, 2) : e.metadataRaw}</pre>
-          </details>
+          {e.metadataRaw.length <= INLINE_RAW_CHARS ? (
+            <details className="raw-json" open={!metadata}>
+              <summary>Raw JSON</summary>
+              <pre className="metadata">{metadata ? JSON.stringify(metadata, null, 2) : e.metadataRaw}</pre>
+            </details>
+          ) : (
+            <p className="raw-json">
+              <a href={`/experiment/${e.path}/metadata`}>Raw JSON</a> <span className="muted">({formatBytes(e.metadataRaw.length)})</span>
+            </p>
+          )}
         </section>
       )}
     </article>
