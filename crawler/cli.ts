@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, getConfig } from '../lib/config';
@@ -62,6 +63,8 @@ function parseFlags(argv: string[]) {
 
 class UsageError extends Error {}
 
+const CRAWL_NICENESS = 10;
+
 async function main(): Promise<number> {
   let flags: ReturnType<typeof parseFlags>;
   try {
@@ -83,6 +86,12 @@ async function main(): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  // Background work: on a machine shared with the site, searches and pages come first.
+  try {
+    setPriority(CRAWL_NICENESS);
+  } catch {
+    // Not permitted here (some container runtimes); the crawl runs at normal priority.
   }
   // A dry run writes nothing and may run beside a crawl.
   const lock = flags['dry-run'] ? { release: () => {} } : acquireCrawlLock(config.databasePath);
