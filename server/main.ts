@@ -1,23 +1,29 @@
 import { getRequestListener } from '@hono/node-server';
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { availableParallelism, setPriority, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { randomUUID } from 'node:crypto';
 import { log, withRequestId } from '@/lib/log';
 import { prepareServer } from '@/lib/server-start';
 import { matchDirectRoute } from './direct-routes';
+import { createPagesProxy } from './pages-proxy';
 
 /**
- * The web server: Next.js for pages, the route handlers called directly (server/direct-routes.ts), in one
- * process per core sharing the port. Searches run synchronously on SQLite, so in a single process every
- * request would wait behind the slowest one in flight.
+ * The web server: the route handlers called directly (server/direct-routes.ts) and Next.js for pages.
  *
- * `npm start` runs the bundle of this file inside the standalone build (scripts/build-server.ts);
- * `npm run dev` runs it with --dev from the repository.
+ * With more than one process (the default: WEB_CONCURRENCY, else one per core), two groups share the work:
+ * front processes take every connection on the port, answer the API and /data themselves and pass page
+ * requests to page processes over a local socket. Searches and file reads take a millisecond or two; a page
+ * takes tens of milliseconds of React rendering. In one process a search waits behind every render in
+ * flight; here the page processes also run at a lower priority, so under load the operating system gives
+ * the cores to searches first and pages absorb the wait.
+ *
+ * `npm start` runs the bundle of this file inside the standalone build (scripts/build.ts);
+ * `npm run dev` runs it in one process with --dev from the repository.
  */
 
 const env = z
@@ -25,6 +31,8 @@ const env = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOSTNAME: z.string().min(1).default('0.0.0.0'),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    SERVER_ROLE: z.enum(['front', 'pages']).optional(),
+    PAGES_SOCKET: z.string().min(1).optional(),
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -35,25 +43,34 @@ if (!env.success) {
 // Node's warnings (the AWS SDK's Node version notice among them) as log lines, not free text.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => log('warn', warning.message, { warning: warning.name }));
-const { PORT: port, HOSTNAME: hostname } = env.data;
+
+const { PORT: port, HOSTNAME: hostname, SERVER_ROLE: role, PAGES_SOCKET: pagesSocket } = env.data;
 const dev = process.argv.includes('--dev');
 // Next's dev server compiles on demand and keeps its own state: one process.
-const workers = dev ? 1 : (env.data.WEB_CONCURRENCY ?? availableParallelism());
+const processes = dev ? 1 : (env.data.WEB_CONCURRENCY ?? availableParallelism());
+const PAGES_NICENESS = 5;
 
-if (cluster.isPrimary && workers > 1) superviseWorkers(workers);
-else await serve();
+// The standalone build is self-contained in the folder of its bundled server; dev runs from the repository.
+process.chdir(dev ? process.cwd() : dirname(fileURLToPath(import.meta.url)));
+// Next.js reads NODE_ENV when it loads, so it is set before any import of it, as its standalone server.js does.
+Object.assign(process.env, { NODE_ENV: dev ? 'development' : 'production' });
+prepareServer();
 
-async function serve(): Promise<void> {
-  // The standalone build is self-contained in the folder of its bundled server; dev runs from the repository.
-  const dir = dev ? process.cwd() : dirname(fileURLToPath(import.meta.url));
-  process.chdir(dir);
-  // Next.js reads NODE_ENV when it loads, so it is set before the import, as its standalone server.js does.
-  Object.assign(process.env, { NODE_ENV: dev ? 'development' : 'production' });
+if (cluster.isPrimary && processes > 1) supervise(processes);
+else if (role === 'pages') await servePages(pagesSocket!);
+else if (role === 'front') serveFront(createPagesProxy(pagesSocket!));
+else serveFront(await nextHandler());
+
+/** Next.js's request handler for this build (or the dev server). */
+async function nextHandler() {
   const { default: next } = await import('next');
-  prepareServer();
-  const app = next({ dev, dir, hostname, port, conf: dev ? undefined : standaloneConfig() });
+  const app = next({ dev, dir: process.cwd(), hostname, port, conf: dev ? undefined : standaloneConfig() });
   await app.prepare();
-  const handleByNext = app.getRequestHandler();
+  return app.getRequestHandler();
+}
+
+/** The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes). */
+function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): void {
   // overrideGlobalObjects: false keeps the global Request and Response that Next.js itself uses.
   const handleDirectly = getRequestListener(
     (request) => matchDirectRoute(request.method, new URL(request.url).pathname)!(request),
@@ -62,17 +79,30 @@ async function serve(): Promise<void> {
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const id = requestIdOf(req.headers['x-request-id']);
+    req.headers['x-request-id'] = id;
     const started = performance.now();
     res.setHeader('X-Request-Id', id);
     // The path only: query strings hold what people search for, and nothing here needs them.
     res.once('finish', () => withRequestId(id, () => log('info', 'request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })));
     withRequestId(id, () => {
       if (matchDirectRoute(req.method ?? 'GET', path)) void handleDirectly(req, res);
-      else void handleByNext(req, res);
+      else void pages(req, res);
     });
   }).listen(port, hostname, () => {
     if (cluster.isPrimary) log('info', `Ready on http://${hostname}:${port}${dev ? ' (dev)' : ''}`);
   });
+}
+
+/** A page process: Next.js on the local socket, behind the front processes, at a lower priority. */
+async function servePages(socket: string): Promise<void> {
+  try {
+    setPriority(PAGES_NICENESS);
+  } catch {
+    // Not permitted here: pages then compete with the API on equal terms.
+  }
+  const handleByNext = await nextHandler();
+  // The front process logged the request; errors logged while rendering carry its id.
+  createServer((req, res) => withRequestId(String(req.headers['x-request-id']), () => void handleByNext(req, res))).listen(socket);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -89,20 +119,33 @@ function standaloneConfig() {
   return file.config;
 }
 
-function superviseWorkers(count: number): void {
+/** Forks `count` front and `count` page processes, replaces any that dies, and stops them all on a signal. */
+function supervise(count: number): void {
+  const socket = join(tmpdir(), `braingeneers-search-pages-${process.pid}.sock`);
+  rmSync(socket, { force: true });
+  const roles = new Map<number, 'front' | 'pages'>();
+  const fork = (which: 'front' | 'pages') => roles.set(cluster.fork({ SERVER_ROLE: which, PAGES_SOCKET: socket }).id, which);
+  for (let i = 0; i < count; i++) {
+    fork('pages');
+    fork('front');
+  }
   let stopping = false;
-  for (let i = 0; i < count; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
+    const which = roles.get(worker.id)!;
+    roles.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (roles.size === 0) {
+        rmSync(socket, { force: true });
+        process.exit(0);
+      }
       return;
     }
-    log('error', 'server worker exited; starting another', { pid: worker.process.pid, exit: signal ?? code });
-    cluster.fork();
+    log('error', 'server process exited; starting another', { role: which, pid: worker.process.pid, exit: signal ?? code });
+    fork(which);
   });
   let listening = 0;
   cluster.on('listening', () => {
-    if (++listening === count) log('info', `Ready on http://${hostname}:${port}`, { processes: count });
+    if (++listening === 2 * count) log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
