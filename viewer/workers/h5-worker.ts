@@ -1,5 +1,6 @@
 import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from 'h5wasm';
 import { BlockReader, FileChangedError, ReadTooLargeError } from '../reader/block-reader';
+import { planRead } from '../selection';
 import {
   MAX_READ_BYTES,
   type DimSelection,
@@ -202,14 +203,7 @@ function read(path: string, selection: DimSelection[] | undefined): ReadResult {
   }
   const shape = dataset.shape ?? [];
   if (selection && selection.length !== shape.length) throw new ViewerFailure('bad-request', `${path} has ${shape.length} dimensions, the selection ${selection.length}`);
-  const ranges = shape.map((size, dim): [number, number] => {
-    const s = selection?.[dim];
-    if (s === undefined) return [0, size];
-    if (typeof s === 'number') return [Math.max(0, Math.min(size - 1, s)), Math.max(0, Math.min(size - 1, s)) + 1];
-    return [Math.max(0, Math.min(size, s.start)), Math.max(0, Math.min(size, s.stop))];
-  });
-  const outShape = ranges.map(([a, b]) => b - a).filter((_, dim) => typeof selection?.[dim] !== 'number');
-  const bytes = ranges.reduce((n, [a, b]) => n * (b - a), 1) * dataset.metadata.size;
+  const { ranges, shape: outShape, bytes } = planRead(shape, selection, dataset.metadata.size);
   if (bytes > MAX_READ_BYTES) {
     throw new ViewerFailure(
       'too-large',
