@@ -7,3 +7,5 @@ export const E2E_NWB_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/ecephys-kiloso
 export const E2E_FILTER_KEY = 'ephys/2023-05-05-e-nwb_fixture/original/data/closed-filter.raw.h5';
 /** A copy of the NWB fixture that a browser test replaces in the bucket after the crawl. */
 export const E2E_REPLACED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/replaced-after-crawl.nwb';
+/** A copy of the NWB fixture that a browser test deletes from the bucket after the crawl. */
+export const E2E_DELETED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/deleted-after-crawl.nwb';

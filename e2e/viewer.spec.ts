@@ -1,10 +1,10 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { objectUuid } from '../lib/db/crawl-store';
 import { SHAPES } from '../test/support/fixture-bucket';
 import { UNSUPPORTED_FILTER_ID, unsupportedFilterFile } from '../test/support/unsupported-filter';
-import { E2E_FILTER_KEY, E2E_REPLACED_KEY } from './server';
+import { E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_REPLACED_KEY } from './server';
 
 const NWB_PATH = join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb');
 
@@ -71,20 +71,34 @@ test('data compressed with a filter the browser lacks gets a message naming the 
   await expect(error).toContainText('cannot decode');
 });
 
-test('a file replaced in the bucket since the crawl is reported as changed, not misread', async ({ page }) => {
-  // Another version of the file, written behind the index's back.
-  const s3 = new S3Client({
+/** The test bucket's S3, behind the index's back. */
+const bucketClient = () =>
+  new S3Client({
     endpoint: process.env.S3_ENDPOINT,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
   });
+
+test('a file replaced in the bucket since the crawl is reported as changed, not misread', async ({ page }) => {
+  // Another version of the file.
+  const s3 = bucketClient();
   await s3.send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET!, Key: E2E_REPLACED_KEY, Body: await unsupportedFilterFile() }));
   s3.destroy();
   await page.goto(`/files/${objectUuid(process.env.S3_BUCKET!, E2E_REPLACED_KEY)}`);
   const error = page.getByTestId('viewer-error');
   await expect(error).toHaveAttribute('data-kind', 'changed', { timeout: 20_000 });
   await expect(error).toContainText('changed in the bucket since it was indexed');
+});
+
+test('a file deleted from the bucket since the crawl: S3 refuses it, and the page says so', async ({ page }) => {
+  const s3 = bucketClient();
+  await s3.send(new DeleteObjectCommand({ Bucket: process.env.S3_BUCKET!, Key: E2E_DELETED_KEY }));
+  s3.destroy();
+  await page.goto(`/files/${objectUuid(process.env.S3_BUCKET!, E2E_DELETED_KEY)}`);
+  const error = page.getByTestId('viewer-error');
+  await expect(error).toHaveAttribute('data-kind', 'not-found', { timeout: 20_000 });
+  await expect(error).toContainText('no longer in the bucket');
 });
 
 test('an unknown file is a 404 page', async ({ request }) => {
