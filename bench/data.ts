@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startS3Proxy } from '../scripts/s3-proxy';
-import { httpClient, runLoad, startAppServer } from './support/app-server';
+import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
 import { buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({ options: { connections: { type: 'string', default: '16' }, seconds: { type: 'string', default: '10' } } });
@@ -52,7 +52,7 @@ async function load(method: 'HEAD' | 'GET', expected: number) {
   const { errors, seconds } = run;
   const latencies = run.latencies.get(method) ?? [];
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2);
+  const at = (p: number) => percentile(latencies, p).toFixed(2);
   const s3Requests = Object.values(s3.counts()).reduce((a, b) => a + b, 0);
   return `| ${method}${method === 'GET' ? ' (302)' : ''} | ${(latencies.length / seconds).toFixed(0)} | ${at(50)} | ${at(99)} | ${errors} | ${s3Requests} |`;
 }

@@ -20,7 +20,7 @@ import { openDatabase } from '../lib/db/index';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { seededRandom } from '../scripts/seeded-random';
-import { httpClient, runLoad, startAppServer } from './support/app-server';
+import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
 import { startProxyProcess } from './support/proxy-process';
 import { uploadObjects } from './support/upload';
 
@@ -43,7 +43,6 @@ const PORT = 3223;
 const BUCKET = 'bench-load';
 const ROOT = join(import.meta.dirname, '..');
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const s3 = await startRadosgw();
 const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-load-'));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/index';
 import { searchExperiments, type SearchRequest } from '../lib/search/run';
-import { httpClient, runLoad, startAppServer, type LoadResult } from './support/app-server';
+import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
 
 const { values } = parseArgs({
@@ -32,7 +32,6 @@ const PORT = 3219;
 const ROOT = join(import.meta.dirname, '..');
 const DB = join(ROOT, 'data', 'bench', `search-${EXPERIMENTS}-${OBJECTS}.db`);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (n: number) => n.toFixed(2);
 
 function toRequest(query: (typeof BENCH_QUERIES)[number]): SearchRequest {

@@ -5,7 +5,8 @@ test('pages carry a nonce-based Content-Security-Policy, nosniff and a referrer 
   const headers = page.headers();
   const policy = headers['content-security-policy']!;
   const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
-  expect(nonce).toBeTruthy();
+  // A base64 nonce of a random UUID: 48 characters.
+  expect(nonce).toMatch(/^[A-Za-z0-9+/]{46,}={0,2}$/);
   expect(policy).toContain("'strict-dynamic'");
   expect(policy).toContain("worker-src 'self'");
   expect(policy).toContain("frame-ancestors 'none'");

@@ -52,6 +52,9 @@ export function httpClient(port: number, connections: number) {
   };
 }
 
+/** The p-th percentile of ascending `sorted` (NaN when empty). */
+export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
 export interface LoadResult {
   /** Latencies in ms by the label of the request kind. */
   latencies: Map<string, number[]>;
