@@ -18,6 +18,7 @@ import { experimentDateRange } from '../lib/db/date-range';
 import type { AppDatabase } from '../lib/db/index';
 import type { CountingS3Client, ListedObject } from '../lib/s3';
 import { listExperiments, type ListedExperiment } from './list';
+import { buildManifests, type ManifestCounts } from './manifests';
 import { readExperimentMetadata, pickMetadataObject } from './read-metadata';
 
 export interface CrawlOptions {
@@ -42,7 +43,7 @@ export interface CrawlContext {
 export type ExperimentOutcome = 'new' | 'updated' | 'unchanged' | 'failed';
 
 export interface CrawlProgress {
-  phase: 'listing' | 'indexing' | 'finishing';
+  phase: 'listing' | 'indexing' | 'finishing' | 'manifests';
   objectsListed: number;
   experimentsListed: number;
   experimentsDone: number;
@@ -54,6 +55,8 @@ export interface CrawlSummary {
   dryRun: boolean;
   experiments: Record<ExperimentOutcome | 'deleted', number>;
   objects: number;
+  /** HDF5 manifests built this run (none in a dry run). */
+  manifests: ManifestCounts;
   s3Requests: Record<string, number>;
   seconds: number;
   oldestDate: string | null;
@@ -132,6 +135,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   const progress: CrawlProgress = { phase: 'listing', objectsListed: 0, experimentsListed: 0, experimentsDone: 0, outcomes };
   const report = () => ctx.onProgress?.(progress);
   let deleted = 0;
+  let manifests: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0 };
   let status: CrawlSummary['status'] = 'succeeded';
   let error: string | undefined;
 
@@ -182,6 +186,11 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
       if (!options.dryRun) deleteExperiments(ctx.db, gone);
       deleted = gone.length;
     }
+    if (!options.dryRun) {
+      progress.phase = 'manifests';
+      report();
+      manifests = await buildManifests(ctx, options.prefixes, options.concurrency);
+    }
     if (outcomes.failed > 0) status = 'partial';
   } catch (caught) {
     status = 'failed';
@@ -204,6 +213,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     dryRun: options.dryRun,
     experiments: { ...outcomes, deleted },
     objects: progress.objectsListed,
+    manifests,
     s3Requests: totals.s3Requests,
     seconds: (Date.now() - started.getTime()) / 1000,
     oldestDate: range.oldest,

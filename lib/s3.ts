@@ -127,6 +127,13 @@ export async function getObjectBytes(
   return { bytes, etag: (response.ETag ?? '').replaceAll('"', '') };
 }
 
+/** Bytes [start, end] (inclusive) of one version of an object: `If-Match` makes S3 refuse any other. */
+export async function getObjectRange(client: S3Client, bucket: string, key: string, etag: string, start: number, end: number): Promise<Uint8Array> {
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"`, Range: `bytes=${start}-${end}` }));
+  if (!response.Body) throw new Error(`S3 returned no body for ${key}`);
+  return response.Body.transformToByteArray();
+}
+
 /**
  * A one-line reason for an S3 failure, for logs and CLI output. Built from the error's code and status only:
  * S3 error messages and request details can carry signed URLs, which must not leak.

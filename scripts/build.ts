@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
  *    among them the H5Web island (viewer/h5web/, React 18) as h5web.js and h5web.css;
  * 2. `next build` (standalone output);
  * 3. server/main.ts bundled into the standalone build as server.mjs, the entry `npm start` and the
- *    container run, with the crawler (crawler.mjs) and its scheduler (crawl-schedule.mjs). Next.js and the
+ *    container run, with the crawler (crawler.mjs, its manifest worker) and its scheduler (crawl-schedule.mjs). Next.js and the
  *    native better-sqlite3 stay outside: the standalone build carries them.
  */
 
@@ -52,7 +52,13 @@ if (next.status !== 0) process.exit(next.status ?? 1);
 
 await build({
   // The server, and the crawler and its scheduler for the crawler container, which uses the same image.
-  entryPoints: { server: 'server/main.ts', crawler: 'crawler/cli.ts', 'crawl-schedule': 'crawler/schedule.ts' },
+  entryPoints: {
+    server: 'server/main.ts',
+    crawler: 'crawler/cli.ts',
+    'crawl-schedule': 'crawler/schedule.ts',
+    // Started by the crawler as a worker thread (crawler/manifest-pool.ts), found next to it.
+    'manifest-worker': 'crawler/manifest-worker.ts',
+  },
   outdir: '.next/standalone',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -64,4 +70,4 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-console.log('built .next/standalone/{server,crawler,crawl-schedule}.mjs');
+console.log('built .next/standalone/{server,crawler,crawl-schedule,manifest-worker}.mjs');

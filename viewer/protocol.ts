@@ -49,6 +49,14 @@ export interface FileInfo {
   experiment: { uuid: string; prefix: string; path: string };
 }
 
+/** /api/files/<uuid>: the file, a presigned URL, and with `?manifest=1` its manifest (base64 bytes) if built. */
+export type FilesApiAnswer = FileInfo & {
+  lastModified: string;
+  url: string;
+  expiresAt: string;
+  manifest?: { ranges: [number, number][]; bytes: string } | null;
+};
+
 export interface ReadResult {
   shape: number[];
   type: DtypeInfo;

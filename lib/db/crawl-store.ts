@@ -1,8 +1,8 @@
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
 import type { AppDatabase } from './index';
-import { crawlRuns, experiments, objects, type CrawlStatus, type NewExperiment } from './schema';
+import { crawlRuns, experiments, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
 
 /**
  * Everything the crawler reads from and writes to the index. Each exported write is one transaction, so a
@@ -232,4 +232,43 @@ export function finishCrawlRun(
     .set({ status: result.status, finishedAt: result.finishedAt, error: result.error ?? null, ...result.totals })
     .where(eq(crawlRuns.id, id))
     .run();
+}
+
+/** HDF5 files (by name) in these prefixes with no manifest for their current version. */
+export function listManifestWork(db: AppDatabase, prefixes: string[]) {
+  return db
+    .select({ id: objects.id, key: objects.key, size: objects.size, etag: objects.etag })
+    .from(objects)
+    .innerJoin(experiments, eq(experiments.id, objects.experimentId))
+    .leftJoin(hdf5Manifests, eq(hdf5Manifests.objectId, objects.id))
+    .where(
+      and(
+        inArray(experiments.prefix, prefixes),
+        // LIKE ignores ASCII case in SQLite: .NWB and .H5 count too.
+        or(like(objects.key, '%.nwb'), like(objects.key, '%.h5'), like(objects.key, '%.hdf5')),
+        or(isNull(hdf5Manifests.objectId), ne(hdf5Manifests.etag, objects.etag)),
+      ),
+    )
+    .all();
+}
+
+export interface ManifestWrite {
+  objectId: number;
+  etag: string;
+  status: ManifestStatus;
+  ranges?: [number, number][];
+  bytes?: Uint8Array;
+  error?: string;
+}
+
+/** Records what building an object's manifest found; one statement, so it is there whole or not at all. */
+export function saveManifest(db: AppDatabase, write: ManifestWrite, builtAt: Date): void {
+  const row = {
+    ...write,
+    ranges: write.ranges ?? null,
+    bytes: write.bytes ? Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength) : null,
+    error: write.error ?? null,
+    builtAt,
+  };
+  db.insert(hdf5Manifests).values(row).onConflictDoUpdate({ target: hdf5Manifests.objectId, set: row }).run();
 }

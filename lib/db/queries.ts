@@ -1,7 +1,7 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { experimentDateRange } from './date-range';
 import { getDb } from './index';
-import { crawlRuns, experiments, objects } from './schema';
+import { crawlRuns, experiments, hdf5Manifests, objects } from './schema';
 
 /** Every read the site makes from the index. */
 
@@ -62,6 +62,17 @@ export function findIndexedFile(uuid: string) {
 }
 
 export type IndexedFile = NonNullable<ReturnType<typeof findIndexedFile>>;
+
+/** The HDF5 manifest of this version of the file, if the crawler built one. */
+export function findManifest(file: Pick<IndexedFile, 'uuid' | 'etag'>) {
+  const row = getDb()
+    .select({ ranges: hdf5Manifests.ranges, bytes: hdf5Manifests.bytes })
+    .from(hdf5Manifests)
+    .innerJoin(objects, eq(objects.id, hdf5Manifests.objectId))
+    .where(and(eq(objects.uuid, file.uuid), eq(hdf5Manifests.etag, file.etag), eq(hdf5Manifests.status, 'built')))
+    .get();
+  return row?.ranges && row.bytes ? { ranges: row.ranges, bytes: row.bytes } : undefined;
+}
 
 /** Experiments with this uuid in any prefix (the lab's links without a prefix), at most `limit`. */
 export function findExperimentsByUuid(uuid: string, limit = 10) {

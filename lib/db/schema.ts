@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** Where an experiment's metadata came from. */
 export const METADATA_SOURCES = ['metadata.json', 'manifest.json', 'none'] as const;
@@ -64,6 +64,27 @@ export const objects = sqliteTable(
   },
   (t) => [index('objects_experiment').on(t.experimentId)],
 );
+
+/**
+ * `built`: the HDF5 file's manifest (viewer/reader/manifest.ts). `not_hdf5` and `unreadable` (HDF5 could
+ * not walk it; `error` says why) are kept too, so a file is tried once per version, not every crawl.
+ */
+export const MANIFEST_STATUSES = ['built', 'not_hdf5', 'unreadable'] as const;
+export type ManifestStatus = (typeof MANIFEST_STATUSES)[number];
+
+export const hdf5Manifests = sqliteTable('hdf5_manifests', {
+  objectId: integer('object_id')
+    .primaryKey()
+    .references(() => objects.id, { onDelete: 'cascade' }),
+  /** The object's ETag the manifest was built from: a manifest of another version is never served. */
+  etag: text('etag').notNull(),
+  status: text('status', { enum: MANIFEST_STATUSES }).notNull(),
+  /** Sorted, disjoint [start, length] pairs, as JSON. */
+  ranges: text('ranges', { mode: 'json' }).$type<[number, number][]>(),
+  bytes: blob('bytes', { mode: 'buffer' }),
+  error: text('error'),
+  builtAt: integer('built_at', { mode: 'timestamp_ms' }).notNull(),
+});
 
 /** `partial`: the run finished but some experiments could not be read; they are retried next run. */
 export const CRAWL_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'interrupted'] as const;

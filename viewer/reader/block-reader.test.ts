@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlockReader, FileChangedError, ReadTooLargeError, type RangeTransport } from './block-reader';
+import { packManifest } from './manifest';
 
 // A file whose every byte differs from its neighbours', so a misplaced byte cannot pass.
 const FILE = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
@@ -93,5 +94,18 @@ describe('BlockReader', () => {
     const { requests, transport } = recordingTransport();
     expect(() => reader(transport, { maxReadBytes: 4096 }).read(0, 5000)).toThrow(ReadTooLargeError);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('BlockReader with a manifest', () => {
+  it('answers reads the manifest holds without a request, and fetches the rest as before', () => {
+    const { requests, transport } = recordingTransport();
+    const manifest = packManifest([[0, 600], [9000, 1000]], (start, length) => FILE.slice(start, start + length));
+    const r = reader(transport, { manifest });
+    expect(r.read(0, 8)).toEqual(FILE.slice(0, 8));
+    expect(r.read(9500, 500)).toEqual(FILE.slice(9500, 10_000));
+    expect(requests).toEqual([]);
+    expect(r.read(500, 200)).toEqual(FILE.slice(500, 700)); // crosses the manifest's edge
+    expect(requests).toEqual([[0, 999]]);
   });
 });

@@ -7,11 +7,14 @@
  * large read (a compressed chunk) fetches as much again after it, since a time window usually runs into
  * the next chunk; a miss near the end fetches the end (HDF5 writes metadata there when a file is closed);
  * the cache has a byte budget; and a response whose ETag differs from the indexed one stops the read,
- * because its bytes belong to another version of the file.
+ * because its bytes belong to another version of the file. Reads the crawler's manifest holds (see
+ * manifest.ts) are answered from it.
  *
  * Reads are synchronous: Emscripten's file system calls them synchronously, so in the browser the transport
  * is a synchronous XMLHttpRequest inside a Web Worker.
  */
+
+import { ManifestBytes, type Manifest } from './manifest';
 
 /** Fetches bytes [start, end] (inclusive) of the file; `etag` is the response's ETag header, if exposed. */
 export type RangeTransport = (start: number, end: number) => { bytes: Uint8Array; etag: string | null };
@@ -31,6 +34,8 @@ export interface BlockReaderOptions {
   tailBytes?: number;
   /** The largest single read served; larger ones are refused (see ReadTooLargeError). */
   maxReadBytes?: number;
+  /** Bytes known before the first read (the crawler's manifest of the file's structure). */
+  manifest?: Manifest;
 }
 
 export class FileChangedError extends Error {
@@ -58,6 +63,7 @@ export class BlockReader {
   private readonly cache = new Map<number, Uint8Array>();
   private cachedBytes = 0;
   private lastBlock = -2;
+  private readonly manifest: ManifestBytes | undefined;
 
   constructor(options: BlockReaderOptions) {
     this.size = options.size;
@@ -69,6 +75,7 @@ export class BlockReader {
     this.largeReadBytes = options.largeReadBytes ?? 256 * 1024;
     this.tailBytes = options.tailBytes ?? 256 * 1024;
     this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
+    this.manifest = options.manifest && new ManifestBytes(options.manifest);
   }
 
   /** Up to `length` bytes at `position` (fewer at the end of the file). */
@@ -78,6 +85,8 @@ export class BlockReader {
     if (end - position > this.maxReadBytes) {
       throw new ReadTooLargeError(`a read of ${end - position} bytes is over the limit of ${this.maxReadBytes}`);
     }
+    const known = this.manifest?.get(position, end - position);
+    if (known) return known;
     const first = Math.floor(position / this.blockSize);
     const last = Math.floor((end - 1) / this.blockSize);
     const blocks = new Map<number, Uint8Array>();

@@ -8,6 +8,7 @@ import {
   type EntityInfo,
   type ErrorKind,
   type FileInfo,
+  type FilesApiAnswer,
   type ReadResult,
   type WorkerRequest,
   type WorkerResponse,
@@ -15,7 +16,8 @@ import {
 
 /**
  * The viewer's HDF5 worker: one file per worker, opened by h5wasm on an Emscripten file whose reads go
- * through a BlockReader to the presigned URL from /api/files/<uuid>. HDF5 reads synchronously, so the
+ * through a BlockReader to the presigned URL from /api/files/<uuid>, starting from the file's manifest
+ * (its structure's bytes, recorded by the crawler) when there is one. HDF5 reads synchronously, so the
  * transport is a synchronous XMLHttpRequest, which browsers allow only in workers.
  */
 
@@ -29,8 +31,6 @@ class ViewerFailure extends Error {
     super(message);
   }
 }
-
-type FilesApiAnswer = FileInfo & { url: string; expiresAt: string };
 
 // A presigned URL is replaced this long before it expires, so no read starts on a URL about to die.
 const REFRESH_MARGIN_MS = 2 * 60 * 1000;
@@ -47,9 +47,9 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
 
-function filesApi(uuid: string): FilesApiAnswer {
+function filesApi(uuid: string, withManifest = false): FilesApiAnswer {
   const xhr = new XMLHttpRequest();
-  xhr.open('GET', `/api/files/${encodeURIComponent(uuid)}`, false);
+  xhr.open('GET', `/api/files/${encodeURIComponent(uuid)}${withManifest ? '?manifest=1' : ''}`, false);
   xhr.send();
   if (xhr.status === 404 || xhr.status === 400) throw new ViewerFailure('not-found', messageOf(xhr) ?? 'no such file in the index');
   if (xhr.status !== 200) throw new ViewerFailure('s3', messageOf(xhr) ?? `the app answered ${xhr.status}`);
@@ -101,6 +101,13 @@ function rangeTransport(uuid: string, first: FilesApiAnswer) {
   };
 }
 
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** HDF5's signature sits at 0, 512, 1024, 2048…: files may start with a user block. */
 function isHdf5(reader: BlockReader): boolean {
   for (let at = 0; at < Math.min(reader.size, 64 * 1024); at = at === 0 ? 512 : at * 2) {
@@ -112,8 +119,9 @@ function isHdf5(reader: BlockReader): boolean {
 
 async function open(fileUuid: string): Promise<FileInfo> {
   const { FS } = await h5wasm.ready;
-  const answer = filesApi(fileUuid);
-  const reader = new BlockReader({ size: answer.size, etag: answer.etag, transport: rangeTransport(fileUuid, answer), maxReadBytes: MAX_READ_BYTES });
+  const answer = filesApi(fileUuid, true);
+  const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
+  const reader = new BlockReader({ size: answer.size, etag: answer.etag, transport: rangeTransport(fileUuid, answer), maxReadBytes: MAX_READ_BYTES, manifest });
   if (!isHdf5(reader)) throw new ViewerFailure('not-hdf5', `${answer.key.split('/').at(-1)} is not an HDF5 file: it has no HDF5 signature`);
   const path = `/${fileUuid}.h5`;
   // An Emscripten file of the indexed size whose reads are served by the block reader.

@@ -1,0 +1,125 @@
+import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BlockReader } from '../viewer/reader/block-reader';
+import { buildHdf5Manifest } from './hdf5-manifest';
+import { ManifestPool } from './manifest-pool';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'nwb');
+const NWB = ['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'].map((name) => new Uint8Array(readFileSync(join(FIXTURES, name))));
+
+const fetchFrom = (file: Uint8Array, log: [number, number][] = []) => async (start: number, end: number) => {
+  log.push([start, end]);
+  return file.slice(start, end + 1);
+};
+
+/** Everything a viewer shows without plotting: every attribute, shape and small dataset, by path. */
+function structure(file: H5File): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const visit = (group: Group) => {
+    out[`${group.path} attrs`] = Object.fromEntries(Object.values(group.attrs).map((a) => [a.name, a.json_value]));
+    for (const name of group.keys()) {
+      const child = group.get(name);
+      if (child instanceof Group) visit(child);
+      if (!(child instanceof Dataset)) continue;
+      const size = (child.shape ?? []).reduce((n, d) => n * d, 1) * child.metadata.size;
+      out[child.path] = {
+        shape: child.shape,
+        attrs: Object.fromEntries(Object.values(child.attrs).map((a) => [a.name, a.json_value])),
+        value: size <= 64 * 1024 ? child.json_value : undefined,
+      };
+    }
+  };
+  visit(file);
+  return out;
+}
+
+let opened = 0;
+/** Opens the bytes as the viewer's worker does: an Emscripten file whose reads go through a BlockReader. */
+async function openThrough(reader: BlockReader): Promise<H5File> {
+  const { FS } = (await h5wasm.ready) as unknown as { FS: { create(path: string, mode: number): { stream_ops: Record<string, unknown> } } };
+  const path = `/viewer-${opened++}.h5`;
+  const node = FS.create(path, 0o444);
+  Object.defineProperty(node, 'usedBytes', { get: () => reader.size });
+  node.stream_ops = {
+    ...node.stream_ops,
+    read: (_s: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
+      const bytes = reader.read(position, length);
+      buffer.set(bytes, offset);
+      return bytes.length;
+    },
+  };
+  return new h5wasm.File(path, 'r');
+}
+
+describe('HDF5 manifests', () => {
+  it.each(NWB.map((bytes, i) => [i, bytes] as const))('hold every byte the structure of NWB fixture %i needs: a walk from the manifest alone sees the whole file', async (_, bytes) => {
+    const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
+    if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
+    const { manifest } = result;
+    for (const [i, [start, length]] of manifest.ranges.entries()) {
+      const offset = manifest.ranges.slice(0, i).reduce((n, [, l]) => n + l, 0);
+      expect(manifest.bytes.subarray(offset, offset + length)).toEqual(bytes.subarray(start, start + length));
+    }
+    const offline = new BlockReader({
+      size: bytes.length,
+      etag: 'x',
+      manifest,
+      transport: (start, end) => {
+        throw new Error(`the walk needed bytes ${start}-${end}, which the manifest does not hold`);
+      },
+    });
+    const fromManifest = await openThrough(offline);
+    const fromFile = await openThrough(new BlockReader({ size: bytes.length, etag: 'x', transport: (start, end) => ({ bytes: bytes.slice(start, end + 1), etag: null }) }));
+    try {
+      expect(structure(fromManifest)).toEqual(structure(fromFile));
+    } finally {
+      fromManifest.close();
+      fromFile.close();
+    }
+    expect(offline.stats.requests).toBe(0);
+  });
+
+  it('reads the structure of a 1 GB-style recording without its chunks: the manifest stays small', async () => {
+    const [bytes] = NWB;
+    const fetched: [number, number][] = [];
+    const result = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!, fetched), { maxRead: 16 * 1024 });
+    if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
+    // The fixture's data chunks are the reads over 16 KiB here: none may be in the manifest.
+    const unlimited = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!));
+    if (unlimited.status !== 'built') throw new Error('not built');
+    expect(result.manifest.bytes.length).toBeLessThan(unlimited.manifest.bytes.length);
+    expect(result.fetches).toBe(fetched.length);
+  });
+
+  it('tells a file that is not HDF5 from one HDF5 cannot walk, and passes S3 errors on unchanged', async () => {
+    const text = new TextEncoder().encode('channel,time\n'.repeat(10_000));
+    expect(await buildHdf5Manifest(text.length, fetchFrom(text))).toEqual({ status: 'not_hdf5' });
+    expect(await buildHdf5Manifest(3, fetchFrom(text))).toEqual({ status: 'not_hdf5' });
+
+    // The signature and superblock, then nothing: the root group's header points into zeros.
+    const [bytes] = NWB;
+    const broken = new Uint8Array(bytes!.length);
+    broken.set(bytes!.subarray(0, 96));
+    const result = await buildHdf5Manifest(broken.length, fetchFrom(broken));
+    expect(result.status).toBe('unreadable');
+    expect(result.status === 'unreadable' && result.error).toMatch(/HDF5|open/);
+
+    const refused = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    await expect(buildHdf5Manifest(bytes!.length, () => Promise.reject(refused))).rejects.toBe(refused);
+  });
+
+  it('runs builds in worker threads, retiring each after its share, with the same results', async () => {
+    const pool = new ManifestPool(1);
+    try {
+      const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, fetchFrom(bytes))));
+      const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, fetchFrom(bytes))));
+      expect(results.map((r) => r.status === 'built' && r.manifest.ranges)).toEqual([...direct, ...direct].map((r) => r.status === 'built' && r.manifest.ranges));
+      const refused = new Error('SlowDown');
+      await expect(pool.build(NWB[0]!.length, () => Promise.reject(refused))).rejects.toBe(refused);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,224 @@
+import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
+import { packManifest, type Manifest } from '../viewer/reader/manifest';
+
+/**
+ * Builds an HDF5 file's manifest (see viewer/reader/manifest.ts) by doing what the viewer will do: h5wasm
+ * opens the file, walks every group, reads every attribute, every small dataset, and one element of each
+ * large one (which reads its chunk index; the chunk itself is refused). h5wasm reads synchronously and S3
+ * does not, so each h5wasm call runs over the bytes fetched so far: a read outside them fails with EIO, the
+ * missing blocks are fetched, and the call is tried again. A second walk from a fresh open, which the
+ * fetched bytes serve whole, records exactly what the manifest must hold.
+ */
+
+/** Fetches bytes [start, end] (inclusive). */
+export type FetchRange = (start: number, end: number) => Promise<Uint8Array>;
+
+export type ManifestResult =
+  | { status: 'built'; manifest: Manifest; fetches: number; fetchedBytes: number }
+  | { status: 'not_hdf5' }
+  | { status: 'unreadable'; error: string };
+
+export interface ManifestLimits {
+  /** Reads longer than this are data (a compressed chunk, a large contiguous dataset), never part of a manifest. */
+  maxRead: number;
+  /** Datasets up to this many bytes are read whole: NWB keeps start times, rates and table columns in them. */
+  smallDataset: number;
+  /** A file whose structure is larger gets no manifest; the viewer reads it over the network as before. */
+  maxManifest: number;
+  /** Round trips before giving up on a file whose structure is scattered everywhere. */
+  maxFetches: number;
+}
+
+const DEFAULT_LIMITS: ManifestLimits = { maxRead: 64 * 1024, smallDataset: 64 * 1024, maxManifest: 4 * 1024 * 1024, maxFetches: 200 };
+const BLOCK = 64 * 1024;
+// The end of a file holds what HDF5 writes last (often the root group's metadata): fetched with the start.
+const TAIL = 256 * 1024;
+const EIO = 29;
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+interface Emscripten {
+  FS: {
+    create(path: string, mode: number): { stream_ops: Record<string, unknown> };
+    unlink(path: string): void;
+    ErrnoError: new (errno: number) => Error;
+  };
+  activate_throwing_error_handler(): number;
+}
+
+let module: Promise<Emscripten> | undefined;
+
+function h5(): Promise<Emscripten> {
+  module ??= h5wasm.ready.then((m) => {
+    const emscripten = m as unknown as Emscripten;
+    // HDF5's default handler prints its error stack to stderr, which is the crawler's JSON log.
+    emscripten.activate_throwing_error_handler();
+    return emscripten;
+  });
+  return module;
+}
+
+class GaveUp extends Error {}
+
+/** An S3 read that failed: the caller's error, passed on unchanged, since it is no fault of the file. */
+class FetchFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('fetch failed');
+  }
+}
+
+let files = 0;
+
+export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, limits: Partial<ManifestLimits> = {}): Promise<ManifestResult> {
+  const { maxRead, smallDataset, maxManifest, maxFetches } = { ...DEFAULT_LIMITS, ...limits };
+  if (size < HDF5_SIGNATURE.length) return { status: 'not_hdf5' };
+  const { FS } = await h5();
+
+  const blocks = new Map<number, Uint8Array>();
+  let fetches = 0;
+  let fetchedBytes = 0;
+  const fetchBlocks = async (first: number, last: number) => {
+    if (++fetches > maxFetches) throw new GaveUp(`its structure needed more than ${maxFetches} round trips`);
+    const start = first * BLOCK;
+    const end = Math.min(size, (last + 1) * BLOCK) - 1;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchRange(start, end);
+    } catch (error) {
+      throw new FetchFailed(error);
+    }
+    if (bytes.length !== end - start + 1) throw new FetchFailed(new Error(`asked S3 for ${end - start + 1} bytes at ${start}, received ${bytes.length}`));
+    fetchedBytes += bytes.length;
+    for (let b = first; b <= last; b++) blocks.set(b, bytes.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK));
+  };
+  const bytesAt = (position: number, length: number) => {
+    const out = new Uint8Array(length);
+    for (let b = Math.floor(position / BLOCK); b * BLOCK < position + length; b++) {
+      const from = Math.max(position, b * BLOCK);
+      const to = Math.min(position + length, (b + 1) * BLOCK);
+      out.set(blocks.get(b)!.subarray(from - b * BLOCK, to - b * BLOCK), from - position);
+    }
+    return out;
+  };
+
+  // What the file's reads ran into during the current h5wasm call, and every read served.
+  let missing: [number, number] | undefined;
+  let refused = false;
+  let reads: [number, number][] = [];
+  const read = (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
+    const n = Math.max(0, Math.min(length, size - position));
+    if (n > maxRead) {
+      refused = true;
+      throw new FS.ErrnoError(EIO);
+    }
+    for (let b = Math.floor(position / BLOCK); b * BLOCK < position + n; b++) {
+      if (blocks.has(b)) continue;
+      missing ??= [b, b];
+      missing[1] = b;
+    }
+    if (missing) throw new FS.ErrnoError(EIO);
+    reads.push([position, n]);
+    buffer.set(bytesAt(position, n), offset);
+    return n;
+  };
+
+  /** Runs one h5wasm call until its bytes are all here; a refused (data) read makes it return undefined. */
+  const step = async <T>(call: () => T): Promise<T | undefined> => {
+    for (;;) {
+      missing = undefined;
+      refused = false;
+      let result: T | undefined;
+      let failure: unknown;
+      try {
+        result = call();
+      } catch (error) {
+        failure = error;
+      }
+      // Checked even after a success: HDF5 recovers from some failed reads by itself, with less than it needed.
+      const wanted = missing as [number, number] | undefined;
+      if (wanted) {
+        await fetchBlocks(...wanted);
+        continue;
+      }
+      if (failure === undefined) return result;
+      if (refused) return undefined;
+      throw failure;
+    }
+  };
+
+  // A new name per open: HDF5 keeps a file open after close while objects leaked by a failed h5wasm call are
+  // open, and a second open of the same name would be answered from that file's caches instead of its bytes.
+  const paths: string[] = [];
+  const open = async () => {
+    const path = `/manifest-${files++}.h5`;
+    const node = FS.create(path, 0o444);
+    paths.push(path);
+    Object.defineProperty(node, 'usedBytes', { get: () => size });
+    node.stream_ops = { ...node.stream_ops, read };
+    const file = await step(() => new h5wasm.File(path, 'r'));
+    if (!file) throw new Error('the file could not be opened');
+    return file;
+  };
+
+  // Links can make a cycle; a real file is neither this deep nor this large.
+  let visited = 0;
+  const visit = async (group: Group, depth = 0): Promise<void> => {
+    if (depth > 32 || ++visited > 100_000) throw new GaveUp('its groups nest deeper than 32 or hold over 100,000 objects (a link cycle?)');
+    await step(() => Object.values(group.attrs).map((a) => a.json_value));
+    for (const name of (await step(() => group.keys())) ?? []) {
+      const child = await step(() => group.get(name));
+      if (child instanceof Group) await visit(child, depth + 1);
+      if (!(child instanceof Dataset)) continue;
+      await step(() => Object.values(child.attrs).map((a) => a.json_value));
+      const shape = (await step(() => child.shape)) ?? [];
+      const bytes = shape.reduce((n, d) => n * d, 1) * child.metadata.size;
+      try {
+        await step(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
+      } catch (error) {
+        // A filter h5wasm cannot decode fails the read after the structure was read: that is enough.
+        if (error instanceof FetchFailed || error instanceof GaveUp) throw error;
+      }
+    }
+  };
+  const walk = async (file: H5File) => {
+    try {
+      await visit(file);
+    } finally {
+      file.close();
+    }
+  };
+
+  try {
+    const lastBlock = Math.floor((size - 1) / BLOCK);
+    await Promise.all([fetchBlocks(0, 0), lastBlock > 0 ? fetchBlocks(Math.max(1, Math.floor((size - TAIL) / BLOCK)), lastBlock) : undefined]);
+    if (!hasSignature(bytesAt(0, Math.min(size, BLOCK)))) return { status: 'not_hdf5' };
+    await walk(await open());
+    reads = [];
+    await walk(await open());
+    const manifest = packManifest(reads, bytesAt);
+    if (manifest.bytes.length > maxManifest) throw new GaveUp(`its structure is ${manifest.bytes.length} bytes, over the ${maxManifest} kept`);
+    return { status: 'built', manifest, fetches, fetchedBytes };
+  } catch (error) {
+    if (error instanceof FetchFailed) throw error.original;
+    return { status: 'unreadable', error: describe(error) };
+  } finally {
+    for (const path of paths) FS.unlink(path);
+  }
+}
+
+/** h5wasm throws HDF5's whole error stack; its first lines say what went wrong. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.slice(0, 3).join(' ').slice(0, 500) || 'HDF5 could not read the file';
+}
+
+function hasSignature(head: Uint8Array): boolean {
+  // The signature sits at 0, 512, 1024, 2048…: files may start with a user block.
+  for (let at = 0; at + 8 <= head.length; at = at === 0 ? 512 : at * 2) {
+    if (HDF5_SIGNATURE.every((byte, i) => head[at + i] === byte)) return true;
+  }
+  return false;
+}
