@@ -75,7 +75,6 @@ export class ManifestPool {
     const retired = this.current;
     if (retired && retired.running.size === 0) void retired.worker.terminate();
     const thread: Thread = { worker: startWorker(), started: 0, running: new Map() };
-    thread.worker.unref();
     thread.worker.on('message', (message: FromWorker) => this.onMessage(thread, message));
     thread.worker.on('error', (error) => this.fail(thread, error));
     thread.worker.on('exit', (code) => this.fail(thread, new Error(`the manifest worker exited (code ${code})`)));

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { objectUuid } from '../lib/db/crawl-store';
 import { SHAPES } from '../test/support/fixture-bucket';
@@ -38,6 +39,38 @@ test('the trace view draws the NWB file’s channels, values as in the file; the
   await expect(page.getByTestId('raster')).toHaveAttribute('data-units', '13');
   await expect(page.getByTestId('raster')).toHaveAttribute('data-spikes', '788');
   await page.screenshot({ path: testInfo.outputPath('viewer.png'), fullPage: true });
+});
+
+test('the crawler’s manifest serves the structure (and this small file’s first views): no S3 read until a check that the file is unchanged', async ({ page }) => {
+  const s3Origin = new URL(process.env.S3_ENDPOINT!).origin;
+  const uuid = process.env.E2E_NWB_UUID!;
+  const openAndCount = async () => {
+    const s3: string[] = [];
+    const onRequest = (r: { url(): string }) => void (new URL(r.url()).origin === s3Origin && s3.push(r.url()));
+    page.on('request', onRequest);
+    await page.goto(`/files/${uuid}`);
+    await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '10', { timeout: 20_000 });
+    await expect(page.getByTestId('raster')).toHaveAttribute('data-units', '13');
+    page.off('request', onRequest);
+    return s3.length;
+  };
+  const withManifest = await openAndCount();
+  expect(withManifest).toBe(0);
+  // Nothing read reached S3, so the worker checks on its own that the bucket still holds the indexed version.
+  await page.waitForRequest((r) => new URL(r.url()).origin === s3Origin, { timeout: 10_000 });
+
+  const db = new Database(process.env.DATABASE_PATH!);
+  const where = 'object_id = (SELECT id FROM objects WHERE uuid = ?)';
+  const saved = db.prepare(`SELECT * FROM hdf5_manifests WHERE ${where}`).get(uuid) as Record<string, unknown>;
+  expect(saved).toMatchObject({ status: 'built' });
+  db.prepare(`DELETE FROM hdf5_manifests WHERE ${where}`).run(uuid);
+  try {
+    const without = await openAndCount();
+    expect(without).toBeGreaterThan(0);
+  } finally {
+    db.prepare('INSERT INTO hdf5_manifests VALUES (@object_id, @etag, @status, @ranges, @bytes, @error, @built_at)').run(saved);
+    db.close();
+  }
 });
 
 test('a deep link restores the same view: series, time window and channels', async ({ page }) => {

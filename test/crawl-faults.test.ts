@@ -169,13 +169,16 @@ describe('the crawler CLI', () => {
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
     expect(summary).toMatchObject({ status: 'succeeded', experiments: { new: 5, updated: 0, unchanged: 0, deleted: 0, failed: 0 } });
-    expect(summary.s3Requests).toMatchObject({ GetObject: 5 });
+    // A GET per metadata document, and one per HDF5-named object: the synthetic bucket's are not HDF5.
+    expect(summary.manifests).toMatchObject({ built: 0, unreadable: 0, failed: 0 });
+    expect(summary.manifests.notHdf5).toBeGreaterThan(0);
+    expect(summary.s3Requests).toMatchObject({ GetObject: 5 + summary.manifests.notHdf5 });
     expect(typeof summary.seconds).toBe('number');
     expect(summary.oldestDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Without a terminal, every stderr line is one JSON object (warnings included).
     const records = jsonLines(run.stderr);
     expect(records.length).toBe(run.stderr.trim().split('\n').length);
-    expect(records.at(-1)).toMatchObject({ level: 'info', msg: 'crawl progress', phase: 'finishing', experimentsDone: 5, experimentsListed: 5 });
+    expect(records.at(-1)).toMatchObject({ level: 'info', msg: 'crawl progress', phase: 'manifests', experimentsDone: 5, experimentsListed: 5 });
   });
 
   it('refuses a missing bucket variable and bad flags with one line and exit code 2', async () => {

@@ -1,4 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectUuid } from '../lib/db/crawl-store';
@@ -13,6 +15,11 @@ let dir: ReturnType<typeof tempDir>;
 let db: AppDatabase;
 
 const EXPERIMENTS = Object.keys(SHAPES).length + Object.keys(BROKEN).length + 1;
+// Objects named like HDF5 files; the crawler reads those long enough to hold HDF5's signature once (all
+// are under one 64 KiB block) to learn that they are not HDF5.
+const HDF5_NAMED = Object.entries(fixtureBucketObjects()).filter(([key]) => /\.(nwb|h5|hdf5)$/i.test(key));
+const HDF5_READ = HDF5_NAMED.filter(([, body]) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length) >= 8).length;
+const NWB_FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'nwb');
 
 const row = (path: string) =>
   db.$client.prepare('SELECT * FROM experiments WHERE path = ?').get(path) as Record<string, unknown> | undefined;
@@ -48,8 +55,10 @@ describe('crawling a bucket on radosgw', () => {
       newestDate: '2024-06-01',
     });
     expect(summary.objects).toBe(Object.keys(fixtureBucketObjects()).length);
-    // One GET per metadata document, except the one over the size limit, which is judged from the listing.
-    expect(summary.s3Requests.GetObject).toBe(Object.keys(SHAPES).length - 1 + Object.keys(BROKEN).length - 1 + 1);
+    // One GET per metadata document, except the one over the size limit, which is judged from the listing,
+    // and one per HDF5-named object that could be HDF5.
+    expect(summary.s3Requests.GetObject).toBe(Object.keys(SHAPES).length - 1 + Object.keys(BROKEN).length - 1 + 1 + HDF5_READ);
+    expect(summary.manifests).toEqual({ built: 0, notHdf5: HDF5_NAMED.length, unreadable: 0, failed: 0 });
     expect(integrityCheck(db)).toBe('ok');
 
     expect(row(SHAPES.maxwellOld)).toMatchObject({
@@ -214,5 +223,37 @@ describe('crawling a bucket on radosgw', () => {
     expect(dumpIndex(db)).toEqual(before);
     const run = db.$client.prepare('SELECT status, error FROM crawl_runs ORDER BY id DESC LIMIT 1').get();
     expect(run).toMatchObject({ status: 'failed', error: summary.error });
+  });
+
+  it('builds the manifest of each HDF5 file once per version: its bytes are the file\'s own', async () => {
+    const experiment = 'ephys/2024-02-02-e-manifest_check';
+    const key = `${experiment}/shared/recording.nwb`;
+    const [first, second] = ['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'].map((name) => readFileSync(join(NWB_FIXTURES, name)));
+    const manifestOf = () =>
+      db.$client
+        .prepare('SELECT m.status, m.etag = o.etag AS current, m.ranges, m.bytes FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
+        .get(key) as { status: string; current: number; ranges: string; bytes: Buffer };
+    const expectFileBytes = (file: Buffer) => {
+      const { status, current, ranges, bytes } = manifestOf();
+      expect({ status, current }).toEqual({ status: 'built', current: 1 });
+      const expected = Buffer.concat((JSON.parse(ranges) as [number, number][]).map(([start, length]) => file.subarray(start, start + length)));
+      expect(bytes.equals(expected)).toBe(true);
+      expect(bytes.length).toBeGreaterThan(1000);
+    };
+
+    await putObjects(client, bucket, { [`${experiment}/metadata.json`]: '{"notes": {"purpose": "manifest check"}}', [key]: first!, [`${experiment}/shared/notes.h5`]: 'not hdf5' });
+    let summary = await crawlInto(db, bucket);
+    expect(summary.manifests).toEqual({ built: 1, notHdf5: 1, unreadable: 0, failed: 0 });
+    expectFileBytes(first!);
+
+    summary = await crawlInto(db, bucket);
+    expect(summary.manifests).toEqual({ built: 0, notHdf5: 0, unreadable: 0, failed: 0 });
+    expect(summary.s3Requests.GetObject ?? 0).toBe(0);
+
+    await putObjects(client, bucket, { [key]: second! });
+    summary = await crawlInto(db, bucket);
+    expect(summary.manifests).toEqual({ built: 1, notHdf5: 0, unreadable: 0, failed: 0 });
+    expectFileBytes(second!);
+    expect(integrityCheck(db)).toBe('ok');
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as fileInfo } from '../app/api/files/[uuid]/route';
 import { GET, HEAD, POST } from '../app/data/[uuid]/route';
 import { objectUuid } from '../lib/db/crawl-store';
+import { openDatabase } from '../lib/db/index';
 import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
@@ -152,6 +153,33 @@ describe('/api/files/<file uuid>', () => {
     expect(new Date(body.expiresAt).getTime() - Date.now()).toBeGreaterThan(3_500_000);
     const head = await fetch(body.url, { headers: { Range: 'bytes=0-7' } });
     expect(Buffer.from(await head.arrayBuffer())).toEqual(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(body).not.toHaveProperty('manifest');
+  });
+
+  it('adds the bytes of the file\'s structure with ?manifest=1, only for the indexed version', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const answer = async (path: string) => (await fileInfo(appRequest(path), context(uuid))).json();
+    const { manifest } = await answer(`/api/files/${uuid}?manifest=1`);
+    const ranges = manifest.ranges as [number, number][];
+    expect(ranges.length).toBeGreaterThan(1);
+    expect(Buffer.from(manifest.bytes, 'base64')).toEqual(Buffer.concat(ranges.map(([start, length]) => NWB.subarray(start, start + length))));
+
+    // A manifest of another version of the object is never handed out.
+    const db = openDatabase(process.env.DATABASE_PATH!);
+    try {
+      db.$client.prepare("UPDATE hdf5_manifests SET etag = 'older' WHERE object_id = (SELECT id FROM objects WHERE uuid = ?)").run(uuid);
+      expect((await answer(`/api/files/${uuid}?manifest=1`)).manifest).toBeNull();
+    } finally {
+      db.$client.prepare('UPDATE hdf5_manifests SET etag = (SELECT etag FROM objects WHERE id = object_id)').run();
+      db.$client.close();
+    }
+    // Not HDF5: no manifest.
+    const big = objectUuid(bucket, BIG_KEY);
+    expect((await (await fileInfo(appRequest(`/api/files/${big}?manifest=1`), context(big))).json()).manifest).toBeNull();
+
+    const bad = await fileInfo(appRequest(`/api/files/${uuid}?manifest=yes`), context(uuid));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/manifest must be 0 or 1/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DimSelection, EntityInfo, ErrorKind, FileInfo, ReadResult, ReaderStats, WorkerRequest, WorkerResponse } from './protocol';
+import type { DimSelection, EntityInfo, ErrorKind, FileInfo, ReadResult, ReaderStats, WorkerEvent, WorkerRequest, WorkerResponse } from './protocol';
 
 /** An error the worker reported, with its kind, so the page can say what happened and what to do. */
 export class ViewerError extends Error {
@@ -15,9 +15,15 @@ export class ViewerError extends Error {
 export class H5Client {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: ViewerError) => void }>();
+  /** Told when the worker finds the file in the bucket is not the indexed one any more. */
+  onStale: ((error: ViewerError) => void) | undefined;
 
   constructor(private readonly worker: Worker) {
-    worker.onmessage = ({ data }: MessageEvent<WorkerResponse>) => {
+    worker.onmessage = ({ data }: MessageEvent<WorkerResponse | WorkerEvent>) => {
+      if ('event' in data) {
+        this.onStale?.(new ViewerError(data.kind, data.message));
+        return;
+      }
       const waiting = this.pending.get(data.id);
       if (!waiting) return;
       this.pending.delete(data.id);

@@ -17,6 +17,9 @@ export type ErrorKind = 'not-found' | 'not-hdf5' | 'filter' | 'too-large' | 'cha
 
 export type WorkerResponse<T = unknown> = { id: number; ok: true; result: T } | { id: number; ok: false; kind: ErrorKind; message: string };
 
+/** Sent unasked when the file in the bucket is found to differ from the indexed one (see h5-worker.ts). */
+export type WorkerEvent = { event: 'stale'; kind: ErrorKind; message: string };
+
 export type DtypeInfo = {
   /** h5wasm's dtype string, e.g. '<h', '<f8', 'S', or a compound/enum description. */
   dtype: string;

@@ -33,16 +33,18 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
     const worker = H5Client.start();
     let live = true;
     setClient(worker);
+    const fail = (e: unknown) => {
+      if (!live) return;
+      const kind = e instanceof ViewerError ? e.kind : 'other';
+      setState({ status: 'error', kind, message: e instanceof Error ? e.message : String(e) });
+    };
+    worker.onStale = fail;
     (async () => {
       await worker.open(fileUuid);
       return findSeries(worker);
     })()
       .then((series) => live && setState({ status: 'ready', series }))
-      .catch((e: unknown) => {
-        if (!live) return;
-        const kind = e instanceof ViewerError ? e.kind : 'other';
-        setState({ status: 'error', kind, message: e instanceof Error ? e.message : String(e) });
-      });
+      .catch(fail);
     return () => {
       live = false;
       worker.terminate();

@@ -54,6 +54,12 @@ export function dumpIndex(db: AppDatabase) {
          FROM objects o JOIN experiments e ON e.id = o.experiment_id ORDER BY o.key`,
       )
       .all(),
+    manifests: sqlite
+      .prepare(
+        `SELECT o.key, m.etag, m.status, m.ranges, hex(m.bytes) AS bytes, m.error
+         FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id ORDER BY o.key`,
+      )
+      .all(),
   };
 }
 

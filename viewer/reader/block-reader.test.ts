@@ -109,3 +109,14 @@ describe('BlockReader with a manifest', () => {
     expect(requests).toEqual([[0, 999]]);
   });
 });
+
+describe('BlockReader.verify', () => {
+  it('reads the first block from the network even when the manifest holds it, and reports another version', () => {
+    const manifest = packManifest([[0, 2000]], (start, length) => FILE.slice(start, start + length));
+    const { requests, transport } = recordingTransport();
+    const r = reader(transport, { manifest });
+    r.verify();
+    expect(requests).toEqual([[0, 999]]);
+    expect(() => reader(recordingTransport('"other"').transport, { manifest }).verify()).toThrow(FileChangedError);
+  });
+});

@@ -129,6 +129,11 @@ export class BlockReader {
     return out;
   }
 
+  /** Reads the first block from the network: the ETag check, for a view the manifest served whole. */
+  verify(): void {
+    for (const [b, bytes] of this.fetchBlocks(0, 0)) this.remember(b, bytes);
+  }
+
   private fetchBlocks(from: number, to: number): [number, Uint8Array][] {
     const start = from * this.blockSize;
     const end = Math.min(this.size, (to + 1) * this.blockSize) - 1;

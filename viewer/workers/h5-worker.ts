@@ -10,6 +10,7 @@ import {
   type FileInfo,
   type FilesApiAnswer,
   type ReadResult,
+  type WorkerEvent,
   type WorkerRequest,
   type WorkerResponse,
 } from '../protocol';
@@ -32,6 +33,9 @@ class ViewerFailure extends Error {
   }
 }
 
+// A view served whole by the manifest never meets S3, so nothing would notice the file changed or went away:
+// if no read has reached S3 this long after opening, one is made to check.
+const VERIFY_AFTER_MS = 2000;
 // A presigned URL is replaced this long before it expires, so no read starts on a URL about to die.
 const REFRESH_MARGIN_MS = 2 * 60 * 1000;
 // Filters h5wasm decodes without plugins (HDF5's own numbering).
@@ -141,7 +145,17 @@ async function open(fileUuid: string): Promise<FileInfo> {
   };
   const info: FileInfo = { uuid: answer.uuid, key: answer.key, size: answer.size, etag: answer.etag, contentType: answer.contentType, experiment: answer.experiment };
   opened = { info, file: new H5File(path, 'r'), reader };
+  if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader);
   return info;
+}
+
+function verify(reader: BlockReader): void {
+  if (reader.stats.requests > 0) return;
+  try {
+    reader.verify();
+  } catch (error) {
+    scope.postMessage({ event: 'stale', ...failure(error) } satisfies WorkerEvent);
+  }
 }
 
 function current() {
