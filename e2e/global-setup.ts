@@ -12,7 +12,8 @@ import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
 import { createTestBucket, putObjects } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
-import { E2E_BASE_URL, E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_NWB_KEY, E2E_PORT, E2E_REPLACED_KEY } from './server';
+import { hugeSeriesFile } from '../test/support/huge-series';
+import { E2E_ALT_BASE_URL, E2E_BASE_URL, E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_HUGE_KEY, E2E_NWB_KEY, E2E_PORT, E2E_REPLACED_KEY } from './server';
 
 
 /**
@@ -35,11 +36,12 @@ export default async function globalSetup() {
     ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })),
     [E2E_NWB_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
     [E2E_FILTER_KEY]: await unsupportedFilterFile(),
+    [E2E_HUGE_KEY]: await hugeSeriesFile(),
     [E2E_REPLACED_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
     [E2E_DELETED_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
   });
   // Browsers follow /data redirects to the bucket: it must allow the app's origin.
-  await applyReaderCors(client, bucket, [E2E_BASE_URL]);
+  await applyReaderCors(client, bucket, [E2E_BASE_URL, E2E_ALT_BASE_URL]);
   client.destroy();
   process.env.E2E_NWB_UUID = objectUuid(bucket, E2E_NWB_KEY);
 

@@ -9,3 +9,8 @@ export const E2E_FILTER_KEY = 'ephys/2023-05-05-e-nwb_fixture/original/data/clos
 export const E2E_REPLACED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/replaced-after-crawl.nwb';
 /** A copy of the NWB fixture that a browser test deletes from the bucket after the crawl. */
 export const E2E_DELETED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/deleted-after-crawl.nwb';
+/** A second app, started by single tests with other settings, on an origin the bucket's CORS rule also allows. */
+export const E2E_ALT_PORT = 3218;
+export const E2E_ALT_BASE_URL = `http://127.0.0.1:${E2E_ALT_PORT}`;
+/** An NWB-shaped file whose series is 100,000,000 frames × 64 channels (test/support/huge-series.ts). */
+export const E2E_HUGE_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/huge-series.nwb';

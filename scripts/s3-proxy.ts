@@ -103,7 +103,8 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function sendS3Error(res: ServerResponse, status: number, code: string, message: string, resource: string, requestId: string): void {
+function sendS3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, requestId: string): void {
+  const resource = req.url ?? '';
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>` +
@@ -112,6 +113,9 @@ function sendS3Error(res: ServerResponse, status: number, code: string, message:
     'content-type': 'application/xml',
     'content-length': Buffer.byteLength(body),
     'x-amz-request-id': requestId,
+    // S3 answers a cross-origin request with the CORS headers of the matching rule even when it refuses it,
+    // so a browser can read the status; the proxy's own errors do the same.
+    ...(req.headers.origin ? { 'access-control-allow-origin': req.headers.origin, vary: 'Origin' } : {}),
   });
   res.end(body);
 }
@@ -184,7 +188,7 @@ export async function startS3Proxy(options: {
       }
       // A 502 is what a client sees from a real gateway whose backend is down (e.g. during restartGateway()),
       // and the SDK retries it like any 5xx.
-      sendS3Error(res, 502, 'BadGateway', `proxy could not reach ${options.target}: ${error.message}`, req.url ?? '', `proxy-${requestSerial}`);
+      sendS3Error(req, res, 502, 'BadGateway', `proxy could not reach ${options.target}: ${error.message}`, `proxy-${requestSerial}`);
     });
     pipeline(req, upstream, () => {
       // An aborted upload destroys the upstream request too; its 'error' handler answers the client.
@@ -209,7 +213,7 @@ export async function startS3Proxy(options: {
         req.socket.destroy();
       } else if (draw < faults.dropRate + faults.failRate) {
         faultedCount += 1;
-        sendS3Error(res, 503, 'SlowDown', 'Please reduce your request rate. (fault injected by s3-proxy)', req.url ?? '', `proxy-fault-${serial}`);
+        sendS3Error(req, res, 503, 'SlowDown', 'Please reduce your request rate. (fault injected by s3-proxy)', `proxy-fault-${serial}`);
       } else {
         forward(req, res, entry);
       }

@@ -68,7 +68,7 @@ function messageOf(xhr: XMLHttpRequest): string | undefined {
   }
 }
 
-/** A synchronous Range GET of the presigned URL, refreshing the URL before it expires and once on a 403. */
+/** A synchronous Range GET of the presigned URL, refreshing the URL before it expires, and once on a 403 or an unreadable answer. */
 function rangeTransport(uuid: string, first: FilesApiAnswer) {
   let url = first.url;
   let expiresAt = Date.parse(first.expiresAt);
@@ -79,7 +79,8 @@ function rangeTransport(uuid: string, first: FilesApiAnswer) {
     url = fresh.url;
     expiresAt = Date.parse(fresh.expiresAt);
   };
-  const get = (start: number, end: number) => {
+  /** The response, or null when the browser got none it may read (network error or no CORS headers). */
+  const get = (start: number, end: number): XMLHttpRequest | null => {
     const xhr = new XMLHttpRequest();
     xhr.open('GET', url, false);
     xhr.responseType = 'arraybuffer';
@@ -87,16 +88,21 @@ function rangeTransport(uuid: string, first: FilesApiAnswer) {
     try {
       xhr.send();
     } catch {
-      throw new ViewerFailure('s3', 'the bucket could not be reached (network error or missing CORS rule)');
+      return null;
     }
     return xhr;
   };
   return (start: number, end: number) => {
     if (Date.now() > expiresAt - REFRESH_MARGIN_MS) refresh();
     let xhr = get(start, end);
-    if (xhr.status === 403) {
+    // Some S3 servers (radosgw) send a refusal of an expired or bad signature without CORS headers, which a
+    // browser reports as a network error: both get one fresh URL.
+    if (xhr === null || xhr.status === 403) {
       refresh();
       xhr = get(start, end);
+    }
+    if (xhr === null) {
+      throw new ViewerFailure('s3', 'S3 did not answer the read: the bucket is unreachable, lacks the CORS rule, or refused the URL without CORS headers');
     }
     if (xhr.status === 404) throw new ViewerFailure('not-found', 'the file is no longer in the bucket');
     if (xhr.status === 412) throw new FileChangedError('the file changed in the bucket since it was indexed');
@@ -229,7 +235,7 @@ function read(path: string, selection: DimSelection[] | undefined): ReadResult {
   if (bytes > MAX_READ_BYTES) {
     throw new ViewerFailure(
       'too-large',
-      `that selection of ${path} is ${(bytes / 1e6).toFixed(0)} MB, over the ${MAX_READ_BYTES / 1e6} MB a view may read; choose a shorter time window or fewer channels`,
+      `that selection of ${path} is ${(bytes / 2 ** 20).toFixed(0)} MB, over the ${MAX_READ_BYTES / 2 ** 20} MB a view may read; choose a shorter time window or fewer channels`,
     );
   }
   const value = shape.length === 0 ? dataset.value : dataset.slice(ranges);
