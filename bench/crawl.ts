@@ -91,15 +91,18 @@ try {
   const row = (name: string, s: CrawlSummary & { cpuSeconds: number }) => {
     const total = Object.values(s.experiments).reduce((a, b) => a + b, 0) - s.experiments.deleted;
     const requests = Object.entries(s.s3Requests).map(([k, v]) => `${k} ${v}`).join(', ');
-    return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / s.seconds).toFixed(0)} |`;
+    const indexing = s.seconds - s.manifests.seconds;
+    const { built, notHdf5, unreadable, failed } = s.manifests;
+    const manifests = `${s.manifests.seconds.toFixed(2)} (${built + notHdf5 + unreadable + failed} files: ${built} built, ${notHdf5} not HDF5)`;
+    return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${indexing.toFixed(2)} | ${manifests} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / indexing).toFixed(0)} |`;
   };
   console.log(`\n${EXPERIMENTS} experiments x ${FILES} objects, +${DELAY} ms per request, concurrency ${CONCURRENCY}\n`);
-  console.log('| run | status | seconds | crawler CPU s | S3 requests | experiments/s |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| run | status | seconds | indexing s | HDF5 manifests s | crawler CPU s | S3 requests | experiments/s (indexing) |');
+  console.log('|---|---|---|---|---|---|---|---|');
   console.log(row('first crawl', first));
   console.log(row('unchanged re-crawl', second));
   console.log(
-    `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
+    `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
   );
   console.log(`\nrerun: npm run bench:crawl -- --experiments ${EXPERIMENTS} --files ${FILES} --delay ${DELAY} --concurrency ${CONCURRENCY}`);
 } finally {

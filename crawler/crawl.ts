@@ -135,7 +135,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   const progress: CrawlProgress = { phase: 'listing', objectsListed: 0, experimentsListed: 0, experimentsDone: 0, outcomes };
   const report = () => ctx.onProgress?.(progress);
   let deleted = 0;
-  let manifests: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0 };
+  let manifests: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 };
   let status: CrawlSummary['status'] = 'succeeded';
   let error: string | undefined;
 

@@ -1,5 +1,6 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
 import { packManifest, type Manifest } from '../viewer/reader/manifest';
+import { hasHdf5Signature, HEAD_BYTES } from './hdf5-head';
 
 /**
  * Builds an HDF5 file's manifest (see viewer/reader/manifest.ts) by doing what the viewer will do: h5wasm
@@ -30,11 +31,10 @@ export interface ManifestLimits {
 }
 
 const DEFAULT_LIMITS: ManifestLimits = { maxRead: 64 * 1024, smallDataset: 64 * 1024, maxManifest: 4 * 1024 * 1024, maxFetches: 200 };
-const BLOCK = 64 * 1024;
+const BLOCK = HEAD_BYTES;
 // The end of a file holds what HDF5 writes last (often the root group's metadata): fetched with the start.
 const TAIL = 256 * 1024;
 const EIO = 29;
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 interface Emscripten {
   FS: {
@@ -70,7 +70,7 @@ let files = 0;
 
 export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, limits: Partial<ManifestLimits> = {}): Promise<ManifestResult> {
   const { maxRead, smallDataset, maxManifest, maxFetches } = { ...DEFAULT_LIMITS, ...limits };
-  if (size < HDF5_SIGNATURE.length) return { status: 'not_hdf5' };
+  if (size < 8) return { status: 'not_hdf5' }; // shorter than HDF5's signature
   const { FS } = await h5();
 
   const blocks = new Map<number, Uint8Array>();
@@ -190,7 +190,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   try {
     const lastBlock = Math.floor((size - 1) / BLOCK);
     await Promise.all([fetchBlocks(0, 0), lastBlock > 0 ? fetchBlocks(Math.max(1, Math.floor((size - TAIL) / BLOCK)), lastBlock) : undefined]);
-    if (!hasSignature(bytesAt(0, Math.min(size, BLOCK)))) return { status: 'not_hdf5' };
+    if (!hasHdf5Signature(bytesAt(0, Math.min(size, BLOCK)))) return { status: 'not_hdf5' };
     await walk(await open());
     reads = [];
     await walk(await open());
@@ -213,12 +213,4 @@ function describe(error: unknown): string {
     .map((line) => line.trim())
     .filter(Boolean);
   return lines.slice(0, 3).join(' ').slice(0, 500) || 'HDF5 could not read the file';
-}
-
-function hasSignature(head: Uint8Array): boolean {
-  // The signature sits at 0, 512, 1024, 2048…: files may start with a user block.
-  for (let at = 0; at + 8 <= head.length; at = at === 0 ? 512 : at * 2) {
-    if (HDF5_SIGNATURE.every((byte, i) => head[at + i] === byte)) return true;
-  }
-  return false;
 }

@@ -261,14 +261,21 @@ export interface ManifestWrite {
   error?: string;
 }
 
-/** Records what building an object's manifest found; one statement, so it is there whole or not at all. */
-export function saveManifest(db: AppDatabase, write: ManifestWrite, builtAt: Date): void {
-  const row = {
-    ...write,
-    ranges: write.ranges ?? null,
-    bytes: write.bytes ? Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength) : null,
-    error: write.error ?? null,
-    builtAt,
-  };
-  db.insert(hdf5Manifests).values(row).onConflictDoUpdate({ target: hdf5Manifests.objectId, set: row }).run();
+/**
+ * Records what building objects' manifests found, in one transaction. Batched because every commit moves the
+ * index's data_version, which empties the site's search cache and catalog, and manifests change neither.
+ */
+export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt: Date): void {
+  db.transaction((tx) => {
+    for (const write of writes) {
+      const row = {
+        ...write,
+        ranges: write.ranges ?? null,
+        bytes: write.bytes ? Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength) : null,
+        error: write.error ?? null,
+        builtAt,
+      };
+      tx.insert(hdf5Manifests).values(row).onConflictDoUpdate({ target: hdf5Manifests.objectId, set: row }).run();
+    }
+  });
 }
