@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { listManifestWork, saveManifests, type ManifestWrite } from '../lib/db/crawl-store';
 import { describeS3Error, getObjectRange } from '../lib/s3';
+import { TAIL_BYTES } from '../viewer/reader/block-reader';
 import type { CrawlContext } from './crawl';
 import { hasHdf5Signature, HEAD_BYTES } from './hdf5-head';
 import type { ManifestResult } from './hdf5-manifest';
@@ -21,13 +22,14 @@ const WRITE_BATCH = 32;
 
 /**
  * Builds the manifest of every HDF5 file in `prefixes` whose current version has none, `concurrency` at a
- * time, writing them in batches. Each file's first block is read here: a file that is not HDF5 costs that
- * one read and never reaches the worker, whose h5wasm takes about a second to start.
+ * time, writing them in batches. Files the viewer reads whole with its first request (up to TAIL_BYTES)
+ * need none. Each file's first block is read here: a file that is not HDF5 costs that one read and never
+ * reaches the worker, whose h5wasm takes about a second to start.
  */
 export async function buildManifests(ctx: CrawlContext, prefixes: string[], concurrency: number): Promise<ManifestCounts> {
   const started = performance.now();
   const counts: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 };
-  const work = listManifestWork(ctx.db, prefixes);
+  const work = listManifestWork(ctx.db, prefixes, TAIL_BYTES);
   if (work.length === 0) return counts;
   const pool = new ManifestPool();
   const limit = pLimit(concurrency);
@@ -47,7 +49,7 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
           const read = (start: number, end: number) => getObjectRange(ctx.s3.client, ctx.bucket, object.key, object.etag, start, end);
           let result: ManifestResult;
           try {
-            const head = object.size >= 8 ? await read(0, Math.min(object.size, HEAD_BYTES) - 1) : new Uint8Array(0);
+            const head = await read(0, HEAD_BYTES - 1);
             // The builder starts by reading the first block: it gets the one read here.
             const fromHead = (start: number, end: number) => (start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end));
             result = hasHdf5Signature(head) ? await pool.build(object.size, fromHead) : { status: 'not_hdf5' };

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
 import type { AppDatabase } from './index';
@@ -234,8 +234,8 @@ export function finishCrawlRun(
     .run();
 }
 
-/** HDF5 files (by name) in these prefixes with no manifest for their current version. */
-export function listManifestWork(db: AppDatabase, prefixes: string[]) {
+/** HDF5 files (by name) over `minSize` bytes in these prefixes with no manifest for their current version. */
+export function listManifestWork(db: AppDatabase, prefixes: string[], minSize: number) {
   return db
     .select({ id: objects.id, key: objects.key, size: objects.size, etag: objects.etag })
     .from(objects)
@@ -244,6 +244,7 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
     .where(
       and(
         inArray(experiments.prefix, prefixes),
+        gt(objects.size, minSize),
         // LIKE ignores ASCII case in SQLite: .NWB and .H5 count too.
         or(like(objects.key, '%.nwb'), like(objects.key, '%.h5'), like(objects.key, '%.hdf5')),
         or(isNull(hdf5Manifests.objectId), ne(hdf5Manifests.etag, objects.etag)),

@@ -38,6 +38,9 @@ export interface BlockReaderOptions {
   manifest?: Manifest;
 }
 
+/** A miss this close to the end fetches through the end: a file no longer than this is read whole at once. */
+export const TAIL_BYTES = 256 * 1024;
+
 export class FileChangedError extends Error {
   override name = 'FileChangedError';
 }
@@ -73,7 +76,7 @@ export class BlockReader {
     this.maxCachedBytes = options.maxCachedBytes ?? 64 * 1024 * 1024;
     this.readAheadBlocks = options.readAheadBlocks ?? 4;
     this.largeReadBytes = options.largeReadBytes ?? 256 * 1024;
-    this.tailBytes = options.tailBytes ?? 256 * 1024;
+    this.tailBytes = options.tailBytes ?? TAIL_BYTES;
     this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
     this.manifest = options.manifest && new ManifestBytes(options.manifest);
   }
