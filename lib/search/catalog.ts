@@ -23,22 +23,19 @@ export interface Catalog {
 export const FACETS = ['prefix', 'species', 'sampleType', 'hardware'] as const;
 export type FacetName = (typeof FACETS)[number];
 
-interface CatalogRow {
-  id: number;
-  date: string | null;
-  prefix: string;
-  species: string | null;
-  sampleType: string | null;
-  hardware: string | null;
-}
+// Rows as arrays, not objects: building 100,000 row objects took 40% of a reload.
+type CatalogRow = [id: number, date: number, prefix: string, species: string | null, sampleType: string | null, hardware: string | null];
 
 let cached: { version: number; connection: Database.Database; catalog: Catalog } | undefined;
 
 export function getCatalog(sqlite: Database.Database): Catalog {
   const version = sqlite.pragma('data_version', { simple: true }) as number;
   if (cached && cached.connection === sqlite && cached.version === version) return cached.catalog;
+  // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
+  // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion.
   const rows = sqlite
-    .prepare('SELECT id, date, prefix, species, sample_type AS sampleType, hardware FROM experiments')
+    .prepare("SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0), prefix, species, sample_type, hardware FROM experiments")
+    .raw()
     .all() as CatalogRow[];
   const catalog: Catalog = {
     indexOf: new Map(),
@@ -51,12 +48,15 @@ export function getCatalog(sqlite: Database.Database): Catalog {
   };
   const lookup = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
   rows.forEach((row, i) => {
-    catalog.indexOf.set(row.id, i);
-    catalog.ids[i] = row.id;
-    catalog.dates[i] = row.date ? Number(row.date.replaceAll('-', '')) : 0;
-    catalog.years[i] = row.date ? Number(row.date.slice(0, 4)) : 0;
-    for (const facet of FACETS) {
-      const value = row[facet];
+    const [id, date] = row;
+    catalog.indexOf.set(id, i);
+    catalog.ids[i] = id;
+    catalog.dates[i] = date;
+    catalog.years[i] = Math.floor(date / 10_000);
+    for (let f = 0; f < FACETS.length; f++) {
+      const facet = FACETS[f]!;
+      // The facets follow id and date in the row, in FACETS order.
+      const value = row[2 + f] as string | null;
       if (value === null) {
         catalog.codes[facet][i] = -1;
         continue;

@@ -1,0 +1,1 @@
+CREATE INDEX `experiments_catalog` ON `experiments` (`id`,`date`,`prefix`,`species`,`sample_type`,`hardware`);
