@@ -8,7 +8,13 @@
  * of /data/<uuid>. Printed per kind: requests per second, p50 and p99; errors; SQLITE_BUSY seen in the
  * server's log; the crawl's status and how long it overlapped the load.
  *
- * Flags: --experiments N (5000), --files N (10), --connections N (64), --seconds N (60), --delay ms (50).
+ * Everything shares this machine's cores, unlike in production, where the bucket and the network are
+ * elsewhere: radosgw's daemons and the latency proxy run at nice 10 (as the crawler runs itself), and the
+ * load generator at nice -5 so that its own waiting is not counted as the site's (both when run as root).
+ * --same-priority leaves every process at the default.
+ *
+ * Flags: --experiments N (5000), --files N (10), --connections N (64), --seconds N (60), --delay ms (50),
+ *        --same-priority.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
@@ -21,6 +27,7 @@ import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { seededRandom } from '../scripts/seeded-random';
 import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
+import { processesMatching, setProcessPriority } from './support/priority';
 import { startProxyProcess } from './support/proxy-process';
 import { uploadObjects } from './support/upload';
 
@@ -31,6 +38,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '60' },
     delay: { type: 'string', default: '50' },
+    'same-priority': { type: 'boolean', default: false },
   },
 });
 const EXPERIMENTS = Number(values.experiments);
@@ -53,6 +61,11 @@ try {
   await uploadObjects(direct, BUCKET, objects);
   direct.destroy();
   const proxy = await startProxyProcess(s3.endpoint, DELAY);
+  const bucketPriority = values['same-priority']
+    ? 'radosgw and the proxy at the default priority'
+    : [...processesMatching(s3.dir), proxy.pid].map((pid) => setProcessPriority(pid, 10)).every(Boolean)
+      ? 'radosgw and the proxy at nice 10'
+      : 'radosgw and the proxy at the default priority (not permitted)';
   const database = join(dir, 'search.db');
   const env = {
     S3_ENDPOINT: proxy.endpoint,
@@ -89,6 +102,12 @@ try {
   let log = '';
   const server = await startAppServer(PORT, env, (text) => (log += text));
   const { send, close } = httpClient(PORT, CONNECTIONS);
+  // After the server started, which would otherwise inherit it; the crawl started below sets its own.
+  const loadPriority = values['same-priority']
+    ? 'the load generator at the default priority'
+    : setProcessPriority(process.pid, -5)
+      ? 'the load generator at nice -5'
+      : 'the load generator at the default priority (not permitted)';
   const random = seededRandom(5);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
 
@@ -119,7 +138,7 @@ try {
     .filter((line) => line.includes('"msg":"request"') && line.includes('"path":"/api/search"'))
     .map((line) => (JSON.parse(line) as { ms: number }).ms)
     .sort((a, b) => a - b);
-  console.log(`\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside\n`);
+  console.log(`\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside; ${bucketPriority}, ${loadPriority}\n`);
   console.log('| request | share | req/s | p50 ms | p99 ms |');
   console.log('|---|---|---|---|---|');
   for (const [label, latencies] of run.latencies) {

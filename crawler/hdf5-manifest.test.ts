@@ -2,6 +2,7 @@ import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { BlockReader } from '../viewer/reader/block-reader';
 import { buildHdf5Manifest } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
@@ -91,6 +92,12 @@ describe('HDF5 manifests', () => {
     if (unlimited.status !== 'built') throw new Error('not built');
     expect(result.manifest.bytes.length).toBeLessThan(unlimited.manifest.bytes.length);
     expect(result.fetches).toBe(fetched.length);
+  });
+
+  it('records the structure of a dataset whose filter h5wasm lacks: only its data read fails', async () => {
+    const bytes = new Uint8Array(await unsupportedFilterFile());
+    const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
+    expect(result.status).toBe('built');
   });
 
   it('tells a file that is not HDF5 from one HDF5 cannot walk, and passes S3 errors on unchanged', async () => {

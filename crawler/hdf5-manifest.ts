@@ -159,24 +159,29 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
     return file;
   };
 
+  /** A step whose failure leaves the walk going: its structure was read before HDF5 gave up on its value. */
+  const tolerant = async (call: () => unknown) => {
+    try {
+      await step(call);
+    } catch (error) {
+      if (error instanceof FetchFailed || error instanceof GaveUp) throw error;
+    }
+  };
+
   // Links can make a cycle; a real file is neither this deep nor this large.
   let visited = 0;
   const visit = async (group: Group, depth = 0): Promise<void> => {
     if (depth > 32 || ++visited > 100_000) throw new GaveUp('its groups nest deeper than 32 or hold over 100,000 objects (a link cycle?)');
-    await step(() => Object.values(group.attrs).map((a) => a.json_value));
+    // An attribute of a type h5wasm cannot convert, or data behind a filter it lacks, fails only its own step.
+    await tolerant(() => Object.values(group.attrs).map((a) => a.json_value));
     for (const name of (await step(() => group.keys())) ?? []) {
       const child = await step(() => group.get(name));
       if (child instanceof Group) await visit(child, depth + 1);
       if (!(child instanceof Dataset)) continue;
-      await step(() => Object.values(child.attrs).map((a) => a.json_value));
+      await tolerant(() => Object.values(child.attrs).map((a) => a.json_value));
       const shape = (await step(() => child.shape)) ?? [];
       const bytes = shape.reduce((n, d) => n * d, 1) * child.metadata.size;
-      try {
-        await step(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
-      } catch (error) {
-        // A filter h5wasm cannot decode fails the read after the structure was read: that is enough.
-        if (error instanceof FetchFailed || error instanceof GaveUp) throw error;
-      }
+      await tolerant(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
     }
   };
   const walk = async (file: H5File) => {

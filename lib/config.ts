@@ -49,6 +49,11 @@ const envSchema = z
       .min(0, 'must be 0 (off) or more')
       .max(1_000_000, 'must be at most 1000000')
       .default(2000),
+    SEARCH_STALE_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .min(0, 'must be between 0 and 3600 seconds')
+      .max(3600, 'must be between 0 and 3600 seconds')
+      .default(5),
     ROBOTS: z.enum(['allow', 'disallow'], { error: 'must be allow or disallow' }).default('allow'),
     HEALTH_MAX_CRAWL_AGE_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
@@ -87,6 +92,8 @@ export interface Config {
   dataMode: 'redirect' | 'proxy';
   /** Search responses kept per server process (0: none). */
   searchCacheSize: number;
+  /** How long searches may go on answering from the index as it was after the crawler commits again. */
+  searchStaleMs: number;
   /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
   siteUrl: string | undefined;
   /** robots.txt: pages open to crawlers (APIs and file bytes never), or nothing. */
@@ -124,6 +131,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databasePath: e.DATABASE_PATH,
     dataMode: e.DATA_MODE,
     searchCacheSize: e.SEARCH_CACHE_SIZE,
+    searchStaleMs: e.SEARCH_STALE_SECONDS * 1000,
     siteUrl: e.SITE_URL,
     healthMaxCrawlAgeHours: e.HEALTH_MAX_CRAWL_AGE_HOURS,
     robots: e.ROBOTS,

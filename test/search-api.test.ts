@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as experimentsRoute } from '../app/api/experiments/route';
 import { GET as searchRoute } from '../app/api/search/route';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
-import { deleteExperiments, writeExperiments } from '../lib/db/crawl-store';
+import { deleteExperiments, writeExperiments, type ExperimentFields } from '../lib/db/crawl-store';
+import { getCatalog } from '../lib/search/catalog';
 import { openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
@@ -33,6 +34,17 @@ async function api(params: Record<string, string | string[]>, route = searchRout
 }
 
 const paths = (body: Body) => body.results.map((r) => r.path);
+/** An experiment with nothing but its folder name, as the crawler writes one without metadata. */
+const experimentFields = (uuid: string): ExperimentFields => ({
+  uuid, prefix: 'ephys', path: `ephys/${uuid}`,
+  metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null,
+  metadataText: '', fileText: '', date: uuid.slice(0, 10), species: null, sampleType: null, cellLine: null,
+  hardware: null, chipIds: null, channelCount: null, sampleRate: null, recordingNames: [], purpose: null,
+  objectCount: 0, totalBytes: 0, newestModified: new Date(),
+});
+// Shorter than the default 5 s, so the test can wait it out.
+const STALE_MS = 300;
+const pastStaleWindow = () => new Promise((resolve) => setTimeout(resolve, STALE_MS + 50));
 
 beforeAll(async () => {
   client = testClient();
@@ -52,6 +64,7 @@ beforeAll(async () => {
   // The routes read the index the server way: from the environment, through getDb().
   process.env.DATABASE_PATH = join(dir.path, 'search.db');
   process.env.S3_BUCKET = bucket;
+  process.env.SEARCH_STALE_SECONDS = String(STALE_MS / 1000);
 });
 
 afterAll(() => {
@@ -149,29 +162,41 @@ describe('GET /api/search', () => {
     }
   });
 
-  it('sees a crawl\'s commit on the next search: cached answers follow the index', async () => {
+  it('sees a crawl\'s commit once SEARCH_STALE_SECONDS have passed: cached answers follow the index', async () => {
     const q = 'zebrafish';
     expect((await api({ q })).body.total).toBe(0);
+    // Within the window the answers from before the commit may stand; after it, never.
     const writer = openDatabase(process.env.DATABASE_PATH!);
     writeExperiments(writer, 'b', new Date(), [
-      {
-        fields: {
-          uuid: '2026-01-01-e-zebrafish_pilot', prefix: 'ephys', path: 'ephys/2026-01-01-e-zebrafish_pilot',
-          metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null,
-          metadataText: '', fileText: '', date: '2026-01-01', species: null, sampleType: null, cellLine: null,
-          hardware: null, chipIds: null, channelCount: null, sampleRate: null, recordingNames: [], purpose: null,
-          objectCount: 0, totalBytes: 0, newestModified: new Date(),
-        },
-        upsert: [],
-        remove: [],
-      },
+      { fields: experimentFields('2026-01-01-e-zebrafish_pilot'), upsert: [], remove: [] },
     ]);
     writer.$client.close();
+    await pastStaleWindow();
     expect(paths((await api({ q })).body)).toEqual(['ephys/2026-01-01-e-zebrafish_pilot']);
     const remover = openDatabase(process.env.DATABASE_PATH!);
     deleteExperiments(remover, ['ephys/2026-01-01-e-zebrafish_pilot']);
     remover.$client.close();
+    await pastStaleWindow();
     expect((await api({ q })).body.total).toBe(0);
+  });
+
+  it('keeps the catalog it loaded for maxStaleMs after a commit, then reloads it', async () => {
+    const reader = openDatabase(process.env.DATABASE_PATH!);
+    try {
+      const before = getCatalog(reader.$client, 60_000);
+      const writer = openDatabase(process.env.DATABASE_PATH!);
+      writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields('2026-02-02-e-catalog_check'), upsert: [], remove: [] }]);
+      deleteExperiments(writer, ['ephys/2026-02-02-e-catalog_check']);
+      writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields('2026-02-03-e-catalog_check'), upsert: [], remove: [] }]);
+      writer.$client.close();
+      expect(getCatalog(reader.$client, 60_000)).toBe(before);
+      const after = getCatalog(reader.$client, 0);
+      expect(after.ids.length).toBe(before.ids.length + 1);
+      deleteExperiments(reader, ['ephys/2026-02-03-e-catalog_check']);
+    } finally {
+      reader.$client.close();
+    }
+    await pastStaleWindow();
   });
 
   it('reports the index stats', async () => {

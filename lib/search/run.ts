@@ -147,9 +147,11 @@ function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets
   return facets;
 }
 
-export function searchExperiments(sqlite: Database.Database, request: SearchRequest): SearchResponse {
+/** `maxStaleMs`: how long after the crawler commits the catalog may still be the one loaded before. */
+export function searchExperiments(sqlite: Database.Database, request: SearchRequest, maxStaleMs = 0): SearchResponse {
   const parsed = parseSearchQuery(request.q);
-  const catalog = getCatalog(sqlite);
+  // A catalog older than the text index may lack new experiments (skipped) or list gone ones (no details).
+  const catalog = getCatalog(sqlite, maxStaleMs);
   const requested: Sort = request.sort ?? (parsed.match ? 'relevance' : 'newest');
   const matched = matchText(sqlite, parsed, requested === 'relevance');
   const ranks = matched?.ranks ?? null;
