@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { log, withRequestId } from '@/lib/log';
 import { prepareServer } from '@/lib/server-start';
 import { matchDirectRoute } from './direct-routes';
+import { logEventLoopDelay } from './event-loop-log';
 import { createPagesProxy } from './pages-proxy';
 
 /**
@@ -91,6 +92,7 @@ function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknow
   }).listen(port, hostname, () => {
     if (cluster.isPrimary) log('info', `Ready on http://${hostname}:${port}${dev ? ' (dev)' : ''}`);
   });
+  logEventLoopDelay();
 }
 
 /** A page process: Next.js on the local socket, behind the front processes, at a lower priority. */
