@@ -1,18 +1,33 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { log } from '@/lib/log';
 
 const INTERVAL_MS = 10_000;
 const ms = (nanoseconds: number) => Math.round(nanoseconds / 1e5) / 10;
 
 /**
- * Logs, every 10 s, how late the event loop ran its timers: the time every request arriving then waited
- * before this process could look at it, whatever held the loop (a long search, a catalog reload, GC).
+ * Logs, every 10 s, how late the event loop ran its timers (the time every request arriving then waited
+ * before this process could look at it, whatever held the loop) and how much of it garbage collection took.
  */
 export function logEventLoopDelay(): void {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const gc = { totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((entries) => {
+    for (const entry of entries.getEntries()) {
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   setInterval(() => {
-    log('info', 'event loop delay', { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) });
+    log('info', 'event loop delay', {
+      p50Ms: ms(histogram.percentile(50)),
+      p99Ms: ms(histogram.percentile(99)),
+      maxMs: ms(histogram.max),
+      gcTotalMs: Math.round(gc.totalMs),
+      gcMaxMs: Math.round(gc.maxMs),
+    });
     histogram.reset();
+    gc.totalMs = 0;
+    gc.maxMs = 0;
   }, INTERVAL_MS).unref();
 }
