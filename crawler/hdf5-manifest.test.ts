@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { BlockReader } from '../viewer/reader/block-reader';
+import { createLazyFile, type EmscriptenFs } from '../viewer/reader/emscripten-file';
 import { buildHdf5Manifest } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 
@@ -39,18 +40,9 @@ function structure(file: H5File): Record<string, unknown> {
 let opened = 0;
 /** Opens the bytes as the viewer's worker does: an Emscripten file whose reads go through a BlockReader. */
 async function openThrough(reader: BlockReader): Promise<H5File> {
-  const { FS } = (await h5wasm.ready) as unknown as { FS: { create(path: string, mode: number): { stream_ops: Record<string, unknown> } } };
+  const { FS } = (await h5wasm.ready) as unknown as { FS: EmscriptenFs };
   const path = `/viewer-${opened++}.h5`;
-  const node = FS.create(path, 0o444);
-  Object.defineProperty(node, 'usedBytes', { get: () => reader.size });
-  node.stream_ops = {
-    ...node.stream_ops,
-    read: (_s: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
-      const bytes = reader.read(position, length);
-      buffer.set(bytes, offset);
-      return bytes.length;
-    },
-  };
+  createLazyFile(FS, path, reader.size, (position, length) => reader.read(position, length));
   return new h5wasm.File(path, 'r');
 }
 

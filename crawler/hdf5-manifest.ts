@@ -1,6 +1,7 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
 import { packManifest, type Manifest } from '../viewer/reader/manifest';
-import { hasHdf5Signature, HEAD_BYTES } from './hdf5-head';
+import { createLazyFile, type EmscriptenFs } from '../viewer/reader/emscripten-file';
+import { hasHdf5Signature, HEAD_BYTES } from '../viewer/reader/hdf5-signature';
 
 /**
  * Builds an HDF5 file's manifest (see viewer/reader/manifest.ts) by doing what the viewer will do: h5wasm
@@ -37,8 +38,7 @@ const TAIL = 256 * 1024;
 const EIO = 29;
 
 interface Emscripten {
-  FS: {
-    create(path: string, mode: number): { stream_ops: Record<string, unknown> };
+  FS: EmscriptenFs & {
     unlink(path: string): void;
     ErrnoError: new (errno: number) => Error;
   };
@@ -104,8 +104,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   let missing: [number, number] | undefined;
   let refused = false;
   let reads: [number, number][] = [];
-  const read = (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
-    const n = Math.max(0, Math.min(length, size - position));
+  const read = (position: number, n: number) => {
     if (n > maxRead) {
       refused = true;
       throw new FS.ErrnoError(EIO);
@@ -117,8 +116,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
     }
     if (missing) throw new FS.ErrnoError(EIO);
     reads.push([position, n]);
-    buffer.set(bytesAt(position, n), offset);
-    return n;
+    return bytesAt(position, n);
   };
 
   /** Runs one h5wasm call until its bytes are all here; a refused (data) read makes it return undefined. */
@@ -150,10 +148,8 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   const paths: string[] = [];
   const open = async () => {
     const path = `/manifest-${files++}.h5`;
-    const node = FS.create(path, 0o444);
+    createLazyFile(FS, path, size, read);
     paths.push(path);
-    Object.defineProperty(node, 'usedBytes', { get: () => size });
-    node.stream_ops = { ...node.stream_ops, read };
     const file = await step(() => new h5wasm.File(path, 'r'));
     if (!file) throw new Error('the file could not be opened');
     return file;

@@ -3,7 +3,7 @@ import { listManifestWork, saveManifests, type ManifestWrite } from '../lib/db/c
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../viewer/reader/block-reader';
 import type { CrawlContext } from './crawl';
-import { hasHdf5Signature, HEAD_BYTES } from './hdf5-head';
+import { hasHdf5Signature, HEAD_BYTES } from '../viewer/reader/hdf5-signature';
 import type { ManifestResult } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 

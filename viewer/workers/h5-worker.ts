@@ -1,5 +1,7 @@
 import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from 'h5wasm';
 import { BlockReader, FileChangedError, ReadTooLargeError } from '../reader/block-reader';
+import { createLazyFile, type EmscriptenFs } from '../reader/emscripten-file';
+import { isHdf5Signature, signatureOffsets } from '../reader/hdf5-signature';
 import { planRead } from '../selection';
 import {
   MAX_READ_BYTES,
@@ -47,7 +49,6 @@ const DECODABLE_FILTERS = new Map([
   [5, 'nbit'],
   [6, 'scaleoffset'],
 ]);
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
 
@@ -118,37 +119,16 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** HDF5's signature sits at 0, 512, 1024, 2048…: files may start with a user block. */
-function isHdf5(reader: BlockReader): boolean {
-  for (let at = 0; at < Math.min(reader.size, 64 * 1024); at = at === 0 ? 512 : at * 2) {
-    const head = reader.read(at, 8);
-    if (HDF5_SIGNATURE.every((byte, i) => head[i] === byte)) return true;
-  }
-  return false;
-}
-
 async function open(fileUuid: string): Promise<FileInfo> {
   const { FS } = await h5wasm.ready;
   const answer = filesApi(fileUuid, true);
   const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
   const reader = new BlockReader({ size: answer.size, etag: answer.etag, transport: rangeTransport(fileUuid, answer), maxReadBytes: MAX_READ_BYTES, manifest });
-  if (!isHdf5(reader)) throw new ViewerFailure('not-hdf5', `${answer.key.split('/').at(-1)} is not an HDF5 file: it has no HDF5 signature`);
+  // Eight bytes at each possible place rather than the first block: the manifest holds those, not the block.
+  const isHdf5 = signatureOffsets(reader.size).some((at) => isHdf5Signature(reader.read(at, 8)));
+  if (!isHdf5) throw new ViewerFailure('not-hdf5', `${answer.key.split('/').at(-1)} is not an HDF5 file: it has no HDF5 signature`);
   const path = `/${fileUuid}.h5`;
-  // An Emscripten file of the indexed size whose reads are served by the block reader.
-  const fs = FS as unknown as {
-    create(path: string, mode: number): { stream_ops: Record<string, unknown>; contents: unknown };
-    unlink(path: string): void;
-  };
-  const node = fs.create(path, 0o444);
-  Object.defineProperty(node, 'usedBytes', { get: () => answer.size });
-  node.stream_ops = {
-    ...node.stream_ops,
-    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
-      const bytes = reader.read(position, length);
-      buffer.set(bytes, offset);
-      return bytes.length;
-    },
-  };
+  createLazyFile(FS as unknown as EmscriptenFs, path, answer.size, (position, length) => reader.read(position, length));
   const info: FileInfo = { uuid: answer.uuid, key: answer.key, size: answer.size, etag: answer.etag, contentType: answer.contentType, experiment: answer.experiment };
   opened = { info, file: new H5File(path, 'r'), reader };
   if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader);
