@@ -164,7 +164,8 @@ describe('GET /api/search', () => {
 
   it('sees a crawl\'s commit once SEARCH_STALE_SECONDS have passed: cached answers follow the index', async () => {
     const q = 'zebrafish';
-    expect((await api({ q })).body.total).toBe(0);
+    const before = (await api({ q })).body;
+    expect(before.total).toBe(0);
     // Within the window the answers from before the commit may stand; after it, never.
     const writer = openDatabase(process.env.DATABASE_PATH!);
     writeExperiments(writer, 'b', new Date(), [
@@ -172,7 +173,10 @@ describe('GET /api/search', () => {
     ]);
     writer.$client.close();
     await pastStaleWindow();
-    expect(paths((await api({ q })).body)).toEqual(['ephys/2026-01-01-e-zebrafish_pilot']);
+    const after = (await api({ q })).body;
+    expect(paths(after)).toEqual(['ephys/2026-01-01-e-zebrafish_pilot']);
+    // The counts every answer carries follow the index as the answers do.
+    expect(after.stats.experiments).toBe(before.stats.experiments + 1);
     const remover = openDatabase(process.env.DATABASE_PATH!);
     deleteExperiments(remover, ['ephys/2026-01-01-e-zebrafish_pilot']);
     remover.$client.close();

@@ -1,6 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { getConfig } from '../config';
 import { experimentDateRange } from './date-range';
 import { getDb } from './index';
+import { derivedFromIndex } from './index-derived';
 import { crawlRuns, experiments, hdf5Manifests, objects } from './schema';
 
 /** Every read the site makes from the index. */
@@ -12,7 +14,12 @@ export interface IndexStats {
   lastCrawlFinishedAt: Date | null;
 }
 
+/** Counts for the search page: each search answer carries them, so they are derived once per index change. */
 export function getIndexStats(): IndexStats {
+  return indexStats(getDb().$client, getConfig().searchStaleMs);
+}
+
+const indexStats = derivedFromIndex((): IndexStats => {
   const db = getDb();
   const { oldest, newest } = experimentDateRange(db);
   const { count } = db.select({ count: sql<number>`count(*)` }).from(experiments).get()!;
@@ -24,7 +31,7 @@ export function getIndexStats(): IndexStats {
     .limit(1)
     .get();
   return { experiments: count, oldestDate: oldest, newestDate: newest, lastCrawlFinishedAt: lastRun?.finishedAt ?? null };
-}
+});
 
 export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }) {
   const db = getDb();

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
+import { derivedFromIndex } from '../db/index-derived';
 
 /**
  * The few columns every search filters and counts facets on, for all experiments, held in memory.
  * Filtering and counting a match set of 30,000 rows in typed arrays takes a millisecond; five GROUP BY
- * passes in SQLite took tens (see ../shared/notes/search-scale.md). Reloaded when another connection
- * (the crawler) has committed since the last load, but at most once per `maxStaleMs`: a reload blocks the
- * process (0.4 s at 100,000 experiments) and a crawl commits every few dozen experiments.
+ * passes in SQLite took tens (see ../shared/notes/search-scale.md). Reloaded after the crawler commits, at
+ * most once per `maxStaleMs`: a reload blocks the process (0.4 s at 100,000 experiments).
  */
 export interface Catalog {
   /** Row index by experiment id. */
@@ -27,11 +27,10 @@ export type FacetName = (typeof FACETS)[number];
 // Rows as arrays, not objects: building 100,000 row objects took 40% of a reload.
 type CatalogRow = [id: number, date: number, prefix: string, species: string | null, sampleType: string | null, hardware: string | null];
 
-let cached: { version: number; connection: Database.Database; loadedAt: number; catalog: Catalog } | undefined;
+/** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
+export const getCatalog = derivedFromIndex(loadCatalog);
 
-export function getCatalog(sqlite: Database.Database, maxStaleMs = 0): Catalog {
-  const version = sqlite.pragma('data_version', { simple: true }) as number;
-  if (cached && cached.connection === sqlite && (cached.version === version || performance.now() - cached.loadedAt < maxStaleMs)) return cached.catalog;
+function loadCatalog(sqlite: Database.Database): Catalog {
   // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
   // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion.
   const rows = sqlite
@@ -74,6 +73,5 @@ export function getCatalog(sqlite: Database.Database, maxStaleMs = 0): Catalog {
     (a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!,
   );
   catalog.newestFirst.set(order);
-  cached = { version, connection: sqlite, loadedAt: performance.now(), catalog };
   return catalog;
 }

@@ -10,14 +10,32 @@
 export type Segment = { text: string; match: boolean };
 
 const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+const TOKEN_CHARACTER = /^[\p{L}\p{N}\p{M}\p{Co}]$/u;
+const ASCII = /^[\x00-\x7f]*$/;
 const CONTEXT_TOKENS = 8;
 const MAX_SNIPPET_CHARS = 240;
 
+// Metadata is almost always ASCII, where folding is lower-casing: normalizing it cost more than the search.
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function isTokenCharacter(code: number): boolean {
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  return TOKEN_CHARACTER.test(String.fromCodePoint(code));
+}
+
+/** Where a token of `folded` starts with `word`, from `from` on; -1 if none does. */
+function tokenStartingWith(folded: string, word: string, from = 0): number {
+  for (let at = folded.indexOf(word, from); at >= 0; at = folded.indexOf(word, at + 1)) {
+    if (at === 0) return at;
+    // The whole code point before: a letter outside the BMP is two UTF-16 units.
+    const low = folded.charCodeAt(at - 1);
+    const before = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? folded.codePointAt(at - 2)! : low;
+    if (!isTokenCharacter(before)) return at;
+  }
+  return -1;
+}
 
 export interface TermMatcher {
   /** True when there are terms to look for. */
@@ -30,33 +48,38 @@ export interface TermMatcher {
 
 export function createMatcher(terms: string[]): TermMatcher {
   const tokens = terms.map((term) => Array.from(term.matchAll(TOKEN), (m) => fold(m[0]))).filter((t) => t.length > 0);
-  const starts = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}\\p{M}\\p{Co}])${escapeRegExp(w)}`, 'u');
-  const each = tokens.map((term) => term.map(starts));
-  const any = tokens.length ? new RegExp(tokens.flat().map((w) => `(?<![\\p{L}\\p{N}\\p{M}\\p{Co}])${escapeRegExp(w)}`).join('|'), 'u') : null;
-  // ASCII text folds to a string of the same length, so positions found in the folded copy hold in the original.
-  const foldedSameLength = (text: string) => (/^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : null);
+  const words = tokens.flat();
+  const isMatch = (token: string) => {
+    const folded = fold(token);
+    return words.some((w) => folded.startsWith(w));
+  };
 
-  const isMatch = (token: string) => tokens.some((term) => term.some((w) => fold(token).startsWith(w)));
+  /** Where the first token that a word starts begins in `text`; -1 if none. */
+  function firstMatch(text: string): number {
+    // ASCII lower-cases to a string of the same length, so positions found in the folded copy hold in the original.
+    if (ASCII.test(text)) {
+      const folded = text.toLowerCase();
+      let first = -1;
+      for (const word of words) {
+        const at = tokenStartingWith(folded, word);
+        if (at >= 0 && (first < 0 || at < first)) first = at;
+      }
+      return first;
+    }
+    for (const m of text.matchAll(TOKEN)) if (isMatch(m[0])) return m.index;
+    return -1;
+  }
 
   return {
-    active: tokens.length > 0,
+    active: words.length > 0,
     containsAll(text) {
       const folded = fold(text);
-      return each.every((term) => term.every((re) => re.test(folded)));
+      return tokens.every((term) => term.every((word) => tokenStartingWith(folded, word) >= 0));
     },
     snippet(text) {
-      if (!any) return [];
-      const folded = foldedSameLength(text);
-      let firstAt: number;
-      if (folded !== null) {
-        const found = any.exec(folded);
-        if (!found) return [];
-        firstAt = found.index;
-      } else {
-        const hit = Array.from(text.matchAll(TOKEN)).find((m) => isMatch(m[0]));
-        if (!hit) return [];
-        firstAt = hit.index;
-      }
+      if (!words.length) return [];
+      const firstAt = firstMatch(text);
+      if (firstAt < 0) return [];
       // Tokenize only around the first match.
       const windowStart = Math.max(0, firstAt - MAX_SNIPPET_CHARS / 2);
       const windowText = text.slice(windowStart, firstAt + MAX_SNIPPET_CHARS);

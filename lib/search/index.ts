@@ -1,6 +1,8 @@
+import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import { getConfig } from '../config';
 import { getDb } from '../db/index';
+import { derivedFromIndex } from '../db/index-derived';
 import { AppError } from '../errors';
 import { QueryError } from './parse';
 import { searchExperiments, type SearchRequest, type SearchResponse } from './run';
@@ -8,22 +10,17 @@ import { searchExperiments, type SearchRequest, type SearchResponse } from './ru
 export type { SearchRequest, SearchResponse, SearchResult, Sort } from './run';
 
 /**
- * Answers stay valid until the index changes, which PRAGMA data_version reports (it moves when another
- * connection, the crawler, commits), and then for what remains of SEARCH_STALE_SECONDS since the cache
- * was started: a crawl commits every few dozen experiments, and recomputing every question after each
- * commit made searches queue during crawls. Search-as-you-type and shared links ask the same questions again.
+ * Answers stay valid until the index changes, and then for what remains of SEARCH_STALE_SECONDS (see
+ * derivedFromIndex). Search-as-you-type and shared links ask the same questions again.
  */
-let cache: { version: number; startedAt: number; entries: LRUCache<string, SearchResponse> } | undefined;
+const answers = derivedFromIndex(() => new LRUCache<string, SearchResponse>({ max: getConfig().searchCacheSize }));
 
-function cached(key: string, version: number, compute: () => SearchResponse): SearchResponse {
-  const { searchCacheSize: size, searchStaleMs } = getConfig();
-  if (size === 0) return compute();
-  const now = performance.now();
-  if (!cache || (cache.version !== version && now - cache.startedAt >= searchStaleMs)) {
-    cache = { version, startedAt: now, entries: new LRUCache({ max: size }) };
-  }
-  let response = cache.entries.get(key);
-  if (!response) cache.entries.set(key, (response = compute()));
+function cached(sqlite: Database.Database, key: string, compute: () => SearchResponse): SearchResponse {
+  const { searchCacheSize, searchStaleMs } = getConfig();
+  if (searchCacheSize === 0) return compute();
+  const entries = answers(sqlite, searchStaleMs);
+  let response = entries.get(key);
+  if (!response) entries.set(key, (response = compute()));
   return response;
 }
 
@@ -31,8 +28,7 @@ function cached(key: string, version: number, compute: () => SearchResponse): Se
 export function search(request: SearchRequest): SearchResponse {
   const sqlite = getDb().$client;
   try {
-    const version = sqlite.pragma('data_version', { simple: true }) as number;
-    return cached(JSON.stringify(request), version, () => searchExperiments(sqlite, request, getConfig().searchStaleMs));
+    return cached(sqlite, JSON.stringify(request), () => searchExperiments(sqlite, request, getConfig().searchStaleMs));
   } catch (error) {
     if (error instanceof QueryError) throw new AppError('bad_request:search', error.message, { cause: error });
     throw error;

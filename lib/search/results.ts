@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { createMatcher } from './highlight';
+import { createMatcher, type Segment, type TermMatcher } from './highlight';
 import type { SearchResult } from './run';
 
 const MAX_FILES_PER_RESULT = 5;
@@ -55,9 +55,16 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
     const row = details.get(id);
     if (!row) return [];
     const { metadataText, fileText, ...result } = row;
-    const snippet = matcher.active
-      ? ([row.uuid, row.purpose ?? '', metadataText, fileText].map((text) => matcher.snippet(text)).find((s) => s.length) ?? [])
-      : [];
-    return [{ ...result, snippet, files: files.get(id) ?? [] }];
+    return [{ ...result, snippet: firstSnippet(matcher, [row.uuid, row.purpose ?? '', metadataText, fileText]), files: files.get(id) ?? [] }];
   });
+}
+
+/** The snippet of the first text with a match: the file list, often the longest, is looked at last. */
+function firstSnippet(matcher: TermMatcher, texts: string[]): Segment[] {
+  if (!matcher.active) return [];
+  for (const text of texts) {
+    const snippet = matcher.snippet(text);
+    if (snippet.length) return snippet;
+  }
+  return [];
 }

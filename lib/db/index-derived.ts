@@ -1,0 +1,27 @@
+import type Database from 'better-sqlite3';
+
+const dataVersionStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** PRAGMA data_version: it moves when another connection (the crawler) commits. Prepared once per connection. */
+function dataVersion(sqlite: Database.Database): number {
+  let statement = dataVersionStatements.get(sqlite);
+  if (!statement) dataVersionStatements.set(sqlite, (statement = sqlite.prepare('PRAGMA data_version').pluck()));
+  return statement.get() as number;
+}
+
+/**
+ * A value derived from the index, held until another connection commits and then for what remains of
+ * `maxStaleMs` since it was derived. A crawl commits every few dozen experiments; deriving again at each
+ * commit (a catalog reload, every cached search answer) made searches queue behind the crawler.
+ */
+export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T): (sqlite: Database.Database, maxStaleMs: number) => T {
+  let held: { connection: Database.Database; version: number; derivedAt: number; value: T } | undefined;
+  return (sqlite, maxStaleMs) => {
+    const version = dataVersion(sqlite);
+    const now = performance.now();
+    if (!held || held.connection !== sqlite || (held.version !== version && now - held.derivedAt >= maxStaleMs)) {
+      held = { connection: sqlite, version, derivedAt: now, value: derive(sqlite) };
+    }
+    return held.value;
+  };
+}
