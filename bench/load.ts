@@ -27,7 +27,9 @@ import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { seededRandom } from '../scripts/seeded-random';
 import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
-import { processesMatching, setProcessPriority } from './support/priority';
+import { setProcessPriority } from '../lib/process-priority';
+import { watchCpu } from './support/cpu-time';
+import { environmentOf, processesMatching } from './support/processes';
 import { startProxyProcess } from './support/proxy-process';
 import { uploadObjects } from './support/upload';
 
@@ -63,7 +65,7 @@ try {
   const proxy = await startProxyProcess(s3.endpoint, DELAY);
   const bucketPriority = values['same-priority']
     ? 'radosgw and the proxy at the default priority'
-    : [...processesMatching(s3.dir), proxy.pid].map((pid) => setProcessPriority(pid, 10)).every(Boolean)
+    : [...processesMatching(s3.dir), proxy.pid].map((pid) => setProcessPriority(10, pid)).every(Boolean)
       ? 'radosgw and the proxy at nice 10'
       : 'radosgw and the proxy at the default priority (not permitted)';
   const database = join(dir, 'search.db');
@@ -105,12 +107,21 @@ try {
   // After the server started, which would otherwise inherit it; the crawl started below sets its own.
   const loadPriority = values['same-priority']
     ? 'the load generator at the default priority'
-    : setProcessPriority(process.pid, -5)
+    : setProcessPriority(-5)
       ? 'the load generator at nice -5'
       : 'the load generator at the default priority (not permitted)';
   const random = seededRandom(5);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
 
+  const serverProcesses = processesMatching('.next/standalone/server.mjs');
+  const cpu = watchCpu(() => ({
+    'front processes': serverProcesses.filter((pid) => environmentOf(pid, 'SERVER_ROLE') === 'front'),
+    'page processes': serverProcesses.filter((pid) => environmentOf(pid, 'SERVER_ROLE') === 'pages'),
+    crawler: processesMatching('crawler/cli.ts'),
+    'radosgw and its Ceph daemons': processesMatching(s3.dir),
+    'latency proxy': [proxy.pid],
+    'load generator': [process.pid],
+  }));
   console.error(`load: ${CONNECTIONS} connections for ${SECONDS} s while the full crawl runs…`);
   const loadStarted = performance.now();
   const fullCrawl = crawl([]).then((summary) => ({ ...summary, endedAfter: (performance.now() - loadStarted) / 1000 }));
@@ -126,6 +137,7 @@ try {
       return { method: 'GET', path: `/data/${pick(files)}`, label: 'GET /data (302)', expected: 302 };
     },
   });
+  const cpuUse = cpu.stop();
   close();
   const crawled = await fullCrawl;
   await server.stop();
@@ -154,6 +166,9 @@ try {
   console.log(`\nsearch as the server timed it (request log, arrival to last byte): p50 ${percentile(serverSearch, 50)} ms, p99 ${percentile(serverSearch, 99)} ms`);
   const worst = (key: 'p99Ms' | 'maxMs' | 'gcMaxMs') => Math.max(...loopDelays.map((d) => d[key]));
   console.log(`front processes' event loop delay over ${loopDelays.length} 10 s intervals: worst p99 ${worst('p99Ms')} ms, worst max ${worst('maxMs')} ms; longest GC pause ${worst('gcMaxMs')} ms`);
+  const cores = (cpuUse.busy + cpuUse.idle + cpuUse.steal) / run.seconds;
+  const share = (seconds: number) => `${seconds.toFixed(1)} s (${((100 * seconds) / (run.seconds * cores)).toFixed(0)} %)`;
+  console.log(`CPU time during the load, of ${cores.toFixed(1)} cores × ${run.seconds.toFixed(0)} s: ${Object.entries(cpuUse.byGroup).map(([group, seconds]) => `${group} ${share(seconds)}`).join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`);
   console.log(`errors: ${run.errors} of ${run.completed}; SQLITE_BUSY or "database is locked" in the server log: ${busy}`);
   console.log(`crawl: ${crawled.status}, ${JSON.stringify(crawled.experiments)}, ended ${crawled.endedAfter.toFixed(1)} s after the load started`);
   console.log('targets: zero errors, no SQLITE_BUSY while the crawl writes, search p99 under 100 ms');

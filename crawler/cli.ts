@@ -1,8 +1,8 @@
-import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, getConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
+import { setProcessPriority } from '../lib/process-priority';
 import { createS3Client } from '../lib/s3';
 import { crawl } from './crawl';
 import { acquireCrawlLock } from './lock';
@@ -87,12 +87,9 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  // Background work: on a machine shared with the site, searches and pages come first.
-  try {
-    setPriority(CRAWL_NICENESS);
-  } catch {
-    // Not permitted here (some container runtimes); the crawl runs at normal priority.
-  }
+  // Background work: on a machine shared with the site, searches and pages come first. Where that is not
+  // permitted (some container runtimes), the crawl runs at normal priority.
+  setProcessPriority(CRAWL_NICENESS);
   // A dry run writes nothing and may run beside a crawl.
   const lock = flags['dry-run'] ? { release: () => {} } : acquireCrawlLock(config.databasePath);
   if (!lock) {

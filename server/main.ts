@@ -3,11 +3,12 @@ import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { availableParallelism, setPriority, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { log, withRequestId } from '@/lib/log';
+import { setProcessPriority } from '@/lib/process-priority';
 import { prepareServer } from '@/lib/server-start';
 import { matchDirectRoute } from './direct-routes';
 import { logEventLoopDelay } from './event-loop-log';
@@ -97,11 +98,9 @@ function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknow
 
 /** A page process: Next.js on the local socket, behind the front processes, at a lower priority. */
 async function servePages(socket: string): Promise<void> {
-  try {
-    setPriority(PAGES_NICENESS);
-  } catch {
-    // Not permitted here: pages then compete with the API on equal terms.
-  }
+  // Every thread: V8's garbage collection threads, busy while React renders, would otherwise compete with
+  // the front processes at their priority. Where not permitted, pages compete with the API on equal terms.
+  setProcessPriority(PAGES_NICENESS);
   const handleByNext = await nextHandler();
   // The front process logged the request; errors logged while rendering carry its id.
   createServer((req, res) => withRequestId(String(req.headers['x-request-id']), () => void handleByNext(req, res))).listen(socket);
