@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
 import { experimentDateRange } from './date-range';
-import { getDb } from './index';
+import { getDb, type AppDatabase } from './index';
 import { derivedFromIndex } from './index-derived';
 import { crawlRuns, experiments, hdf5Manifests, objects } from './schema';
 
@@ -51,9 +51,18 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
   return { experiment, files };
 }
 
-/** An indexed object by its stable uuid, with the experiment it belongs to. */
-export function findIndexedFile(uuid: string) {
-  return getDb()
+/** A query prepared once per connection: for the reads every request makes, building SQL cost more than running it. */
+function preparedPerConnection<T>(prepare: (db: AppDatabase) => T): (db: AppDatabase) => T {
+  const prepared = new WeakMap<AppDatabase, T>();
+  return (db) => {
+    let query = prepared.get(db);
+    if (query === undefined) prepared.set(db, (query = prepare(db)));
+    return query;
+  };
+}
+
+const fileByUuid = preparedPerConnection((db) =>
+  db
     .select({
       uuid: objects.uuid,
       key: objects.key,
@@ -64,8 +73,13 @@ export function findIndexedFile(uuid: string) {
     })
     .from(objects)
     .innerJoin(experiments, eq(experiments.id, objects.experimentId))
-    .where(eq(objects.uuid, uuid))
-    .get();
+    .where(eq(objects.uuid, sql.placeholder('uuid')))
+    .prepare(),
+);
+
+/** An indexed object by its stable uuid, with the experiment it belongs to. */
+export function findIndexedFile(uuid: string) {
+  return fileByUuid(getDb()).get({ uuid });
 }
 
 export type IndexedFile = NonNullable<ReturnType<typeof findIndexedFile>>;
