@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { log, withRequestId } from '@/lib/log';
 import { setProcessPriority } from '@/lib/process-priority';
 import { prepareServer } from '@/lib/server-start';
+import { sendConsoleToLog } from './console-log';
 import { matchDirectRoute } from './direct-routes';
 import { logEventLoopDelay } from './event-loop-log';
 import { createPagesProxy } from './pages-proxy';
@@ -27,6 +28,8 @@ import { createPagesProxy } from './pages-proxy';
  * `npm start` runs the bundle of this file inside the standalone build (scripts/build.ts);
  * `npm run dev` runs it in one process with --dev from the repository.
  */
+
+sendConsoleToLog();
 
 const env = z
   .object({
