@@ -29,7 +29,9 @@ import { createPagesProxy } from './pages-proxy';
  * `npm run dev` runs it in one process with --dev from the repository.
  */
 
-sendConsoleToLog();
+const dev = process.argv.includes('--dev');
+// In production every line is JSON for the log collector; the dev server talks to a person.
+if (!dev) sendConsoleToLog();
 
 const env = z
   .object({
@@ -50,7 +52,6 @@ process.removeAllListeners('warning');
 process.on('warning', (warning) => log('warn', warning.message, { warning: warning.name }));
 
 const { PORT: port, HOSTNAME: hostname, SERVER_ROLE: role, PAGES_SOCKET: pagesSocket } = env.data;
-const dev = process.argv.includes('--dev');
 // Next's dev server compiles on demand and keeps its own state: one process.
 const processes = dev ? 1 : (env.data.WEB_CONCURRENCY ?? availableParallelism());
 const PAGES_NICENESS = 5;
