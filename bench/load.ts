@@ -5,8 +5,10 @@
  * site has something to serve); then, at the same time, a crawl of all 5,000 (the crawler CLI in its own
  * process, through a proxy adding 50 ms per S3 request so it lasts most of the run) and 60 s of load at 64
  * connections: searches (a pool of words and fragments from the index), experiment pages, and HEAD and GET
- * of /data/<uuid>. Printed per kind: requests per second, p50 and p99; errors; SQLITE_BUSY seen in the
- * server's log; the crawl's status and how long it overlapped the load.
+ * of /data/<uuid>. Printed per kind: requests per second, p50 and p99; the server's own search time and
+ * event loop delay (from its log); the CPU seconds each group of processes used during the load, and the
+ * machine's idle and stolen time; errors; SQLITE_BUSY seen in the server's log; the crawl's status and how
+ * long it overlapped the load.
  *
  * Everything shares this machine's cores, unlike in production, where the bucket and the network are
  * elsewhere: radosgw's daemons and the latency proxy run at nice 10 (as the crawler runs itself), and the
