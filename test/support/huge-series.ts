@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { h5FileBytes } from './h5-file-bytes';
 
 export const HUGE_SERIES = { frames: 100_000_000, channels: 64, rate: 20_000 };
 
@@ -9,13 +7,8 @@ export const HUGE_SERIES = { frames: 100_000_000, channels: 64, rate: 20_000 };
  * the data is written for the first chunk, then the dataset is resized, and HDF5 allocates no chunk that was
  * never written. Reading past the first chunk gives the fill value (0).
  */
-export async function hugeSeriesFile(): Promise<Buffer> {
-  const h5wasm = (await import('h5wasm/node')).default;
-  await h5wasm.ready;
-  const dir = mkdtempSync(join(tmpdir(), 'bgs-huge-'));
-  try {
-    const path = join(dir, 'huge.nwb');
-    const file = new h5wasm.File(path, 'w');
+export function hugeSeriesFile(): Promise<Buffer> {
+  return h5FileBytes((file) => {
     const series = file.create_group('acquisition').create_group('ElectricalSeries');
     series.create_attribute('neurodata_type', 'ElectricalSeries');
     const { frames, channels, rate } = HUGE_SERIES;
@@ -23,9 +16,5 @@ export async function hugeSeriesFile(): Promise<Buffer> {
     const data = series.create_dataset({ name: 'data', data: first, shape: [1024, channels], maxshape: [null, channels], chunks: [1024, channels] });
     data.resize([frames, channels]);
     series.create_dataset({ name: 'starting_time', data: new Float64Array([0]), shape: [], dtype: '<d' }).create_attribute('rate', rate, null, '<d');
-    file.close();
-    return readFileSync(path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
