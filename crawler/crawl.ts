@@ -127,6 +127,16 @@ async function planExperiment(
 // Experiments written per transaction: a crash loses at most this much finished work, never consistency.
 const WRITE_BATCH = 64;
 
+/**
+ * What is kept of an experiment whose write the index refused (content no lab file holds, which SQLite
+ * cannot store): its files and the reason, instead of its metadata, so the refusal shows on its page.
+ */
+function refusedWrite({ fields, upsert, remove }: ExperimentWrite, reason: string): ExperimentWrite | undefined {
+  if (!('metadataSource' in fields)) return undefined;
+  const error = `the index could not store this experiment's metadata: ${reason}`;
+  return { fields: { ...fields, metadataRaw: null, metadataText: '', metadataTruncation: null, metadataError: error }, upsert, remove };
+}
+
 /** One crawl: list, diff against the index, fetch changed metadata, write the changed experiments. */
 export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {
   const started = new Date();
@@ -139,6 +149,22 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   let status: CrawlSummary['status'] = 'succeeded';
   let error: string | undefined;
 
+  let pending: { write: ExperimentWrite; outcome: ExperimentOutcome }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    for (const { write, reason } of writeExperiments(ctx.db, ctx.bucket, started, batch.map((p) => p.write))) {
+      ctx.onWarning?.(`${write.fields.path}: ${reason}`);
+      const kept = refusedWrite(write, reason);
+      if (kept && writeExperiments(ctx.db, ctx.bucket, started, [kept]).length === 0) continue;
+      // Refused even without its metadata: the stored experiment stays as it was and is tried again next run.
+      const outcome = batch.find((p) => p.write === write)!.outcome;
+      outcomes[outcome]--;
+      outcomes.failed++;
+    }
+  };
+
   try {
     const listed = await listExperiments({
       client: ctx.s3.client,
@@ -150,6 +176,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
         progress.objectsListed = n;
         report();
       },
+      onWarning: ctx.onWarning,
     });
     progress.phase = 'indexing';
     progress.experimentsListed = listed.length;
@@ -157,24 +184,38 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
 
     const limit = pLimit(options.concurrency);
     const unchanged: string[] = [];
-    let pending: ExperimentWrite[] = [];
-    const flush = () => {
-      if (pending.length) writeExperiments(ctx.db, ctx.bucket, started, pending);
-      pending = [];
-    };
-    await Promise.all(
+    // Set when the index itself cannot be written: the experiments not yet started are left alone.
+    let stopped: unknown;
+    const settled = await Promise.allSettled(
       listed.map((experiment) =>
         limit(async () => {
-          const { outcome, write } = await planExperiment(ctx, options, experiment);
-          outcomes[outcome]++;
-          if (outcome === 'unchanged') unchanged.push(experiment.path);
-          if (write) pending.push(write);
-          if (pending.length >= WRITE_BATCH) flush();
+          if (stopped !== undefined) return;
+          let planned: Awaited<ReturnType<typeof planExperiment>>;
+          try {
+            planned = await planExperiment(ctx, options, experiment);
+          } catch (caught) {
+            // A defect of ours that this experiment exposes: it stays as it was, and the run goes on.
+            ctx.onWarning?.(`${experiment.path} could not be indexed: ${caught instanceof Error ? caught.message : String(caught)}`);
+            planned = { outcome: 'failed' };
+          }
+          outcomes[planned.outcome]++;
+          if (planned.outcome === 'unchanged') unchanged.push(experiment.path);
+          if (planned.write) pending.push({ write: planned.write, outcome: planned.outcome });
           progress.experimentsDone++;
           report();
+          if (pending.length >= WRITE_BATCH) {
+            try {
+              flush();
+            } catch (caught) {
+              stopped = caught;
+            }
+          }
         }),
       ),
     );
+    if (stopped !== undefined) throw stopped;
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (rejected) throw rejected.reason;
     flush();
 
     progress.phase = 'finishing';
@@ -195,6 +236,12 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   } catch (caught) {
     status = 'failed';
     error = caught instanceof Error ? caught.message : String(caught);
+    // What was read before the failure is kept, unless the index itself is what failed.
+    try {
+      flush();
+    } catch {
+      // The run is already failed with the first error.
+    }
   }
 
   const totals: CrawlRunTotals = {

@@ -100,3 +100,31 @@ describe('leadingDate', () => {
     expect(leadingDate(input)).toBe(expected);
   });
 });
+
+describe('deriveFields on hostile documents', () => {
+  it('takes the largest channel count and rate of 150,000 recordings', () => {
+    const recordings = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`r${i}`, { num_channels: (i % 1024) + 1, sample_rate: i === 777 ? 40000 : 20000 }]));
+    const fields = deriveFields('2023-01-06-e-many', { ephys_experiments: recordings });
+    expect(fields).toMatchObject({ channelCount: 1024, sampleRate: 40000 });
+    expect(fields.recordingNames).toHaveLength(150_000);
+  });
+
+  it('cuts summary fields to a sentence and the purpose to a paragraph', () => {
+    const fields = deriveFields('2023-01-09-e-long', { notes: { purpose: 'p'.repeat(9_000_000), biology: { species: 's'.repeat(5000) } }, hardware: 'h'.repeat(300) });
+    expect(fields.purpose).toHaveLength(2000);
+    expect(fields.purpose!.endsWith('…')).toBe(true);
+    expect(fields.species).toHaveLength(200);
+    expect(fields.hardware).toHaveLength(200);
+  });
+
+  it('ignores values of the wrong type, infinities and prototype keys', () => {
+    const metadata = JSON.parse(
+      '{"num_channels":1e309,"sample_rate":"1e400","__proto__":{"species":"polluted"},"notes":{"biology":{"species":{"toString":"x"},"sample_type":["organoid"]}},' +
+        '"ephys_experiments":{"__proto__":{"num_channels":5},"constructor":{"sample_rate":"x"}}}',
+    );
+    const fields = deriveFields('2023-01-13-e-odd', metadata);
+    expect(fields).toMatchObject({ channelCount: 5, sampleRate: null, species: null, sampleType: null });
+    expect(fields.recordingNames).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).species).toBeUndefined();
+  });
+});

@@ -14,6 +14,15 @@ export interface DerivedFields {
   purpose: string | null;
 }
 
+// Summary fields are shown in every search result and facet: a value longer than a sentence is not a
+// species or a chip id but a mistake, and is cut (the whole of it stays in the metadata and its text).
+const MAX_FIELD_CHARS = 200;
+const MAX_PURPOSE_CHARS = 2000;
+
+function clip(value: string | null, max = MAX_FIELD_CHARS): string | null {
+  return value !== null && value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
 function text(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
@@ -46,9 +55,11 @@ function distinctJoined(values: (string | null)[]): string | null {
   return distinct.length ? distinct.join(', ') : null;
 }
 
+// A loop, not Math.max(...values): spreading 150,000 recordings overflows the call stack.
 function maxOf(values: (number | null)[]): number | null {
-  const numbers = values.filter((v): v is number => v !== null);
-  return numbers.length ? Math.max(...numbers) : null;
+  let max: number | null = null;
+  for (const v of values) if (v !== null && (max === null || v > max)) max = v;
+  return max;
 }
 
 function chipIdsOf(value: unknown): string | null {
@@ -80,14 +91,14 @@ export function deriveFields(uuid: string, metadata: JsonObject | null): Derived
       leadingDate(uuid) ??
       leadingDate(m.timestamp) ??
       leadingDate(recordings.map((r) => r.fields.timestamp).find((t) => leadingDate(t) !== null)),
-    species: lower(text(get(biology, 'species')) ?? text(m.species)),
-    sampleType: lower(text(get(biology, 'sample_type')) ?? text(m.sample_type)),
-    cellLine: text(get(biology, 'cell_line')) ?? text(m.cell_line),
-    hardware: text(m.hardware) ?? distinctJoined(recordings.map((r) => text(r.fields.hardware))),
-    chipIds: chipIdsOf(m.maxwell_chip_id) ?? distinctJoined(recordings.map((r) => chipIdsOf(r.fields.maxwell_chip_number))),
+    species: clip(lower(text(get(biology, 'species')) ?? text(m.species))),
+    sampleType: clip(lower(text(get(biology, 'sample_type')) ?? text(m.sample_type))),
+    cellLine: clip(text(get(biology, 'cell_line')) ?? text(m.cell_line)),
+    hardware: clip(text(m.hardware) ?? distinctJoined(recordings.map((r) => text(r.fields.hardware)))),
+    chipIds: clip(chipIdsOf(m.maxwell_chip_id) ?? distinctJoined(recordings.map((r) => chipIdsOf(r.fields.maxwell_chip_number)))),
     channelCount: maxOf([positiveNumber(m.num_channels), ...recordings.map((r) => positiveNumber(r.fields.num_channels))]),
     sampleRate: maxOf([positiveNumber(m.sample_rate), ...recordings.map((r) => positiveNumber(r.fields.sample_rate))]),
     recordingNames: recordings.map((r) => r.name),
-    purpose: purposeOf(m),
+    purpose: clip(purposeOf(m), MAX_PURPOSE_CHARS),
   };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { BlockReader } from '../viewer/reader/block-reader';
 import { createLazyFile, type EmscriptenFs } from '../viewer/reader/emscripten-file';
-import { buildHdf5Manifest } from './hdf5-manifest';
+import { blockRuns, buildHdf5Manifest } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'nwb');
@@ -77,7 +77,7 @@ describe('HDF5 manifests', () => {
   it('reads the structure of a 1 GB-style recording without its chunks: the manifest stays small', async () => {
     const [bytes] = NWB;
     const fetched: [number, number][] = [];
-    const result = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!, fetched), { maxRead: 16 * 1024 });
+    const result = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!, fetched), { limits: { maxRead: 16 * 1024 } });
     if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
     // The fixture's data chunks are the reads over 16 KiB here: none may be in the manifest.
     const unlimited = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!));
@@ -110,7 +110,7 @@ describe('HDF5 manifests', () => {
   });
 
   it('runs builds in worker threads, retiring each after its share, with the same results', async () => {
-    const pool = new ManifestPool(1);
+    const pool = new ManifestPool({ buildsPerWorker: 1 });
     try {
       const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, fetchFrom(bytes))));
       const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, fetchFrom(bytes))));
@@ -120,5 +120,40 @@ describe('HDF5 manifests', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('records a file whose build runs out of time as unreadable; the builds beside it restart and finish', async () => {
+    const pool = new ManifestPool({ fileTimeLimitMs: 1500 });
+    try {
+      const [bytes] = NWB;
+      // After its first blocks, this file's reads never answer, as a loop that never ends would not.
+      let reads = 0;
+      const stalled = (start: number, end: number) => (reads++ < 2 ? fetchFrom(bytes!)(start, end) : new Promise<Uint8Array>(() => {}));
+      // The other file's first read is slow: it is still running when the first deadline passes.
+      const healthyReads: [number, number][] = [];
+      const slowFirst = async (start: number, end: number) => {
+        healthyReads.push([start, end]);
+        if (healthyReads.length === 1) await new Promise((resolve) => setTimeout(resolve, 2500));
+        return fetchFrom(bytes!)(start, end);
+      };
+      const [hung, healthy] = await Promise.all([pool.build(bytes!.length, stalled), pool.build(bytes!.length, slowFirst)]);
+      expect(hung).toEqual({ status: 'unreadable', error: 'its structure took HDF5 over 1.5 s to walk; the walk was stopped' });
+      // Started again in a new worker: its first block was asked for twice.
+      expect(healthyReads.filter(([start]) => start === 0)).toHaveLength(2);
+      const direct = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!));
+      expect(healthy.status === 'built' && healthy.manifest.ranges).toEqual(direct.status === 'built' && direct.manifest.ranges);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('blockRuns', () => {
+  it('turns the blocks a call ran into, in any order, into sorted runs of bounded length', () => {
+    expect(blockRuns([7, 3, 4, 5, 100, 2, 4])).toEqual([[2, 5], [7, 7], [100, 100]]);
+    // A read near the end and one near the start are two ranges, never one spanning the file or inverted.
+    expect(blockRuns([16_000_000, 0])).toEqual([[0, 0], [16_000_000, 16_000_000]]);
+    expect(blockRuns(Array.from({ length: 40 }, (_, i) => i), 16)).toEqual([[0, 15], [16, 31], [32, 39]]);
+    expect(blockRuns([])).toEqual([]);
   });
 });

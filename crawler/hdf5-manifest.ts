@@ -29,10 +29,27 @@ export interface ManifestLimits {
   maxManifest: number;
   /** Round trips before giving up on a file whose structure is scattered everywhere. */
   maxFetches: number;
+  /** Bytes fetched from S3 before giving up (a 1 GB recording's structure takes about 1 MB). */
+  maxFetchedBytes: number;
 }
 
-const DEFAULT_LIMITS: ManifestLimits = { maxRead: 64 * 1024, smallDataset: 64 * 1024, maxManifest: 4 * 1024 * 1024, maxFetches: 200 };
+const DEFAULT_LIMITS: ManifestLimits = {
+  maxRead: 64 * 1024,
+  smallDataset: 64 * 1024,
+  maxManifest: 4 * 1024 * 1024,
+  maxFetches: 200,
+  maxFetchedBytes: 32 * 1024 * 1024,
+};
+
+export interface ManifestBuildOptions {
+  limits?: Partial<ManifestLimits>;
+  /** Told when each synchronous h5wasm call starts (true) and ends (false): the pool's watchdog reads it. */
+  onCall?: (running: boolean) => void;
+}
+
 const BLOCK = HEAD_BYTES;
+// Blocks one range request asks for at most; a call that ran into more is answered by several.
+const MAX_BLOCKS_PER_FETCH = 16;
 // The end of a file holds what HDF5 writes last (often the root group's metadata): fetched with the start.
 const TAIL = 256 * 1024;
 const EIO = 29;
@@ -68,8 +85,22 @@ class FetchFailed extends Error {
 
 let files = 0;
 
-export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, limits: Partial<ManifestLimits> = {}): Promise<ManifestResult> {
-  const { maxRead, smallDataset, maxManifest, maxFetches } = { ...DEFAULT_LIMITS, ...limits };
+/**
+ * The blocks a call ran into as sorted runs of consecutive blocks, none longer than `maxBlocks`: whatever
+ * order and spread HDF5 read them in, no range is inverted and none is longer than it needs to be.
+ */
+export function blockRuns(blocks: Iterable<number>, maxBlocks = MAX_BLOCKS_PER_FETCH): [first: number, last: number][] {
+  const runs: [number, number][] = [];
+  for (const b of [...new Set(blocks)].sort((x, y) => x - y)) {
+    const run = runs.at(-1);
+    if (run && b === run[1] + 1 && b - run[0] < maxBlocks) run[1] = b;
+    else runs.push([b, b]);
+  }
+  return runs;
+}
+
+export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, options: ManifestBuildOptions = {}): Promise<ManifestResult> {
+  const { maxRead, smallDataset, maxManifest, maxFetches, maxFetchedBytes } = { ...DEFAULT_LIMITS, ...options.limits };
   if (size < 8) return { status: 'not_hdf5' }; // shorter than HDF5's signature
   const { FS } = await h5();
 
@@ -78,6 +109,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   let fetchedBytes = 0;
   const fetchBlocks = async (first: number, last: number) => {
     if (++fetches > maxFetches) throw new GaveUp(`its structure needed more than ${maxFetches} round trips`);
+    if (fetchedBytes > maxFetchedBytes) throw new GaveUp(`its structure needed more than ${maxFetchedBytes} bytes`);
     const start = first * BLOCK;
     const end = Math.min(size, (last + 1) * BLOCK) - 1;
     let bytes: Uint8Array;
@@ -100,8 +132,9 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
     return out;
   };
 
-  // What the file's reads ran into during the current h5wasm call, and every read served.
-  let missing: [number, number] | undefined;
+  // The blocks the file's reads ran into during the current h5wasm call (HDF5 goes on after some failed
+  // reads, so there may be several, anywhere in the file), and every read served.
+  const missing = new Set<number>();
   let refused = false;
   let reads: [number, number][] = [];
   const read = (position: number, n: number) => {
@@ -109,12 +142,13 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
       refused = true;
       throw new FS.ErrnoError(EIO);
     }
+    let complete = true;
     for (let b = Math.floor(position / BLOCK); b * BLOCK < position + n; b++) {
       if (blocks.has(b)) continue;
-      missing ??= [b, b];
-      missing[1] = b;
+      missing.add(b);
+      complete = false;
     }
-    if (missing) throw new FS.ErrnoError(EIO);
+    if (!complete) throw new FS.ErrnoError(EIO);
     reads.push([position, n]);
     return bytesAt(position, n);
   };
@@ -122,19 +156,21 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   /** Runs one h5wasm call until its bytes are all here; a refused (data) read makes it return undefined. */
   const step = async <T>(call: () => T): Promise<T | undefined> => {
     for (;;) {
-      missing = undefined;
+      missing.clear();
       refused = false;
       let result: T | undefined;
       let failure: unknown;
+      options.onCall?.(true);
       try {
         result = call();
       } catch (error) {
         failure = error;
+      } finally {
+        options.onCall?.(false);
       }
       // Checked even after a success: HDF5 recovers from some failed reads by itself, with less than it needed.
-      const wanted = missing as [number, number] | undefined;
-      if (wanted) {
-        await fetchBlocks(...wanted);
+      if (missing.size > 0) {
+        await Promise.all(blockRuns(missing).map((run) => fetchBlocks(...run)));
         continue;
       }
       if (failure === undefined) return result;
@@ -206,12 +242,14 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, li
   }
 }
 
-/** h5wasm throws HDF5's whole error stack; its first lines say what went wrong. */
+/**
+ * h5wasm throws HDF5's whole error stack, outermost call first; the innermost says what was wrong with
+ * the file (`truncated file: eof = 319488, …`), without the library's source paths.
+ */
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return lines.slice(0, 3).join(' ').slice(0, 500) || 'HDF5 could not read the file';
+  const frames = [...text.matchAll(/#\d+: .* in (\w+)\(\): (.+)$/gm)];
+  const innermost = frames.at(-1);
+  if (innermost) return `${innermost[2]!.trim()} (HDF5 ${innermost[1]})`.slice(0, 500);
+  return text.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' ').slice(0, 500) || 'HDF5 could not read the file';
 }

@@ -21,6 +21,7 @@ interface ListOptions {
   /** Index only the newest `count` experiments (by the date their uuid starts with). */
   count?: number;
   onObjects?: (listed: number) => void;
+  onWarning?: (message: string) => void;
 }
 
 /** A run of consecutive experiment folders of one prefix, listed by one stream of pages. */
@@ -44,29 +45,48 @@ function splitIntoRanges(prefix: string, folders: string[], maxRanges: number): 
   return [undefined, ...starts].map((from, i) => ({ prefix, from, to: starts[i] }));
 }
 
-/** Groups keys `<prefix>/<uuid>/…` by experiment; keys directly under a prefix and folder markers are not files. */
-function addToExperiments(found: Map<string, ListedExperiment>, prefix: string, object: ListedObject): void {
+// `.` and `..` cannot name an experiment: every URL to them resolves to another path (as `%2e` does too).
+const NOT_A_FOLDER_NAME = new Set(['.', '..']);
+
+/**
+ * Groups keys `<prefix>/<uuid>/…` by experiment; keys directly under a prefix and folder markers are not
+ * files. Returns the folder of a key that cannot be an experiment, which is skipped.
+ */
+function addToExperiments(found: Map<string, ListedExperiment>, prefix: string, object: ListedObject): string | undefined {
   const rest = object.key.slice(prefix.length + 1);
   const slash = rest.indexOf('/');
-  if (slash <= 0 || object.key.endsWith('/')) return;
+  if (slash <= 0 || object.key.endsWith('/')) return undefined;
   const uuid = rest.slice(0, slash);
   const path = `${prefix}/${uuid}`;
+  if (NOT_A_FOLDER_NAME.has(uuid)) return path;
   let experiment = found.get(path);
   if (!experiment) found.set(path, (experiment = { prefix, uuid, path, objects: [] }));
   experiment.objects.push(object);
+  return undefined;
 }
 
-async function listRange(found: Map<string, ListedExperiment>, options: ListOptions, range: KeyRange, counter: { objects: number }) {
+interface ListState {
+  found: Map<string, ListedExperiment>;
+  objects: number;
+  /** Folders skipped because no link can name them, warned about once each. */
+  skipped: Set<string>;
+}
+
+async function listRange(state: ListState, options: ListOptions, range: KeyRange) {
   // Starting after the folder name without its slash includes all of its keys; anything before it is skipped below.
   const startAfter = range.from?.slice(0, -1);
   for await (const page of listObjects(options.client, options.bucket, `${range.prefix}/`, startAfter)) {
     for (const object of page) {
       if (range.to !== undefined && utf8Compare(object.key, range.to) >= 0) return;
       if (range.from !== undefined && utf8Compare(object.key, range.from) < 0) continue;
-      addToExperiments(found, range.prefix, object);
-      counter.objects++;
+      const skipped = addToExperiments(state.found, range.prefix, object);
+      if (skipped && !state.skipped.has(skipped)) {
+        state.skipped.add(skipped);
+        options.onWarning?.(`s3://${options.bucket}/${skipped}/ is skipped: a folder named "${skipped.slice(range.prefix.length + 1)}" cannot be linked to`);
+      }
+      state.objects++;
     }
-    options.onObjects?.(counter.objects);
+    options.onObjects?.(state.objects);
   }
 }
 
@@ -98,13 +118,12 @@ export async function listExperiments(options: ListOptions): Promise<ListedExper
       .slice(0, options.count)
       .map(({ prefix, folder }) => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0` }));
   }
-  const found = new Map<string, ListedExperiment>();
-  const counter = { objects: 0 };
+  const state: ListState = { found: new Map(), objects: 0, skipped: new Set() };
   await Promise.all(
     ranges.map((range) =>
       limit(async () => {
         try {
-          await listRange(found, options, range, counter);
+          await listRange(state, options, range);
         } catch (error) {
           const where = `${range.prefix}/${range.from ? ` from ${range.from}` : ''}`;
           throw new ListingError(`cannot list s3://${options.bucket}/${where}: ${describeS3Error(error)}`, { cause: error });
@@ -112,5 +131,5 @@ export async function listExperiments(options: ListOptions): Promise<ListedExper
       }),
     ),
   );
-  return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return [...state.found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,6 +1,6 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { buildHdf5Manifest } from './hdf5-manifest';
-import type { FromWorker, ToWorker } from './manifest-pool';
+import type { FromWorker, ManifestWorkerData, ToWorker } from './manifest-pool';
 
 /**
  * Builds manifests in a worker thread, so the h5wasm heap that failed HDF5 calls leak (about 1.5 MB per
@@ -8,6 +8,7 @@ import type { FromWorker, ToWorker } from './manifest-pool';
  */
 
 const port = parentPort!;
+const busy = new Int32Array((workerData as ManifestWorkerData).busy);
 const waiting = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>();
 let nextFetch = 0;
 
@@ -28,7 +29,9 @@ port.on('message', (message: ToWorker) => {
       waiting.set(fetch, { resolve, reject });
       send({ type: 'fetch', job, fetch, start, end });
     });
-  buildHdf5Manifest(size, fetchRange).then(
+  // The pool's watchdog reads which build holds the thread when a deadline passes.
+  const onCall = (running: boolean) => Atomics.store(busy, 0, running ? job + 1 : 0);
+  buildHdf5Manifest(size, fetchRange, { onCall }).then(
     (result) => send({ type: 'done', job, result }, result.status === 'built' ? [result.manifest.bytes.buffer as ArrayBuffer] : []),
     (error: unknown) => send({ type: 'done', job, error: error instanceof Error ? error.message : String(error) }),
   );

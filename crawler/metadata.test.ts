@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMetadata, flattenMetadata, MAX_METADATA_BYTES } from './metadata';
+import { decodeMetadata, flattenMetadata, MAX_METADATA_BYTES, METADATA_LIMITS } from './metadata';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -42,7 +42,7 @@ describe('flattenMetadata', () => {
       ephys_experiments: [{ name: 'rec1', num_channels: 1020, blocks: [{ path: 'shared/rec1.nwb' }] }],
       flag: false,
       nothing: null,
-    });
+    }).text;
     expect(text.split('\n')).toEqual([
       'uuid x',
       'notes.biology.species mouse',
@@ -54,8 +54,39 @@ describe('flattenMetadata', () => {
   });
 
   it('keeps only the first 64 numbers of a numeric array (channel maps are data, not words)', () => {
-    const text = flattenMetadata({ channels: Array.from({ length: 1000 }, (_, i) => i) });
+    const text = flattenMetadata({ channels: Array.from({ length: 1000 }, (_, i) => i) }).text;
     expect(text.split('\n')).toHaveLength(64);
     expect(text).not.toContain('channels 64');
+  });
+});
+
+describe('flattenMetadata limits', () => {
+  it('walks a document nested 200,000 deep without recursion, keeping what is above the depth limit', () => {
+    const deep = JSON.parse(`{"top":"kept",${'"a":['.repeat(1)}${'['.repeat(200_000)}"lost"${']'.repeat(200_001)}}`);
+    const { text, truncation } = flattenMetadata(deep);
+    expect(text).toBe('top kept');
+    expect(truncation).toBe(`only part of the metadata is searchable: it nests deeper than ${METADATA_LIMITS.depth} levels`);
+  });
+
+  it('keeps a value inside as many objects as the depth limit, and none inside more', () => {
+    const inside = (containers: number) => JSON.parse(`${'{"a":'.repeat(containers)}"v"${'}'.repeat(containers)}`);
+    expect(flattenMetadata(inside(METADATA_LIMITS.depth))).toMatchObject({ text: `${Array(METADATA_LIMITS.depth - 1).fill('a').join('.')}.a v`, truncation: null });
+    expect(flattenMetadata(inside(METADATA_LIMITS.depth + 1))).toMatchObject({ text: '', truncation: expect.stringMatching(/nests deeper/) });
+  });
+
+  it('stops after the value limit and says so', () => {
+    const many = { l: Array.from({ length: METADATA_LIMITS.values }, () => ['', 'x']) };
+    const { text, truncation } = flattenMetadata(many);
+    expect(truncation).toMatch(/holds over 500,000 values/);
+    // The document, the list and each two-item array count too: about a third of the arrays are reached.
+    expect(text.split('\n').length).toBeGreaterThan(METADATA_LIMITS.values / 4);
+    expect(text.split('\n').length).toBeLessThan(METADATA_LIMITS.values / 2);
+  });
+
+  it('cuts the text at the character limit, inside the line that crosses it', () => {
+    const { text, truncation } = flattenMetadata({ a: 'x'.repeat(10), b: 'y'.repeat(METADATA_LIMITS.textChars) });
+    expect(text).toHaveLength(METADATA_LIMITS.textChars);
+    expect(text.startsWith(`a ${'x'.repeat(10)}\nb yyy`)).toBe(true);
+    expect(truncation).toMatch(/text is over 1,000,000 characters/);
   });
 });

@@ -23,22 +23,27 @@ export function pickMetadataObject(experiment: ListedExperiment): MetadataObject
 
 type MetadataFields = Pick<
   ExperimentFields,
-  'metadataSource' | 'metadataKey' | 'metadataEtag' | 'metadataRaw' | 'metadataError' | 'metadataText'
+  'metadataSource' | 'metadataKey' | 'metadataEtag' | 'metadataRaw' | 'metadataError' | 'metadataTruncation' | 'metadataText'
 > &
   ReturnType<typeof deriveFields>;
 
-function fieldsFrom(
-  experiment: ListedExperiment,
-  object: MetadataObject | undefined,
-  parsed: { etag: string; raw: string | null; error: string | null; value: Record<string, unknown> | null },
-): MetadataFields {
+interface ParsedMetadata {
+  etag: string;
+  raw: string | null;
+  error: string | null;
+  value: Record<string, unknown> | null;
+}
+
+function fieldsFrom(experiment: ListedExperiment, object: MetadataObject | undefined, parsed: ParsedMetadata): MetadataFields {
+  const flattened = parsed.value ? flattenMetadata(parsed.value) : { text: '', truncation: null };
   return {
     metadataSource: object?.source ?? 'none',
     metadataKey: object?.key ?? null,
     metadataEtag: object ? parsed.etag : null,
     metadataRaw: parsed.raw,
     metadataError: parsed.error,
-    metadataText: parsed.value ? flattenMetadata(parsed.value) : '',
+    metadataTruncation: flattened.truncation,
+    metadataText: flattened.text,
     ...deriveFields(experiment.uuid, parsed.value),
   };
 }

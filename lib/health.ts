@@ -11,7 +11,7 @@ export interface Health {
   problems: string[];
   migrations: { applied: number; known: number };
   experiments: number;
-  lastCrawl: { status: string; startedAt: Date; finishedAt: Date | null } | null;
+  lastCrawl: { status: string; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
   lastGoodCrawlFinishedAt: Date | null;
   maxCrawlAgeHours: number;
 }
@@ -27,8 +27,8 @@ export function checkHealth(now = new Date()): Health {
   const applied = (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
   const known = knownMigrations();
   const experiments = (sqlite.prepare('SELECT count(*) AS n FROM experiments').get() as { n: number }).n;
-  const last = sqlite.prepare('SELECT status, started_at AS startedAt, finished_at AS finishedAt FROM crawl_runs ORDER BY id DESC LIMIT 1').get() as
-    | { status: string; startedAt: number; finishedAt: number | null }
+  const last = sqlite.prepare('SELECT status, started_at AS startedAt, finished_at AS finishedAt, error FROM crawl_runs ORDER BY id DESC LIMIT 1').get() as
+    | { status: string; startedAt: number; finishedAt: number | null; error: string | null }
     | undefined;
   const good = sqlite
     .prepare("SELECT max(finished_at) AS at FROM crawl_runs WHERE status IN ('succeeded', 'partial')")
@@ -37,6 +37,10 @@ export function checkHealth(now = new Date()): Health {
   const problems: string[] = [];
   if (applied < known) problems.push(`${known - applied} of ${known} migrations are not applied`);
   if (experiments === 0) problems.push('no experiments are indexed: no crawl has finished yet');
+  // At once, not only when the index has grown stale: a crawl that fails will fail again on the schedule.
+  if (last?.status === 'failed') {
+    problems.push(`the last crawl (started ${new Date(last.startedAt).toISOString()}) failed: ${last.error ?? 'no reason was recorded'}`);
+  }
   if (good.at === null) problems.push('no crawl has finished successfully');
   else if (now.getTime() - good.at > maxCrawlAgeHours * 3600_000) {
     problems.push(`the last successful crawl finished ${((now.getTime() - good.at) / 3600_000).toFixed(1)} h ago, more than ${maxCrawlAgeHours} h`);
@@ -46,7 +50,9 @@ export function checkHealth(now = new Date()): Health {
     problems,
     migrations: { applied, known },
     experiments,
-    lastCrawl: last ? { status: last.status, startedAt: new Date(last.startedAt), finishedAt: last.finishedAt === null ? null : new Date(last.finishedAt) } : null,
+    lastCrawl: last
+      ? { status: last.status, startedAt: new Date(last.startedAt), finishedAt: last.finishedAt === null ? null : new Date(last.finishedAt), error: last.error }
+      : null,
     lastGoodCrawlFinishedAt: good.at === null ? null : new Date(good.at),
     maxCrawlAgeHours,
   };

@@ -5,6 +5,7 @@ import {
   PutBucketCorsCommand,
   S3Client,
   type CORSRule,
+  type GetObjectCommandOutput,
   type _Object,
 } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -56,10 +57,25 @@ export interface ListedObject {
   lastModified: Date;
 }
 
-function toListedObject(o: _Object): ListedObject | undefined {
+/**
+ * Listings are asked for with `EncodingType=url`: in XML, a carriage return in a key comes back as a line
+ * feed (XML normalises line ends) and some characters cannot be sent at all. AWS encodes a space as `+` and
+ * radosgw as `%20`; both encode a real `+` as `%2B`, so `+` always means a space. A server that ignores the
+ * parameter says so by leaving EncodingType out of its answer, and its keys are taken as they are.
+ */
+function listedName(value: string, encoded: boolean): string {
+  if (!encoded) return value;
+  try {
+    return decodeURIComponent(value.replaceAll('+', ' '));
+  } catch {
+    return value;
+  }
+}
+
+function toListedObject(o: _Object, encoded: boolean): ListedObject | undefined {
   if (!o.Key) return undefined;
   return {
-    key: o.Key,
+    key: listedName(o.Key, encoded),
     size: o.Size ?? 0,
     etag: (o.ETag ?? '').replaceAll('"', ''),
     lastModified: o.LastModified ?? new Date(0),
@@ -81,9 +97,11 @@ export async function* listObjects(
         Prefix: prefix,
         ContinuationToken: token,
         StartAfter: token ? undefined : startAfter,
+        EncodingType: 'url',
       }),
     );
-    yield (page.Contents ?? []).flatMap((o) => toListedObject(o) ?? []);
+    const encoded = page.EncodingType === 'url';
+    yield (page.Contents ?? []).flatMap((o) => toListedObject(o, encoded) ?? []);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
@@ -94,9 +112,10 @@ export async function listFolders(client: S3Client, bucket: string, prefix: stri
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, EncodingType: 'url' }),
     );
-    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
+    const encoded = page.EncodingType === 'url';
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(listedName(p.Prefix, encoded));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return folders;
@@ -104,6 +123,24 @@ export async function listFolders(client: S3Client, bucket: string, prefix: stri
 
 export class ObjectTooLargeError extends Error {
   override name = 'ObjectTooLargeError';
+}
+
+/** A body read to its end, refused (and its connection closed) as soon as it is longer than `maxBytes`. */
+async function readAtMost(body: NonNullable<GetObjectCommandOutput['Body']>, maxBytes: number, key: string): Promise<Uint8Array> {
+  const reader = body.transformToWebStream().getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new ObjectTooLargeError(`S3 sent more than ${maxBytes} bytes for ${key}`);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** The object's bytes, refusing (before and while reading) anything larger than `maxBytes`. */
@@ -120,18 +157,34 @@ export async function getObjectBytes(
     body.transformToWebStream().cancel().catch(() => {});
     throw new ObjectTooLargeError(`${response.ContentLength} bytes, over the ${maxBytes}-byte limit`);
   }
-  const bytes = await body.transformToByteArray();
-  if (bytes.byteLength > maxBytes) {
-    throw new ObjectTooLargeError(`${bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
-  }
+  const bytes = await readAtMost(body, maxBytes, key);
   return { bytes, etag: (response.ETag ?? '').replaceAll('"', '') };
 }
 
-/** Bytes [start, end] (inclusive) of one version of an object: `If-Match` makes S3 refuse any other. */
+export class RangeMismatchError extends Error {
+  override name = 'RangeMismatchError';
+}
+
+/**
+ * Bytes [start, end] (inclusive) of one version of an object: `If-Match` makes S3 refuse any other. What S3
+ * answers is checked against what was asked: a server that ignores the range (s3rver does for `bytes=0-0`)
+ * would otherwise have the whole object read into memory.
+ */
 export async function getObjectRange(client: S3Client, bucket: string, key: string, etag: string, start: number, end: number): Promise<Uint8Array> {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
+    throw new RangeError(`bytes=${start}-${end} is not a range of ${key}`);
+  }
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"`, Range: `bytes=${start}-${end}` }));
-  if (!response.Body) throw new Error(`S3 returned no body for ${key}`);
-  return response.Body.transformToByteArray();
+  const body = response.Body;
+  if (!body) throw new Error(`S3 returned no body for ${key}`);
+  const length = end - start + 1;
+  const served = /^bytes (\d+)-(\d+)\//.exec(response.ContentRange ?? '');
+  const exact = served !== null && Number(served[1]) === start && Number(served[2]) <= end;
+  if (!exact || (response.ContentLength ?? 0) > length) {
+    body.transformToWebStream().cancel().catch(() => {});
+    throw new RangeMismatchError(`S3 answered bytes=${start}-${end} of ${key} with ${response.ContentRange ?? `${response.ContentLength ?? '?'} bytes and no range`}`);
+  }
+  return readAtMost(body, length, key);
 }
 
 /**

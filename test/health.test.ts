@@ -28,7 +28,7 @@ afterAll(() => {
 });
 
 describe('GET /api/health', () => {
-  it('is 503 while the index is empty, 200 after a crawl, 503 again when the last good crawl is too old', async () => {
+  it('is 503 while the index is empty, 200 after a crawl, 503 at once when a crawl fails, and when the last good crawl is too old', async () => {
     const empty = await health();
     expect(empty.status).toBe(503);
     expect(empty.body.problems).toContain('no experiments are indexed: no crawl has finished yet');
@@ -39,6 +39,15 @@ describe('GET /api/health', () => {
     expect((await crawlInto(crawler, bucket)).status).toBe('succeeded');
     const fresh = await health();
     expect(fresh).toMatchObject({ status: 200, body: { ok: true, problems: [], experiments: 1, lastCrawl: { status: 'succeeded' } } });
+
+    // A crawl that fails is reported at once, with its reason, though the index is still fresh.
+    const failed = await crawlInto(crawler, `${bucket}-missing`);
+    expect(failed.status).toBe('failed');
+    const broken = await health();
+    expect(broken.status).toBe(503);
+    expect(broken.body.problems.join(' ')).toMatch(/^the last crawl \(started \d{4}-.*\) failed: cannot list s3:\/\/.*-missing\/.*NoSuchBucket/);
+    expect((await crawlInto(crawler, bucket)).status).toBe('succeeded');
+    expect((await health()).status).toBe(200);
 
     crawler.$client.prepare('UPDATE crawl_runs SET finished_at = finished_at - ?').run(7 * 3600_000);
     crawler.$client.close();

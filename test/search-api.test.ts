@@ -37,7 +37,7 @@ const paths = (body: Body) => body.results.map((r) => r.path);
 /** An experiment with nothing but its folder name, as the crawler writes one without metadata. */
 const experimentFields = (uuid: string): ExperimentFields => ({
   uuid, prefix: 'ephys', path: `ephys/${uuid}`,
-  metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null,
+  metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null, metadataTruncation: null,
   metadataText: '', fileText: '', date: uuid.slice(0, 10), species: null, sampleType: null, cellLine: null,
   hardware: null, chipIds: null, channelCount: null, sampleRate: null, recordingNames: [], purpose: null,
   objectCount: 0, totalBytes: 0, newestModified: new Date(),

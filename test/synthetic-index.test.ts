@@ -135,7 +135,7 @@ describe('buildSyntheticIndex', () => {
     expect(rows.length).toBeGreaterThan(10);
     for (const { uuid, metadata_raw, metadata_text, recording_names, ...stored } of rows) {
       const metadata = JSON.parse(metadata_raw);
-      expect(metadata_text).toBe(flattenMetadata(metadata));
+      expect(metadata_text).toBe(flattenMetadata(metadata).text);
       expect({ ...stored, recordingNames: JSON.parse(recording_names) }).toEqual(deriveFields(uuid, metadata));
     }
     const objects = db.$client.prepare('SELECT uuid, key FROM objects WHERE id % 499 = 0').all() as { uuid: string; key: string }[];

@@ -933,7 +933,7 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
           e.metadataEtag,
           e.metadataRaw,
           e.metadataError,
-          e.metadata ? flattenMetadata(e.metadata) : '',
+          e.metadata ? flattenMetadata(e.metadata).text : '',
           derived.date,
           derived.species,
           derived.sampleType,

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { and, eq, getTableColumns, gt, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
@@ -138,7 +139,7 @@ export interface ExperimentWrite {
  * whole or absent after a crash; grouping several per transaction saves a full-text segment flush per
  * experiment.
  */
-export function writeExperiments(db: AppDatabase, bucket: string, crawledAt: Date, writes: ExperimentWrite[]): void {
+function writeTogether(db: AppDatabase, bucket: string, crawledAt: Date, writes: ExperimentWrite[]): void {
   const { upsertExperiment, updateExperimentFiles, upsertObject } = statements(db);
   db.transaction((tx) => {
     for (const { fields, upsert, remove } of writes) {
@@ -167,6 +168,43 @@ export function writeExperiments(db: AppDatabase, bucket: string, crawledAt: Dat
       }
     }
   });
+}
+
+// The index itself cannot be written (disk full, I/O error, locked, read-only, corrupt): no experiment's
+// content is to blame, and the crawl must stop rather than record every experiment as broken.
+const INDEX_UNAVAILABLE = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CORRUPT|NOTADB|CANTOPEN|NOMEM|PROTOCOL|PERM|AUTH)/;
+
+function isIndexUnavailable(error: unknown): boolean {
+  return error instanceof Database.SqliteError && INDEX_UNAVAILABLE.test(error.code);
+}
+
+/**
+ * Writes experiments, several per transaction. When a transaction fails because of what one experiment
+ * holds, each is written alone, so the others are kept; the ones refused are returned with the reason.
+ * Errors of the index itself are thrown.
+ */
+export function writeExperiments(
+  db: AppDatabase,
+  bucket: string,
+  crawledAt: Date,
+  writes: ExperimentWrite[],
+): { write: ExperimentWrite; reason: string }[] {
+  const refused: { write: ExperimentWrite; reason: string }[] = [];
+  const attempt = (batch: ExperimentWrite[]): unknown => {
+    try {
+      writeTogether(db, bucket, crawledAt, batch);
+      return undefined;
+    } catch (error) {
+      if (isIndexUnavailable(error)) throw error;
+      return error;
+    }
+  };
+  if (attempt(writes) === undefined) return refused;
+  for (const write of writes) {
+    const error = attempt([write]);
+    if (error !== undefined) refused.push({ write, reason: error instanceof Error ? error.message : String(error) });
+  }
+  return refused;
 }
 
 /** Marks experiments as seen by this crawl without touching anything else. */

@@ -21,6 +21,7 @@ function experiment(overrides: Partial<ExperimentFields> = {}): ExperimentFields
     metadataEtag: 'abc',
     metadataRaw: '{}',
     metadataError: null,
+    metadataTruncation: null,
     metadataText: 'notes.biology.species human\nnotes.biology.cell_line hc328',
     date: '2023-04-02',
     species: 'human',

@@ -19,6 +19,8 @@ export const experiments = sqliteTable(
     metadataEtag: text('metadata_etag'),
     metadataRaw: text('metadata_raw'),
     metadataError: text('metadata_error'),
+    /** What of a readable document the index left out, and why (crawler/metadata.ts METADATA_LIMITS). */
+    metadataTruncation: text('metadata_truncation'),
     /** Flattened metadata (`key.path value` lines) for full-text search. */
     metadataText: text('metadata_text').notNull().default(''),
     /** The experiment's file paths below its folder, one per line, so file names find the experiment. */
