@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { IndexStats } from '@/lib/db/queries';
 import type { SearchResponse } from '@/lib/search/run';
-import { EmptyState, experimentHref, facetEntries, ResultList, StatsLine } from './search-results';
+import { experimentHref } from './experiment-href';
+import { EmptyState, facetEntries, ResultList, StatsLine } from './search-results';
 import { searchHref, searchParamsOf, toggleFilter, type FilterName, type SearchState } from './search-url';
 
 export type Answer = { response: SearchResponse } | { error: string };

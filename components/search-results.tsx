@@ -1,13 +1,10 @@
 import type { SearchResponse } from '@/lib/search/run';
 import type { IndexStats } from '@/lib/db/queries';
+import { experimentHref } from './experiment-href';
 
 /** Rendering only (no hooks): the server page and the live search both use it. */
 
 const FACET_LABELS = { prefix: 'Modality', species: 'Species', sampleType: 'Sample type', hardware: 'Hardware', year: 'Year' } as const;
-
-export function experimentHref(result: { prefix: string; uuid: string }): string {
-  return `/experiment/${encodeURIComponent(result.prefix)}/${encodeURIComponent(result.uuid)}`;
-}
 
 function ago(date: Date, now: number): string {
   const minutes = Math.round((now - date.getTime()) / 60_000);

@@ -10,6 +10,7 @@ import { applyReaderCors, createS3Client } from '../lib/s3';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
+import { hostileBucket } from '../test/support/hostile-bucket';
 import { createTestBucket, putObjects } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { hugeSeriesFile } from '../test/support/huge-series';
@@ -31,6 +32,7 @@ export default async function globalSetup() {
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   });
   const bucket = await createTestBucket(client, 'e2e');
+  await putObjects(client, bucket, (await hostileBucket({ seed: 12 })).objects);
   await putObjects(client, bucket, {
     ...fixtureBucketObjects(),
     ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })),

@@ -1,21 +1,27 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+
+/** The nonce of a page's policy, checked to be on every script tag the page has. */
+async function expectNoncedScripts(page: Awaited<ReturnType<APIRequestContext['get']>>): Promise<string> {
+  const nonce = /'nonce-([^']+)'/.exec(page.headers()['content-security-policy']!)?.[1];
+  // A base64 nonce of a random UUID: 48 characters.
+  expect(nonce).toMatch(/^[A-Za-z0-9+/]{46,}={0,2}$/);
+  // Next.js puts the request's nonce on every script it renders.
+  const scripts = [...(await page.text()).matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+  return nonce!;
+}
 
 test('pages carry a nonce-based Content-Security-Policy, nosniff and a referrer policy', async ({ request }) => {
   const page = await request.get('/');
   const headers = page.headers();
   const policy = headers['content-security-policy']!;
-  const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
-  // A base64 nonce of a random UUID: 48 characters.
-  expect(nonce).toMatch(/^[A-Za-z0-9+/]{46,}={0,2}$/);
+  const nonce = await expectNoncedScripts(page);
   expect(policy).toContain("'strict-dynamic'");
   expect(policy).toContain("worker-src 'self'");
   expect(policy).toContain("frame-ancestors 'none'");
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
-  // Next.js puts the request's nonce on every script it renders.
-  const scripts = [...(await page.text()).matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
-  expect(scripts.length).toBeGreaterThan(0);
-  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   // A fresh nonce per request.
   expect((await request.get('/')).headers()['content-security-policy']).not.toContain(nonce!);
   // Only the pages that host H5Web (whose array code compiles with new Function) allow eval.
@@ -27,4 +33,16 @@ test('robots.txt keeps crawlers out of the APIs and file bytes', async ({ reques
   const robots = await (await request.get('/robots.txt')).text();
   expect(robots).toContain('Disallow: /api/');
   expect(robots).toContain('Disallow: /data/');
+});
+
+test('the 404 page is rendered per request, so its scripts carry the nonce too', async ({ request }) => {
+  const missing = await request.get('/no/such/page');
+  expect(missing.status()).toBe(404);
+  await expectNoncedScripts(missing);
+});
+
+test('API answers and file bytes carry nosniff as well', async ({ request }) => {
+  for (const path of ['/api/search?q=x', '/api/health', `/data/${process.env.E2E_NWB_UUID}`, '/api/files/not-a-uuid']) {
+    expect((await request.head(path, { maxRedirects: 0 })).headers()['x-content-type-options'], path).toBe('nosniff');
+  }
 });

@@ -64,6 +64,7 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://search.example.org' })
       .transform((v) => v.replace(/\/+$/, ''))
       .optional(),
+    TRUST_FORWARDED_HEADERS: booleanFlag.default(false),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   })
@@ -96,6 +97,8 @@ export interface Config {
   searchStaleMs: number;
   /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
   siteUrl: string | undefined;
+  /** Whether X-Forwarded-Host/-Proto come from our own reverse proxy (anyone can send them otherwise). */
+  trustForwardedHeaders: boolean;
   /** robots.txt: pages open to crawlers (APIs and file bytes never), or nothing. */
   robots: 'allow' | 'disallow';
   /** /api/health reports the index as stale when its last good crawl finished longer ago than this. */
@@ -133,6 +136,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     searchCacheSize: e.SEARCH_CACHE_SIZE,
     searchStaleMs: e.SEARCH_STALE_SECONDS * 1000,
     siteUrl: e.SITE_URL,
+    trustForwardedHeaders: e.TRUST_FORWARDED_HEADERS,
     healthMaxCrawlAgeHours: e.HEALTH_MAX_CRAWL_AGE_HOURS,
     robots: e.ROBOTS,
   };

@@ -4,13 +4,14 @@ import { log } from './log';
  * The one error type routes turn into responses: a code (`bad_request:search`, `not_found:experiment`) that
  * maps to an HTTP status, and a message safe to show. Causes are logged, never returned.
  */
-export type ErrorKind = 'bad_request' | 'not_found' | 'method_not_allowed' | 'conflict' | 'bad_gateway' | 'unavailable';
+export type ErrorKind = 'bad_request' | 'not_found' | 'method_not_allowed' | 'conflict' | 'precondition_failed' | 'bad_gateway' | 'unavailable';
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: 400,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  precondition_failed: 412,
   bad_gateway: 502,
   unavailable: 503,
 };

@@ -1,10 +1,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { parseRange } from './byte-range';
+import { parseRange, type ByteRange } from './byte-range';
 import { getConfig } from './config';
 import { findIndexedFile, type IndexedFile } from './db/queries';
 import { AppError } from './errors';
-import { createS3Client, describeS3Error, presignGet, type CountingS3Client } from './s3';
+import { attachmentDisposition, createS3Client, describeS3Error, presignGet, type CountingS3Client } from './s3';
 
 /**
  * Files as the site serves them: looked up by their stable uuid in the index, never by a key or path from
@@ -65,6 +65,14 @@ export function headHeaders(file: IndexedFile): Headers {
   });
 }
 
+/**
+ * Whether a URL can name this key. A browser resolves `.` and `..` path segments before it sends a request,
+ * escaped or not (WHATWG URL: `%2e` is a dot too), so a presigned URL for `a/../b` would ask S3 for `b`.
+ */
+export function urlCanName(key: string): boolean {
+  return !key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
 let presigner: CountingS3Client | undefined;
 
 /** A presigned GET of the file for browsers (S3_PUBLIC_ENDPOINT), with its expiry. */
@@ -86,17 +94,83 @@ export async function presignFile(file: IndexedFile, options: { download?: boole
   }
 }
 
+/** Whether /data/<uuid> streams this file through the app rather than redirecting to S3. */
+export function streamsThroughApp(file: IndexedFile): boolean {
+  return getConfig().dataMode === 'proxy' || !urlCanName(file.key);
+}
+
+/** Where a browser reads the file's bytes: a presigned S3 URL, or /data/<uuid> when the app streams them. */
+export async function readerUrl(file: IndexedFile): Promise<{ url: string; expiresAt: Date }> {
+  if (!streamsThroughApp(file)) return presignFile(file);
+  return { url: `/data/${file.uuid}`, expiresAt: new Date(Date.now() + getConfig().s3.presignTtlSeconds * 1000) };
+}
+
+/** A 304 or 412 for a precondition the request set (lib/conditional-request.ts). */
+export function preconditionResponse(status: 304 | 412, file: IndexedFile): Response {
+  if (status === 412) {
+    return new AppError('precondition_failed:file', `the indexed version of this file has ETag "${file.etag}", not the one the request requires`).toResponse();
+  }
+  const headers = headHeaders(file);
+  headers.delete('Content-Length');
+  headers.delete('Content-Type');
+  return new Response(null, { status: 304, headers });
+}
+
+/** Exactly `length` bytes of `source` after its first `skip`; an error if it ends before them. */
+function exactBytes(source: ReadableStream<Uint8Array>, skip: number, length: number): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let toSkip = skip;
+  let left = length;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (left === 0) {
+          controller.close();
+          await reader.cancel();
+          return;
+        }
+        const { done, value } = await reader.read();
+        // Erroring, not closing: the client's connection is cut rather than given a short body as whole.
+        if (done) return controller.error(new Error(`S3 ended the body ${left} bytes short`));
+        let chunk = value;
+        if (toSkip > 0) {
+          const dropped = Math.min(toSkip, chunk.length);
+          chunk = chunk.subarray(dropped);
+          toSkip -= dropped;
+        }
+        if (chunk.length === 0) continue;
+        if (chunk.length > left) chunk = chunk.subarray(0, left);
+        left -= chunk.length;
+        controller.enqueue(chunk);
+        return;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** The bytes S3 says it sent: its Content-Range, or the whole object when it ignored the range. */
+function servedRange(contentRange: string | undefined, size: number): ByteRange | undefined {
+  if (contentRange === undefined) return { start: 0, end: size - 1 };
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange);
+  return match ? { start: Number(match[1]), end: Number(match[2]) } : undefined;
+}
+
 let reader: CountingS3Client | undefined;
 
 /**
- * The file's bytes streamed by the app (DATA_MODE=proxy, for buckets browsers cannot reach), honouring one
- * Range. The S3 read is tied to the client's request: when the client goes away, the S3 request is aborted.
- * `If-Match` makes S3 refuse an object replaced since the crawl rather than serve different bytes.
+ * The file's bytes streamed by the app (DATA_MODE=proxy, for buckets browsers cannot reach, and keys no URL
+ * can name), honouring one Range. What S3 sends is checked against what was asked and cut to it: some
+ * servers answer a range with more (s3rver sends the whole file for `bytes=0-0`), and the Content-Length
+ * sent here is a promise about the body. The S3 read is tied to the client's request: when the client goes
+ * away, the S3 request is aborted. `If-Match` makes S3 refuse an object replaced since the crawl rather than
+ * serve different bytes.
  */
-export async function streamFile(file: IndexedFile, rangeHeader: string | null, signal: AbortSignal): Promise<Response> {
-  const range = parseRange(rangeHeader, file.size);
+export async function streamFile(file: IndexedFile, options: { range: string | null; download: boolean; signal: AbortSignal }): Promise<Response> {
+  const range = parseRange(options.range, file.size);
   const headers = headHeaders(file);
   headers.set('Cache-Control', 'private, no-store');
+  if (options.download) headers.set('Content-Disposition', attachmentDisposition(fileName(file.key)));
   if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${file.size}`);
     headers.delete('Content-Length');
@@ -104,18 +178,17 @@ export async function streamFile(file: IndexedFile, rangeHeader: string | null, 
   }
   const { s3 } = getConfig();
   reader ??= createS3Client(s3);
-  let body;
+  let object;
   try {
-    const object = await reader.client.send(
+    object = await reader.client.send(
       new GetObjectCommand({
         Bucket: s3.bucket,
         Key: file.key,
         IfMatch: `"${file.etag}"`,
         Range: range ? `bytes=${range.start}-${range.end}` : undefined,
       }),
-      { abortSignal: signal },
+      { abortSignal: options.signal },
     );
-    body = object.Body;
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 412) {
@@ -124,10 +197,14 @@ export async function streamFile(file: IndexedFile, rangeHeader: string | null, 
     if (status === 404) throw new AppError('not_found:file', 'the file is no longer in the bucket', { cause: error });
     throw new AppError(status === 503 || status === undefined ? 'unavailable:s3' : 'bad_gateway:s3', `S3 did not serve the file: ${describeS3Error(error)}`, { cause: error });
   }
-  if (!body) throw new AppError('bad_gateway:s3', 'S3 sent no body');
-  if (range) {
-    headers.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
-    headers.set('Content-Length', String(range.end - range.start + 1));
+  const wanted = range ?? { start: 0, end: file.size - 1 };
+  const served = servedRange(object.ContentRange, file.size);
+  if (!object.Body || !served || served.start > wanted.start || served.end < wanted.end) {
+    object.Body?.transformToWebStream().cancel().catch(() => {});
+    throw new AppError('bad_gateway:s3', `S3 answered bytes ${wanted.start}-${wanted.end} with ${object.ContentRange ?? 'no range'}`);
   }
-  return new Response(body.transformToWebStream(), { status: range ? 206 : 200, headers });
+  if (range) headers.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+  headers.set('Content-Length', String(wanted.end - wanted.start + 1));
+  const body = exactBytes(object.Body.transformToWebStream(), wanted.start - served.start, wanted.end - wanted.start + 1);
+  return new Response(body, { status: range ? 206 : 200, headers });
 }

@@ -211,6 +211,11 @@ export function describeS3Error(error: unknown): string {
   return [name, status === undefined ? '' : ` (HTTP ${status})`, hint ? `: ${hint}` : ''].join('');
 }
 
+/** `Content-Disposition` for saving a file under `name`: ASCII-safe, with the exact name for browsers that read RFC 6266's filename*. */
+export function attachmentDisposition(name: string): string {
+  return `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
 /**
  * A presigned GET for exactly `key`, valid `expiresIn` seconds, for the endpoint browsers reach. With
  * `downloadName`, S3 answers with `Content-Disposition: attachment` for that name.
@@ -219,9 +224,7 @@ export function presignGet(
   client: S3Client,
   input: { bucket: string; key: string; expiresIn: number; downloadName?: string },
 ): Promise<string> {
-  const disposition = input.downloadName
-    ? `attachment; filename="${input.downloadName.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(input.downloadName)}`
-    : undefined;
+  const disposition = input.downloadName ? attachmentDisposition(input.downloadName) : undefined;
   return getSignedUrl(
     client,
     new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentDisposition: disposition }),

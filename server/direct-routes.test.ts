@@ -6,7 +6,6 @@ describe('matchDirectRoute', () => {
     for (const [method, path] of [
       ['HEAD', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
       ['GET', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
-      ['DELETE', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
       ['GET', '/api/search'],
       ['GET', '/api/health'],
       ['GET', '/api/experiments'],
@@ -22,6 +21,7 @@ describe('matchDirectRoute', () => {
       ['GET', '/data/'],
       ['GET', '/api/search/'],
       ['POST', '/api/search'],
+      ['DELETE', '/data/0000070a-47df-5ee1-bcfa-9d46f7694c08'],
       ['GET', '/_next/static/chunks/main.js'],
     ]) {
       expect(matchDirectRoute(method!, path!), `${method} ${path}`).toBeUndefined();

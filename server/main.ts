@@ -7,11 +7,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { AppError } from '@/lib/errors';
 import { log, withRequestId } from '@/lib/log';
 import { setProcessPriority } from '@/lib/process-priority';
 import { prepareServer } from '@/lib/server-start';
 import { sendConsoleToLog } from './console-log';
 import { matchDirectRoute } from './direct-routes';
+import { ALLOWED_METHODS, refusedRequest } from './request-guard';
 import { logEventLoopDelay } from './event-loop-log';
 import { createPagesProxy } from './pages-proxy';
 
@@ -77,21 +79,24 @@ async function nextHandler() {
 
 /** The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes). */
 function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): void {
-  // overrideGlobalObjects: false keeps the global Request and Response that Next.js itself uses.
-  const handleDirectly = getRequestListener(
-    (request) => matchDirectRoute(request.method, new URL(request.url).pathname)!(request),
-    { overrideGlobalObjects: false },
-  );
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
+    const method = req.method ?? 'GET';
     const id = requestIdOf(req.headers['x-request-id']);
     req.headers['x-request-id'] = id;
     const started = performance.now();
     res.setHeader('X-Request-Id', id);
+    // Every answer, the API's JSON and file bytes too: browsers must take the type as sent.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // The path only: query strings hold what people search for, and nothing here needs them.
-    res.once('finish', () => withRequestId(id, () => log('info', 'request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })));
+    res.once('finish', () => withRequestId(id, () => log('info', 'request', { method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })));
     withRequestId(id, () => {
-      if (matchDirectRoute(req.method ?? 'GET', path)) void handleDirectly(req, res);
+      const refused = refusedRequest(method, path);
+      if (refused) return refuse(res, refused);
+      // Routed by the path as it arrived: the Request built from it normalises the URL.
+      const route = matchDirectRoute(method, path);
+      // overrideGlobalObjects: false keeps the global Request and Response that Next.js itself uses.
+      if (route) void getRequestListener(route, { overrideGlobalObjects: false })(req, res);
       else void pages(req, res);
     });
   }).listen(port, hostname, () => {
@@ -108,6 +113,16 @@ async function servePages(socket: string): Promise<void> {
   const handleByNext = await nextHandler();
   // The front process logged the request; errors logged while rendering carry its id.
   createServer((req, res) => withRequestId(String(req.headers['x-request-id']), () => void handleByNext(req, res))).listen(socket);
+}
+
+function refuse(res: ServerResponse, error: AppError): void {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  res.writeHead(error.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    ...(error.status === 405 ? { Allow: ALLOWED_METHODS } : {}),
+  });
+  res.end(body);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -86,6 +86,25 @@ describe('/data/<uuid> with DATA_MODE=proxy', () => {
     expect((await bytesOf(after)).equals(BIG.subarray(0, 16))).toBe(true);
   }, 60_000);
 
+  it('judges If-None-Match, If-Match and If-Range against the indexed ETag', async () => {
+    const etag = (await get({ Range: 'bytes=0-0' })).headers.get('etag')!;
+    expect((await get({ 'If-None-Match': etag })).status).toBe(304);
+    expect((await get({ 'If-Match': '"another-version"' })).status).toBe(412);
+    const current = await get({ 'If-Range': etag, Range: 'bytes=10-19' });
+    expect([current.status, current.headers.get('content-length')]).toEqual([206, '10']);
+    await current.arrayBuffer();
+    // If-Range naming another version: the whole file, not a range of a version the client does not have.
+    const stale = await get({ 'If-Range': '"another-version"', Range: 'bytes=10-19' });
+    expect([stale.status, stale.headers.get('content-length')]).toEqual([200, String(SIZE)]);
+    await stale.body!.cancel();
+  });
+
+  it('sends a download as an attachment under the file name', async () => {
+    const response = await GET(new NextRequest(`http://localhost/data/${uuid}?download=1`, { headers: { Range: 'bytes=0-3' } }), { params: Promise.resolve({ uuid }) });
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="big.nwb"; filename*=UTF-8''big.nwb`);
+    await response.arrayBuffer();
+  });
+
   it('refuses to serve an object replaced since the crawl', async () => {
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: 'replaced' }));
     const response = await get({ Range: 'bytes=0-7' });

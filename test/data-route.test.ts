@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as fileInfo } from '../app/api/files/[uuid]/route';
-import { GET, HEAD, POST } from '../app/data/[uuid]/route';
+import { GET, HEAD } from '../app/data/[uuid]/route';
 import { objectUuid } from '../lib/db/crawl-store';
 import { openDatabase } from '../lib/db/index';
 import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
@@ -19,6 +19,8 @@ const BIG = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7
 const EXPERIMENT = 'ephys/2023-05-05-e-nwb_fixture';
 const NWB_KEY = `${EXPERIMENT}/shared/ecephys-kilosort-gzip.nwb`;
 const BIG_KEY = `${EXPERIMENT}/original/data/recording.raw.h5`;
+// A browser resolves the `..` of a presigned URL away and would ask S3 for `<experiment>/dots.txt`.
+const DOTS_KEY = `${EXPERIMENT}/odd/../dots.txt`;
 
 let client: S3Client;
 let bucket: string;
@@ -32,7 +34,7 @@ const s3Requests = () => Object.values(proxy.counts()).reduce((a, b) => a + b, 0
 beforeAll(async () => {
   client = testClient();
   bucket = await createTestBucket(client, 'data');
-  await putObjects(client, bucket, { [`${EXPERIMENT}/metadata.json`]: '{"notes": {"purpose": "fixture"}}', [NWB_KEY]: NWB, [BIG_KEY]: BIG });
+  await putObjects(client, bucket, { [`${EXPERIMENT}/metadata.json`]: '{"notes": {"purpose": "fixture"}}', [NWB_KEY]: NWB, [BIG_KEY]: BIG, [DOTS_KEY]: 'bytes behind a dot segment' });
   dir = tempDir('data');
   const db = openTempIndex(dir.path);
   expect((await crawlInto(db, bucket)).status).toBe('succeeded');
@@ -87,6 +89,29 @@ describe('/data/<file uuid>', () => {
     expect(Buffer.from(await middle.arrayBuffer()).equals(BIG.subarray(2000000, 2000100))).toBe(true);
   });
 
+  it('answers a HEAD or GET whose If-None-Match names the indexed version with 304, and asks S3 nothing', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const before = s3Requests();
+    const etag = `"${createHash('md5').update(NWB).digest('hex')}"`;
+    for (const method of ['HEAD', 'GET'] as const) {
+      const request = new NextRequest(`http://localhost/data/${uuid}`, { method, headers: { 'If-None-Match': etag } });
+      const response = await (method === 'HEAD' ? HEAD : GET)(request, context(uuid));
+      expect([method, response.status, response.headers.get('etag')]).toEqual([method, 304, etag]);
+    }
+    const mismatch = await HEAD(new NextRequest(`http://localhost/data/${uuid}`, { method: 'HEAD', headers: { 'If-Match': '"elsewhere"' } }), context(uuid));
+    expect(mismatch.status).toBe(412);
+    expect(s3Requests()).toBe(before);
+  });
+
+  it('streams a key with a dot segment through the app, since no URL can name it, and gives readers that address', async () => {
+    const uuid = objectUuid(bucket, DOTS_KEY);
+    const response = await GET(new NextRequest(`http://localhost/data/${uuid}`, { headers: { Range: 'bytes=0-4' } }), context(uuid));
+    expect(response.status).toBe(206);
+    expect(await response.text()).toBe('bytes');
+    const info = await (await fileInfo(appRequest(`/api/files/${uuid}`), context(uuid))).json();
+    expect(info).toMatchObject({ key: DOTS_KEY, url: `/data/${uuid}` });
+  });
+
   it('makes S3 send the file as an attachment with ?download=1', async () => {
     const uuid = objectUuid(bucket, NWB_KEY);
     const response = await GET(appRequest(`/data/${uuid}?download=1`), context(uuid));
@@ -128,12 +153,6 @@ describe('/data/<file uuid>', () => {
       expect(response.status).toBe(status);
     }
     expect(s3Requests()).toBe(before);
-  });
-
-  it('answers other methods with 405 and the allowed ones', async () => {
-    const response = POST();
-    expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 });
 

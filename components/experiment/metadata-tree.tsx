@@ -1,33 +1,50 @@
+import type { Outline, OutlineNode } from '@/lib/json-outline';
+
 /**
- * A JSON document as nested <details>, open to the first level: it folds and unfolds without JavaScript.
- * Long arrays of plain values (channel maps, electrode positions) are shown as one line.
+ * A JSON document's outline (lib/json-outline.ts) as nested <details>, open to the first level: it folds and
+ * unfolds without JavaScript. What the outline left out is named, with a link to the raw file.
  */
 
-const INLINE_VALUES = 16;
-
-function Scalar({ value }: { value: unknown }) {
+function Scalar({ value }: { value: string | number | boolean | null }) {
   if (value === null) return <span className="json-null">null</span>;
   if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
   return <span className="json-number">{String(value)}</span>;
 }
 
-const isPlain = (value: unknown) => value === null || typeof value !== 'object';
+const countOf = (n: number) => n.toLocaleString('en-US');
 
-function Node({ name, value, depth }: { name: string; value: unknown; depth: number }) {
-  if (isPlain(value)) {
+function Node({ node, depth, rawHref }: { node: OutlineNode; depth: number; rawHref: string }) {
+  if (node.kind === 'value') {
     return (
       <li>
-        <span className="json-key">{name}</span>: <Scalar value={value} />
+        <span className="json-key">{node.key}</span>: <Scalar value={node.value} />
+        {node.length !== undefined && (
+          <>
+            {' '}
+            <a className="muted" href={rawHref}>
+              … {countOf(node.length)} characters in the raw file
+            </a>
+          </>
+        )}
       </li>
     );
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value as object);
-  const kind = Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`;
-  if (Array.isArray(value) && value.every(isPlain) && value.length > INLINE_VALUES) {
+  if (node.kind === 'values') {
     return (
       <li>
-        <span className="json-key">{name}</span> <span className="muted">{kind}</span>{' '}
-        <span className="json-inline">{value.slice(0, INLINE_VALUES).map((v) => JSON.stringify(v)).join(', ')}, …</span>
+        <span className="json-key">{node.key}</span> <span className="muted">[{countOf(node.count)}]</span>{' '}
+        <span className="json-inline">{node.first.map((v) => JSON.stringify(v)).join(', ')}, …</span>
+      </li>
+    );
+  }
+  const kind = node.kind === 'array' ? `[${countOf(node.count)}]` : `{${countOf(node.count)}}`;
+  if (node.hidden === 'depth') {
+    return (
+      <li>
+        <span className="json-key">{node.key}</span> <span className="muted">{kind}</span>{' '}
+        <a className="muted" href={rawHref}>
+          deeper levels in the raw file
+        </a>
       </li>
     );
   }
@@ -35,24 +52,34 @@ function Node({ name, value, depth }: { name: string; value: unknown; depth: num
     <li>
       <details open={depth < 1}>
         <summary>
-          <span className="json-key">{name}</span> <span className="muted">{kind}</span>
+          <span className="json-key">{node.key}</span> <span className="muted">{kind}</span>
         </summary>
         <ul className="json-tree">
-          {entries.map(([key, child]) => (
-            <Node key={key} name={key} value={child} depth={depth + 1} />
+          {node.children.map((child) => (
+            <Node key={child.key} node={child} depth={depth + 1} rawHref={rawHref} />
           ))}
+          {node.hidden > 0 && (
+            <li className="muted">
+              … {countOf(node.hidden)} more in <a href={rawHref}>the raw file</a>
+            </li>
+          )}
         </ul>
       </details>
     </li>
   );
 }
 
-export function MetadataTree({ document }: { document: Record<string, unknown> }) {
+export function MetadataTree({ outline, rawHref }: { outline: Outline; rawHref: string }) {
   return (
     <ul className="json-tree json-root">
-      {Object.entries(document).map(([key, value]) => (
-        <Node key={key} name={key} value={value} depth={0} />
+      {outline.nodes.map((node) => (
+        <Node key={node.key} node={node} depth={0} rawHref={rawHref} />
       ))}
+      {outline.hidden > 0 && (
+        <li className="muted">
+          … {countOf(outline.hidden)} more in <a href={rawHref}>the raw file</a>
+        </li>
+      )}
     </ul>
   );
 }

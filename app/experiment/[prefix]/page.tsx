@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
+import { experimentHref } from '@/components/experiment-href';
 import { findExperimentsByUuid } from '@/lib/db/queries';
+import { decodePageSegment } from '@/lib/page-params';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,10 +13,10 @@ export const metadata: Metadata = { title: 'Which experiment?' };
  * sits beside `[prefix]/[uuid]`): redirected to the canonical URL when one experiment has that uuid.
  */
 export default async function ExperimentByUuid({ params }: { params: Promise<{ prefix: string }> }) {
-  const { prefix: uuid } = await params;
-  const found = findExperimentsByUuid(uuid);
+  const uuid = decodePageSegment((await params).prefix);
+  const found = uuid === undefined ? [] : findExperimentsByUuid(uuid);
   if (found.length === 0) notFound();
-  if (found.length === 1) redirect(`/experiment/${found[0]!.prefix}/${found[0]!.uuid}`);
+  if (found.length === 1) redirect(experimentHref(found[0]!));
   return (
     <article>
       <h1 className="uuid">{uuid}</h1>
@@ -22,7 +24,7 @@ export default async function ExperimentByUuid({ params }: { params: Promise<{ p
       <ul>
         {found.map((e) => (
           <li key={e.prefix}>
-            <a href={`/experiment/${e.prefix}/${e.uuid}`}>
+            <a href={experimentHref(e)}>
               {e.prefix}/{e.uuid}
             </a>{' '}
             <span className="muted">{[e.date, e.purpose].filter(Boolean).join(' · ')}</span>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { experimentHref } from '@/components/experiment-href';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { formatBytes } from '@/lib/experiment-card';
 import { AppError } from '@/lib/errors';
@@ -30,7 +31,7 @@ export default async function FilePage({ params }: PageProps) {
   return (
     <article className="file-page">
       <p className="muted">
-        <a href={`/experiment/${file.experiment.path}`}>{file.experiment.uuid}</a> / {file.key.slice(file.experiment.path.length + 1)}
+        <a href={experimentHref(file.experiment)}>{file.experiment.uuid}</a> / {file.key.slice(file.experiment.path.length + 1)}
       </p>
       <h1 className="uuid">{name}</h1>
       <p className="muted">

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findManifest } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
-import { contentTypeOf, lookupFile, presignFile } from '@/lib/files';
+import { contentTypeOf, lookupFile, readerUrl } from '@/lib/files';
 import type { FilesApiAnswer } from '@/viewer/protocol';
 
 export const dynamic = 'force-dynamic';
@@ -18,7 +18,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ uuid
     const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success) throw new AppError('bad_request:query', 'manifest must be 0 or 1');
     const file = lookupFile((await params).uuid);
-    const { url, expiresAt } = await presignFile(file);
+    const { url, expiresAt } = await readerUrl(file);
     const manifest = parsed.data.manifest === '1' ? findManifest(file) : undefined;
     const answer: FilesApiAnswer = {
       uuid: file.uuid,

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { CopyButton } from '@/components/copy-button';
+import { experimentApiHref, experimentHref } from '@/components/experiment-href';
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
@@ -9,7 +10,9 @@ import { getExperiment } from '@/lib/db/queries';
 import { experimentDescription, experimentFacts, formatBytes, formatDuration, formatSampleRate } from '@/lib/experiment-card';
 import { folderTree } from '@/lib/file-tree';
 import { contentTypeOf } from '@/lib/files';
+import { OUTLINE_LIMITS, outlineJson } from '@/lib/json-outline';
 import { isObject, summarizeRecordings, type JsonObject } from '@/lib/metadata-shape';
+import { decodePageSegment } from '@/lib/page-params';
 import { siteOrigin } from '@/lib/site-origin';
 
 export const dynamic = 'force-dynamic';
@@ -20,15 +23,24 @@ const SITE_NAME = 'Braingeneers Search';
 // Larger metadata (long channel maps) is linked rather than printed: the tree shows it already, and every
 // byte of a page is rendered twice (HTML and the React payload).
 const INLINE_RAW_CHARS = 16 * 1024;
+// The page lists this many recordings and files; an experiment with more links to the API for the rest.
+const MAX_RECORDING_ROWS = 100;
+const MAX_FILE_ROWS = 1000;
+
+async function findExperiment(params: PageProps['params']) {
+  const { prefix, uuid } = await params;
+  const decoded = { prefix: decodePageSegment(prefix), uuid: decodePageSegment(uuid) };
+  return decoded.prefix === undefined || decoded.uuid === undefined ? undefined : getExperiment({ prefix: decoded.prefix, uuid: decoded.uuid });
+}
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
-  const found = getExperiment(await params);
+  const found = await findExperiment(params);
   if (!found) return { title: 'Experiment not found' };
   const e = found.experiment;
   const origin = await siteOrigin();
-  const url = `${origin}/experiment/${e.path}`;
+  const url = `${origin}${experimentHref(e)}`;
   const description = experimentDescription(e);
-  const image = { url: `${url}/card`, width: 1200, height: 630, type: 'image/png', alt: `${e.uuid}: ${description}` };
+  const image = { url: `${origin}${experimentHref(e, '/card')}`, width: 1200, height: 630, type: 'image/png', alt: `${e.uuid}: ${description}` };
   return {
     title: e.uuid,
     description,
@@ -45,13 +57,15 @@ function parsedMetadata(raw: string | null, error: string | null): JsonObject | 
 }
 
 export default async function ExperimentPage({ params, searchParams }: PageProps) {
-  const found = getExperiment(await params);
+  const found = await findExperiment(params);
   if (!found) notFound();
   const { experiment: e, files } = found;
+  const rawHref = experimentHref(e, '/metadata');
   // ?file=<uuid> opens one of this experiment's HDF5 files in the page; any other value is ignored.
   const requested = (await searchParams).file;
   const opened = files.find((f) => f.uuid === requested && contentTypeOf(f.key) === 'application/x-hdf5');
   const metadata = parsedMetadata(e.metadataRaw, e.metadataError);
+  const outline = metadata ? outlineJson(metadata) : undefined;
   const recordings = metadata ? summarizeRecordings(metadata) : [];
   const keys = new Map(files.map((f) => [f.key, f.uuid]));
   // Block paths are written relative to the experiment or as s3:// URIs.
@@ -59,7 +73,7 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
     path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined;
   const tree = folderTree<FileRow>(
     e.path,
-    files.map((f) => ({ ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5' })),
+    files.slice(0, MAX_FILE_ROWS).map((f) => ({ ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5' })),
   );
   const { bucket } = getConfig().s3;
 
@@ -78,10 +92,16 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
       {e.metadataError && (
         <p className="error">Metadata could not be read: {e.metadataError}</p>
       )}
+      {e.metadataTruncation && <p className="notice">Search does not see all of this metadata: {e.metadataTruncation.replace(/^only part of the metadata is searchable: /, '')}.</p>}
 
       {recordings.length > 0 && (
         <section>
-          <h2>Recordings ({recordings.length})</h2>
+          <h2>Recordings ({recordings.length.toLocaleString('en-US')})</h2>
+          {recordings.length > MAX_RECORDING_ROWS && (
+            <p className="muted">
+              The first {MAX_RECORDING_ROWS}; every recording is in <a href={rawHref}>the metadata</a>.
+            </p>
+          )}
           <table className="recordings">
             <thead>
               <tr>
@@ -93,8 +113,8 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
               </tr>
             </thead>
             <tbody>
-              {recordings.map((r) => (
-                <tr key={r.name}>
+              {recordings.slice(0, MAX_RECORDING_ROWS).map((r, i) => (
+                <tr key={i}>
                   <td>{r.name}</td>
                   <td>{r.seconds === null ? '–' : formatDuration(r.seconds)}</td>
                   <td>{r.sampleRate === null ? '–' : formatSampleRate(r.sampleRate)}</td>
@@ -128,24 +148,35 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
       )}
 
       <section>
-        <h2>Files ({files.length})</h2>
+        <h2>Files ({files.length.toLocaleString('en-US')})</h2>
+        {files.length > MAX_FILE_ROWS && (
+          <p className="muted">
+            The first {MAX_FILE_ROWS.toLocaleString('en-US')} by name; <a href={experimentApiHref(e)}>the API</a> lists them all.
+          </p>
+        )}
         <FileTree tree={tree} bucket={bucket} />
       </section>
 
       {e.metadataRaw && (
         <section>
           <h2>
-            {e.metadataSource} <CopyButton source={`/experiment/${e.path}/metadata`} label="copy JSON" title={`Copy the ${e.metadataSource}`} />
+            {e.metadataSource} <CopyButton source={rawHref} label="copy JSON" title={`Copy the ${e.metadataSource}`} />
           </h2>
-          {metadata && <MetadataTree document={metadata} />}
+          {outline && <MetadataTree outline={outline} rawHref={rawHref} />}
+          {outline && (outline.tooDeep || outline.hiddenInAll > 0) && (
+            <p className="muted">
+              The tree shows {OUTLINE_LIMITS.depth} levels and {OUTLINE_LIMITS.nodes.toLocaleString('en-US')} entries; <a href={rawHref}>the raw file</a> has everything.
+            </p>
+          )}
           {e.metadataRaw.length <= INLINE_RAW_CHARS ? (
             <details className="raw-json" open={!metadata}>
               <summary>Raw JSON</summary>
-              <pre className="metadata">{metadata ? JSON.stringify(metadata, null, 2) : e.metadataRaw}</pre>
+              {/* Re-indented only when shallow: a 4 KB array nested 2,000 deep would be 16 MB of indentation. */}
+              <pre className="metadata">{metadata && outline && !outline.tooDeep ? JSON.stringify(metadata, null, 2) : e.metadataRaw}</pre>
             </details>
           ) : (
             <p className="raw-json">
-              <a href={`/experiment/${e.path}/metadata`}>Raw JSON</a> <span className="muted">({formatBytes(e.metadataRaw.length)})</span>
+              <a href={rawHref}>Raw JSON</a> <span className="muted">({formatBytes(e.metadataRaw.length)})</span>
             </p>
           )}
         </section>
