@@ -35,7 +35,7 @@ export default async function SearchPage({ searchParams }: PageProps) {
     initial = { error: `${String(issue.path[0] ?? 'query')} ${issue.message}` };
   } else {
     try {
-      initial = { response: search(toSearchRequest(parsed.data)) };
+      initial = { response: await search(toSearchRequest(parsed.data)) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       initial = { error: error.message };

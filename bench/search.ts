@@ -65,12 +65,12 @@ for (let round = 0; round < 6; round++) {
 db.$client.close();
 
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
-async function runHttp(cacheSize: number): Promise<LoadResult> {
+async function runHttp(cacheMb: number): Promise<LoadResult> {
   const server = await startAppServer(PORT, {
     DATABASE_PATH: DB,
     S3_BUCKET: 'braingeneers',
     S3_ENDPOINT: 'http://127.0.0.1:9',
-    SEARCH_CACHE_SIZE: String(cacheSize),
+    SEARCH_CACHE_MB: String(cacheMb),
   });
   const { send, close } = httpClient(PORT, CONNECTIONS);
   // Warm-up: each query once (and, with a cache, into it).
@@ -91,7 +91,7 @@ async function runHttp(cacheSize: number): Promise<LoadResult> {
 }
 
 const cold = await runHttp(0);
-const warm = await runHttp(2000);
+const warm = await runHttp(32);
 
 const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
 console.log(`\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`);

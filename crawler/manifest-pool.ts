@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../lib/worker-thread';
 import type { ManifestResult } from './hdf5-manifest';
 
 /**
@@ -56,14 +55,7 @@ interface Thread {
 
 function startWorker(workerData: ManifestWorkerData): Worker {
   // The standalone build bundles the worker next to the crawler; from source, tsx compiles it in the thread.
-  const bundled = new URL('./manifest-worker.mjs', import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const source = new URL('./manifest-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, {
-    eval: true,
-    workerData,
-  });
+  return startWorkerThread(new URL('./manifest-worker.mjs', import.meta.url), new URL('./manifest-worker.ts', import.meta.url), workerData);
 }
 
 export interface ManifestPoolOptions {

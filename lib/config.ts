@@ -43,12 +43,16 @@ const envSchema = z
       .max(604_800, 'must be between 60 and 604800 seconds')
       .default(3600),
     DATA_MODE: z.enum(['redirect', 'proxy'], { error: 'must be redirect or proxy' }).default('redirect'),
-    SEARCH_CACHE_SIZE: z.coerce
-      .number({ error: 'must be a number' })
-      .int()
+    SEARCH_CACHE_MB: z.coerce
+      .number({ error: 'must be a number of megabytes' })
       .min(0, 'must be 0 (off) or more')
-      .max(1_000_000, 'must be at most 1000000')
-      .default(2000),
+      .max(4096, 'must be at most 4096')
+      .default(32),
+    SEARCH_TIME_LIMIT_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .min(1, 'must be between 1 and 300 seconds')
+      .max(300, 'must be between 1 and 300 seconds')
+      .default(10),
     SEARCH_STALE_SECONDS: z.coerce
       .number({ error: 'must be a number of seconds' })
       .min(0, 'must be between 0 and 3600 seconds')
@@ -91,8 +95,10 @@ export interface Config {
   databasePath: string;
   /** How /data/<uuid> serves bytes: a redirect to S3 (browsers reach the bucket) or streamed by the app. */
   dataMode: 'redirect' | 'proxy';
-  /** Search responses kept per server process (0: none). */
-  searchCacheSize: number;
+  /** Bytes of search answers kept per server process (0: none). */
+  searchCacheBytes: number;
+  /** A search running longer is stopped (its thread ended) and answered 503. */
+  searchTimeLimitMs: number;
   /** How long searches may go on answering from the index as it was after the crawler commits again. */
   searchStaleMs: number;
   /** The site's public origin for canonical and unfurl links; unset: taken from each request's Host. */
@@ -133,7 +139,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     prefixes: e.S3_PREFIXES,
     databasePath: e.DATABASE_PATH,
     dataMode: e.DATA_MODE,
-    searchCacheSize: e.SEARCH_CACHE_SIZE,
+    searchCacheBytes: Math.round(e.SEARCH_CACHE_MB * 1024 * 1024),
+    searchTimeLimitMs: e.SEARCH_TIME_LIMIT_SECONDS * 1000,
     searchStaleMs: e.SEARCH_STALE_SECONDS * 1000,
     siteUrl: e.SITE_URL,
     trustForwardedHeaders: e.TRUST_FORWARDED_HEADERS,

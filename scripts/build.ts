@@ -58,6 +58,8 @@ await build({
     'crawl-schedule': 'crawler/schedule.ts',
     // Started by the crawler as a worker thread (crawler/manifest-pool.ts), found next to it.
     'manifest-worker': 'crawler/manifest-worker.ts',
+    // Started by the server's front processes for their searches (lib/search/pool.ts).
+    'search-worker': 'lib/search/worker.ts',
   },
   outdir: '.next/standalone',
   outExtension: { '.js': '.mjs' },
@@ -70,4 +72,4 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-console.log('built .next/standalone/{server,crawler,crawl-schedule,manifest-worker}.mjs');
+console.log('built .next/standalone/{server,crawler,crawl-schedule,manifest-worker,search-worker}.mjs');

@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { AppError } from '@/lib/errors';
 import { log, withRequestId } from '@/lib/log';
+import { containerMemoryLimit, serverProcesses } from '@/lib/memory-limit';
 import { setProcessPriority } from '@/lib/process-priority';
+import { startSearchThreads } from '@/lib/search';
 import { prepareServer } from '@/lib/server-start';
+import { startWorkerThread } from '@/lib/worker-thread';
 import { sendConsoleToLog } from './console-log';
 import { matchDirectRoute } from './direct-routes';
 import { ALLOWED_METHODS, refusedRequest } from './request-guard';
@@ -55,7 +58,7 @@ process.on('warning', (warning) => log('warn', warning.message, { warning: warni
 
 const { PORT: port, HOSTNAME: hostname, SERVER_ROLE: role, PAGES_SOCKET: pagesSocket } = env.data;
 // Next's dev server compiles on demand and keeps its own state: one process.
-const processes = dev ? 1 : (env.data.WEB_CONCURRENCY ?? availableParallelism());
+const processes = dev ? 1 : (env.data.WEB_CONCURRENCY ?? serverProcesses(availableParallelism(), containerMemoryLimit()));
 const PAGES_NICENESS = 5;
 
 // The standalone build is self-contained in the folder of its bundled server; dev runs from the repository.
@@ -69,6 +72,14 @@ else if (role === 'pages') await servePages(pagesSocket!);
 else if (role === 'front') serveFront(createPagesProxy(pagesSocket!));
 else serveFront(await nextHandler());
 
+/**
+ * Searches run in a thread of their own (lib/search/pool.ts), so this process's event loop answers HEADs,
+ * health checks and the next request while one runs. Pages search in their own process, in place.
+ */
+function startSearching(): void {
+  startSearchThreads(() => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)), 1);
+}
+
 /** Next.js's request handler for this build (or the dev server). */
 async function nextHandler() {
   const { default: next } = await import('next');
@@ -79,6 +90,7 @@ async function nextHandler() {
 
 /** The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes). */
 function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): void {
+  startSearching();
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const method = req.method ?? 'GET';
@@ -165,7 +177,9 @@ function supervise(count: number): void {
   });
   let listening = 0;
   cluster.on('listening', () => {
-    if (++listening === 2 * count) log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count });
+    const memoryLimit = containerMemoryLimit();
+    const limit = memoryLimit === undefined ? {} : { memoryLimitMb: Math.round(memoryLimit / 1024 ** 2) };
+    if (++listening === 2 * count) log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count, cores: availableParallelism(), ...limit });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

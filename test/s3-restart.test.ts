@@ -41,7 +41,7 @@ function crawl(): Promise<{ code: number | null; summary: { status: string; expe
 }
 
 const searchTotal = async () => {
-  const response = searchRoute(new Request('http://localhost/api/search?limit=1'));
+  const response = await searchRoute(new Request('http://localhost/api/search?limit=1'));
   expect(response.status).toBe(200);
   return ((await response.json()) as { total: number }).total;
 };
@@ -54,7 +54,7 @@ beforeAll(async () => {
   bucket = await createTestBucket(client, 'restart');
   await putObjects(client, bucket, Object.fromEntries(syntheticBucketObjects({ experiments: 120, filesPerExperiment: 3, seed: 11 })));
   dir = tempDir('restart');
-  Object.assign(process.env, { DATABASE_PATH: join(dir.path, 'search.db'), S3_BUCKET: bucket, SEARCH_CACHE_SIZE: '0' });
+  Object.assign(process.env, { DATABASE_PATH: join(dir.path, 'search.db'), S3_BUCKET: bucket, SEARCH_CACHE_MB: '0' });
 }, 120_000);
 
 afterAll(async () => {

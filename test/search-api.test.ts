@@ -29,7 +29,7 @@ interface Body {
 async function api(params: Record<string, string | string[]>, route = searchRoute): Promise<{ status: number; body: Body }> {
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) for (const value of [v].flat()) search.append(k, value);
-  const response = route(new NextRequest(`http://localhost/api/search?${search}`));
+  const response = await route(new NextRequest(`http://localhost/api/search?${search}`));
   return { status: response.status, body: (await response.json()) as Body };
 }
 

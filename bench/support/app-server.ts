@@ -8,7 +8,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * The production server (scripts/start.sh over the last `npm run build`), started and ready. Its log lines
  * go to `onLog` when given, else to this process's stderr.
  */
-export async function startAppServer(port: number, env: Record<string, string>, onLog?: (text: string) => void): Promise<{ stop(): Promise<void> }> {
+export async function startAppServer(port: number, env: Record<string, string>, onLog?: (text: string) => void): Promise<{ pid: number; stop(): Promise<void> }> {
   const server = spawn('bash', ['scripts/start.sh'], {
     cwd: ROOT,
     env: { ...process.env, ...env, BIND_ADDRESS: '127.0.0.1', PORT: String(port) },
@@ -25,6 +25,8 @@ export async function startAppServer(port: number, env: Record<string, string>, 
     server.once('exit', (code) => reject(new Error(`the app server exited with ${code}`)));
   });
   return {
+    // start.sh execs node: the script's process is the server's supervisor.
+    pid: server.pid!,
     stop: async () => {
       process.off('exit', kill);
       if (server.exitCode !== null) return;

@@ -1,36 +1,68 @@
-import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import type { Worker } from 'node:worker_threads';
 import { getConfig } from '../config';
 import { getDb } from '../db/index';
 import { derivedFromIndex } from '../db/index-derived';
 import { AppError } from '../errors';
-import { QueryError } from './parse';
+import { parseSearchQuery, QueryError } from './parse';
+import { SearchPool } from './pool';
 import { searchExperiments, type SearchRequest, type SearchResponse } from './run';
 
 export type { SearchRequest, SearchResponse, SearchResult, Sort } from './run';
 
 /**
- * Answers stay valid until the index changes, and then for what remains of SEARCH_STALE_SECONDS (see
- * derivedFromIndex). Search-as-you-type and shared links ask the same questions again.
+ * Answers as JSON text, kept until the index changes and then for what remains of SEARCH_STALE_SECONDS
+ * (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process: search-as-you-type and shared links
+ * ask the same questions again. A JavaScript string of n UTF-16 code units takes 2n bytes.
  */
-const answers = derivedFromIndex(() => new LRUCache<string, SearchResponse>({ max: getConfig().searchCacheSize }));
+const answers = derivedFromIndex(
+  () => new LRUCache<string, string>({ maxSize: getConfig().searchCacheBytes, sizeCalculation: (json, key) => 2 * (json.length + key.length) }),
+);
+/** Searches being computed, so that the same question asked twice meanwhile is computed once. */
+const inFlight = new Map<string, Promise<string>>();
 
-function cached(sqlite: Database.Database, key: string, compute: () => SearchResponse): SearchResponse {
-  const { searchCacheSize, searchStaleMs } = getConfig();
-  if (searchCacheSize === 0) return compute();
-  const entries = answers(sqlite, searchStaleMs);
-  let response = entries.get(key);
-  if (!response) entries.set(key, (response = compute()));
-  return response;
+let pool: SearchPool | undefined;
+
+/** Runs this process's searches in `threads` worker threads (server/main.ts, in the processes that take requests). */
+export function startSearchThreads(startWorker: () => Worker, threads: number): void {
+  pool ??= new SearchPool(startWorker, threads, getConfig().searchTimeLimitMs);
 }
 
-/** A search over the index, or an AppError naming what was wrong with the request. */
-export function search(request: SearchRequest): SearchResponse {
-  const sqlite = getDb().$client;
+function compute(request: SearchRequest): Promise<string> {
+  if (pool) return pool.search(request);
+  // Without threads (page processes, tests): here, in this thread.
   try {
-    return cached(sqlite, JSON.stringify(request), () => searchExperiments(sqlite, request, getConfig().searchStaleMs));
+    return Promise.resolve(JSON.stringify(searchExperiments(getDb().$client, request, getConfig().searchStaleMs)));
   } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A search over the index as the JSON text of its SearchResponse, or an AppError naming what was wrong. */
+export async function searchJson(request: SearchRequest): Promise<string> {
+  const { searchCacheBytes, searchStaleMs } = getConfig();
+  try {
+    // A malformed query is refused here, in microseconds, rather than after the searches queued before it.
+    parseSearchQuery(request.q);
+    const key = JSON.stringify(request);
+    const cache = searchCacheBytes > 0 ? answers(getDb().$client, searchStaleMs) : undefined;
+    const hit = cache?.get(key);
+    if (hit !== undefined) return hit;
+    let running = inFlight.get(key);
+    if (!running) {
+      running = compute(request).finally(() => inFlight.delete(key));
+      inFlight.set(key, running);
+    }
+    const json = await running;
+    cache?.set(key, json);
+    return json;
+  } catch (error) {
+    // A cursor this server did not give out is a QueryError too, found only by the search itself.
     if (error instanceof QueryError) throw new AppError('bad_request:search', error.message, { cause: error });
     throw error;
   }
+}
+
+export async function search(request: SearchRequest): Promise<SearchResponse> {
+  return JSON.parse(await searchJson(request)) as SearchResponse;
 }

@@ -180,12 +180,28 @@ describe('parseSearchQuery: limits', () => {
     expect(queryError('x'.repeat(10_000))).toBe('query is too long (max 500 characters)');
   });
 
-  it('rejects more than 32 terms, counting words, phrases, exclusions and filters', () => {
+  const TOO_MANY = 'too many words (max 32; parts of words joined by . - _ / count too)';
+
+  it('rejects more than 32 words, counting words, the words of phrases, exclusions and filters', () => {
     const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`).join(' ');
     expect(() => parseSearchQuery(words(32))).not.toThrow();
-    expect(queryError(words(33))).toBe('too many terms (max 32)');
-    expect(queryError(`${words(30)} -x "y z" species:mouse`)).toBe('too many terms (max 32)');
+    expect(queryError(words(33))).toBe(TOO_MANY);
+    expect(queryError(`${words(29)} -x "y z" species:mouse`)).toBe(TOO_MANY);
     expect(() => parseSearchQuery(`${words(32)} OR * ( ) -`)).not.toThrow();
+  });
+
+  it('counts each part of a word joined by separators, so one long dotted word cannot cost seconds', () => {
+    expect(queryError(`${'1.'.repeat(249)}1`)).toBe('"1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.…" has 250 words; a phrase may have at most 16');
+    expect(queryError('"a b c d e f g h i j k l m n o p q"')).toMatch(/has 17 words; a phrase may have at most 16$/);
+    expect(() => parseSearchQuery('ephys/2023-04-02-e-hc328_unperturbed/original/data/Trace_20230402_chip11350.raw.h5')).not.toThrow();
+    const sixteen = Array.from({ length: 16 }, (_, i) => `p${i}`).join('_');
+    expect(() => parseSearchQuery(`${sixteen} ${sixteen.replaceAll('p', 'q')}`)).not.toThrow();
+    expect(queryError(`${sixteen} ${sixteen.replaceAll('p', 'q')} x`)).toBe(TOO_MANY);
+  });
+
+  it('keeps a repeated word or phrase once', () => {
+    expect(parseSearchQuery('e e e e_e e_e e OR e ').match).toBe('"e" AND "e e"');
+    expect(parseSearchQuery('-x -x -y').exclude).toBe('"x" OR "y"');
   });
 });
 

@@ -48,7 +48,13 @@ export interface ParsedQuery {
 }
 
 const MAX_QUERY_CHARACTERS = 500;
-const MAX_TERMS = 32;
+/**
+ * The cost of a query is its tokens: FTS5 reads a token's whole list of places for each time it occurs
+ * in the query, about 10 ms for a common one at 100,000 experiments. `1.1.1.…` (499 characters) was one
+ * word of 250 tokens and took a second. A pasted S3 key is some 17 tokens.
+ */
+const MAX_WORDS = 32;
+const MAX_PHRASE_WORDS = 16;
 const MODALITIES = ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'];
 
 type ListField = 'species' | 'sampleType' | 'hardware' | 'modality';
@@ -105,8 +111,17 @@ export function parseSearchQuery(text: string): ParsedQuery {
     throw new QueryError(`query is too long (max ${MAX_QUERY_CHARACTERS} characters)`);
   }
   const items = lex(text);
-  const counted = items.filter((item) => (item.kind === 'field' ? item.value !== '' : item.kind === 'text' && item.tokens.length > 0));
-  if (counted.length > MAX_TERMS) throw new QueryError(`too many terms (max ${MAX_TERMS})`);
+  let words = 0;
+  for (const item of items) {
+    if (item.kind === 'field' && item.value !== '') words++;
+    if (item.kind !== 'text') continue;
+    if (item.tokens.length > MAX_PHRASE_WORDS) {
+      throw new QueryError(`"${item.typed.slice(0, 40)}${item.typed.length > 40 ? '…' : ''}" has ${item.tokens.length} words; a phrase may have at most ${MAX_PHRASE_WORDS}`);
+    }
+    words += item.tokens.length;
+  }
+  // Words joined by . - _ / count one each: they are separate words to the index.
+  if (words > MAX_WORDS) throw new QueryError(`too many words (max ${MAX_WORDS}; parts of words joined by . - _ / count too)`);
 
   const filters: ParsedQuery['filters'] = { species: [], sampleType: [], hardware: [], modality: [] };
   const groups: TextItem[][] = [];
@@ -138,17 +153,19 @@ export function parseSearchQuery(text: string): ParsedQuery {
     orPending = false;
   }
 
+  // The same word twice costs FTS5 twice and changes nothing: each expression is kept once.
+  const distinct = (expressions: string[]) => [...new Set(expressions)];
   return {
-    match: groups.length ? groups.map(groupExpression).join(' AND ') : null,
-    exclude: excluded.length ? excluded.map(phraseExpression).join(' OR ') : null,
+    match: groups.length ? distinct(groups.map(groupExpression)).join(' AND ') : null,
+    exclude: excluded.length ? distinct(excluded.map(phraseExpression)).join(' OR ') : null,
     filters,
     terms: [...terms],
   };
 }
 
 function groupExpression(group: TextItem[]): string {
-  const disjunction = group.map(phraseExpression).join(' OR ');
-  return group.length > 1 ? `(${disjunction})` : disjunction;
+  const alternatives = [...new Set(group.map(phraseExpression))];
+  return alternatives.length > 1 ? `(${alternatives.join(' OR ')})` : alternatives[0]!;
 }
 
 // The tokens hold only letters, digits and marks, so no quote can occur inside and no escaping is needed.

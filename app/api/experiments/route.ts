@@ -5,7 +5,7 @@ import { paramsObject, searchParamsSchema, toSearchRequest } from '../search/sch
 export const dynamic = 'force-dynamic';
 
 /** Experiments by filters alone, for scripts: the search API without a text query. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   try {
     const params = paramsObject(new URL(request.url).searchParams);
     if ('q' in params) throw new AppError('bad_request:experiments', 'q is not accepted here; use /api/search');
@@ -14,7 +14,7 @@ export function GET(request: Request): Response {
       const issue = parsed.error.issues[0]!;
       throw new AppError('bad_request:experiments', `${String(issue.path[0] ?? 'query')} ${issue.message}`);
     }
-    const { total, results, nextCursor, facets } = search(toSearchRequest(parsed.data));
+    const { total, results, nextCursor, facets } = await search(toSearchRequest(parsed.data));
     return Response.json({ total, results, facets, nextCursor });
   } catch (error) {
     return errorResponse(error, 'api/experiments');

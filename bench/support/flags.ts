@@ -1,0 +1,20 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** A whole-number flag of a benchmark, in [min, max]. */
+export const countFlag = (fallback: number, min = 1, max = 10_000_000) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * A benchmark's flags (`--name value`, and `--name` alone for those in `switches`), checked by `schema` as
+ * the CLI's are: a wrong value stops the run with the flag's name and what is wrong, rather than running
+ * with NaN.
+ */
+export function benchFlags<S extends z.ZodObject>(schema: S, switches: string[] = []): z.infer<S> {
+  const options = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, { type: switches.includes(name) ? ('boolean' as const) : ('string' as const) }]));
+  const { values } = parseArgs({ options, strict: true, allowPositionals: false });
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  console.error(`error: --${String(issue.path[0])}: ${issue.message}`);
+  process.exit(2);
+}

@@ -1,0 +1,108 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError } from '../errors';
+import { QueryError } from './parse';
+import type { SearchRequest } from './run';
+
+/**
+ * Searches in worker threads, so that the process that received the request stays free to answer the
+ * rest: a HEAD of a file or the health check costs microseconds, the worst search the parser allows
+ * about 0.3 s at 100,000 experiments, and a search in the event loop held up everything behind it.
+ * Each thread has its own connection to the index and its own catalog; it runs one search at a time,
+ * the others wait in order. A search over its time limit ends its thread (a synchronous SQLite call
+ * cannot be interrupted otherwise), and a new thread takes the next search.
+ */
+
+export interface SearchTask {
+  id: number;
+  request: SearchRequest;
+}
+
+export type SearchReply = { id: number; json: string } | { id: number; queryError: string } | { id: number; error: string };
+
+interface Pending {
+  task: SearchTask;
+  resolve: (json: string) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  current?: Pending & { timer: NodeJS.Timeout };
+}
+
+export class SearchPool {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 0;
+
+  constructor(
+    private readonly startWorker: () => Worker,
+    size: number,
+    private readonly timeLimitMs: number,
+  ) {
+    for (let i = 0; i < size; i++) this.threads.push(this.start());
+  }
+
+  /** The search's answer as JSON text. */
+  search(request: SearchRequest): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task: { id: this.nextId++, request }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  private start(): Thread {
+    const thread: Thread = { worker: this.startWorker() };
+    thread.worker.on('message', (reply: SearchReply) => this.onReply(thread, reply));
+    thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
+    thread.worker.on('exit', (code) => this.replace(thread, new AppError('unavailable:search', `the search thread stopped (code ${code}); try again`)));
+    // A thread whose work is done must not keep the process alive on its own.
+    thread.worker.unref();
+    return thread;
+  }
+
+  private dispatch(): void {
+    for (const thread of this.threads) {
+      if (thread.current || this.queue.length === 0) continue;
+      const pending = this.queue.shift()!;
+      const timer = setTimeout(() => this.overTime(thread), this.timeLimitMs);
+      thread.current = { ...pending, timer };
+      thread.worker.postMessage(pending.task);
+    }
+  }
+
+  private onReply(thread: Thread, reply: SearchReply): void {
+    const current = thread.current;
+    if (!current || current.task.id !== reply.id) return;
+    clearTimeout(current.timer);
+    thread.current = undefined;
+    if ('json' in reply) current.resolve(reply.json);
+    else if ('queryError' in reply) current.reject(new QueryError(reply.queryError));
+    else current.reject(new Error(reply.error));
+    this.dispatch();
+  }
+
+  private overTime(thread: Thread): void {
+    const seconds = this.timeLimitMs / 1000;
+    this.replace(thread, new AppError('unavailable:search', `the search took longer than ${seconds} s and was stopped; try a narrower query`));
+  }
+
+  /** Ends a thread, fails the search it had, and puts a new thread in its place. */
+  private replace(thread: Thread, error: AppError): void {
+    const index = this.threads.indexOf(thread);
+    if (index === -1) return;
+    thread.worker.removeAllListeners();
+    void thread.worker.terminate();
+    if (thread.current) {
+      clearTimeout(thread.current.timer);
+      thread.current.reject(error);
+    }
+    this.threads[index] = this.start();
+    this.dispatch();
+  }
+}

@@ -1,0 +1,34 @@
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { getConfig } from '../config';
+import { openDatabase } from '../db/index';
+import { QueryError } from './parse';
+import type { SearchReply, SearchTask } from './pool';
+import { searchExperiments } from './run';
+
+/**
+ * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
+ * It runs below the thread that takes requests, so under load the cores go to HEADs and health checks
+ * first; on Linux the priority of a thread is its own.
+ */
+
+const SEARCH_NICENESS = 2;
+try {
+  setPriority(SEARCH_NICENESS);
+} catch {
+  // Not permitted here: the thread searches at the process's priority.
+}
+
+const port = parentPort!;
+const { databasePath, searchStaleMs } = getConfig();
+const sqlite = openDatabase(databasePath, { readonly: true }).$client;
+
+port.on('message', ({ id, request }: SearchTask) => {
+  let reply: SearchReply;
+  try {
+    reply = { id, json: JSON.stringify(searchExperiments(sqlite, request, searchStaleMs)) };
+  } catch (error) {
+    reply = error instanceof QueryError ? { id, queryError: error.message } : { id, error: error instanceof Error ? error.message : String(error) };
+  }
+  port.postMessage(reply);
+});

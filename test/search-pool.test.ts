@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_QUERIES, buildSyntheticIndex } from '../bench/support/synthetic-index';
+import { openDatabase } from '../lib/db/index';
+import { AppError } from '../lib/errors';
+import { QueryError } from '../lib/search/parse';
+import { SearchPool } from '../lib/search/pool';
+import { searchExperiments, type SearchRequest } from '../lib/search/run';
+import { startWorkerThread } from '../lib/worker-thread';
+import { tempDir } from './support/index';
+
+/** Searches in worker threads (lib/search/pool.ts) over a synthetic index, compared with searches in place. */
+
+let dir: ReturnType<typeof tempDir>;
+let path: string;
+
+const request = (q: string): SearchRequest => ({ q, prefix: [], species: [], sampleType: [], hardware: [], limit: 20 });
+const thread = () => startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url));
+
+beforeAll(async () => {
+  dir = tempDir('search-pool');
+  path = join(dir.path, 'search.db');
+  await buildSyntheticIndex({ path, experiments: 2000, objects: 10_000 });
+  // The threads read the index named by the environment, as in the server.
+  Object.assign(process.env, { DATABASE_PATH: path, S3_BUCKET: 'braingeneers' });
+}, 120_000);
+
+afterAll(() => dir?.remove());
+
+describe('SearchPool', () => {
+  it('answers as a search in place does, several searches at once over two threads', async () => {
+    const pool = new SearchPool(thread, 2, 30_000);
+    try {
+      const db = openDatabase(path, { readonly: true });
+      const queries = BENCH_QUERIES.map((q) => request(q.q));
+      const answers = await Promise.all(queries.map((r) => pool.search(r)));
+      answers.forEach((json, i) => expect(JSON.parse(json)).toEqual(searchExperiments(db.$client, queries[i]!)));
+      db.$client.close();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('passes a query error back as one, and goes on', async () => {
+    const pool = new SearchPool(thread, 1, 30_000);
+    try {
+      await expect(pool.search(request('after:2023-13'))).rejects.toThrow(QueryError);
+      expect(JSON.parse(await pool.search(request('organoid'))).total).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops a search over its time limit with a 503 that says so', async () => {
+    // A new thread takes longer than a millisecond to start, so the first search is over its limit.
+    const pool = new SearchPool(thread, 1, 1);
+    try {
+      const error = await pool.search(request('organoid')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ status: 503, message: 'the search took longer than 0.001 s and was stopped; try a narrower query' });
+    } finally {
+      await pool.close();
+    }
+  });
+});
