@@ -248,6 +248,22 @@ export function readerCorsRules(origins: string[]): CORSRule[] {
   ];
 }
 
+/**
+ * A bucket policy that gives the site and the crawler only what they use: the site signs GETs of objects
+ * (and, in proxy mode, reads them), the crawler lists the bucket and reads objects. Neither can write or
+ * delete, so a compromised web or crawler process cannot change the lab's data. `web` and `crawler` are
+ * principals (ARNs: `arn:aws:iam:::user/<uid>` for a radosgw user of the default tenant).
+ */
+export function leastPrivilegePolicy(bucket: string, principals: { web: string; crawler: string }) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'SiteAndCrawlerReadObjects', Effect: 'Allow', Principal: { AWS: [principals.web, principals.crawler] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] },
+      { Sid: 'CrawlerListsTheBucket', Effect: 'Allow', Principal: { AWS: [principals.crawler] }, Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`] },
+    ],
+  };
+}
+
 export async function applyReaderCors(client: S3Client, bucket: string, origins: string[]): Promise<CORSRule[]> {
   await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: readerCorsRules(origins) } }));
   return (await client.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];

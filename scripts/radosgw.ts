@@ -24,6 +24,8 @@ export interface RadosgwServer {
   dir: string;
   stop(): Promise<void>;
   restartGateway(): Promise<void>;
+  /** Another S3 user, with keys of its own and no access to the first user's buckets until a policy grants it. */
+  createUser(uid: string): Promise<{ accessKeyId: string; secretAccessKey: string; arn: string }>;
 }
 
 export const INSTALL_COMMAND =
@@ -338,6 +340,15 @@ export async function startRadosgw(options: { port?: number } = {}): Promise<Rad
         if (stopping) throw new Error('restartGateway() called after stop()');
         if (gateway) await stopDaemon(gateway);
         await startGateway();
+      },
+      createUser: async (uid) => {
+        const keys = { accessKeyId: `BGS${randomUUID().replaceAll('-', '').slice(0, 17).toUpperCase()}`, secretAccessKey: randomUUID() + randomUUID() };
+        await run(dir, 'client.rgw.a', 'radosgw-admin', [
+          '-c', conf, 'user', 'create', `--uid=${uid}`, `--display-name=${uid}`,
+          `--access-key=${keys.accessKeyId}`, `--secret=${keys.secretAccessKey}`,
+        ]);
+        // radosgw names a user of the default tenant so in bucket policies.
+        return { ...keys, arn: `arn:aws:iam:::user/${uid}` };
       },
     };
   } catch (error) {
