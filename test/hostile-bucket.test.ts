@@ -1,9 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as searchRoute } from '../app/api/search/route';
 import { crawl, type CrawlSummary } from '../crawler/crawl';
 import { METADATA_LIMITS } from '../crawler/metadata';
 import type { AppDatabase } from '../lib/db/index';
 import { createS3Client } from '../lib/s3';
+import { seededRandom } from '../scripts/seeded-random';
 import { hostileBucket, type HostileBucket } from './support/hostile-bucket';
 import { integrityCheck, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testConfig } from './support/s3';
@@ -111,6 +114,24 @@ describe('crawling a hostile bucket', () => {
     const again = await crawlOnce(db, bucket);
     expect(again).toMatchObject({ status: 'succeeded', experiments: { new: 0, updated: 0, failed: 0, deleted: 0 } });
     expect(again.s3Requests.GetObject ?? 0).toBe(0);
+  });
+
+  it('answers 2,000 random queries over it with 200 or a 400 naming what is wrong, never a 500', async () => {
+    Object.assign(process.env, { DATABASE_PATH: join(dir.path, 'search.db'), S3_BUCKET: bucket });
+    const next = seededRandom(2000);
+    const pieces = ['"', '-', ':', 'OR', '*', '(', ')', 'species:', 'after:2023', 'before:', 'prefix:', 'sample_type:"', '\\', '\u0000', '\ud800', '🧠', 'é', '%ff', '1.1.1', '_', '/', 'e', 'ordinary', 'folder', 'nwb', ' ', '  ', '\t', '\n', 'NEAR(', '^', '{', '}'];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 2000; i++) {
+      const q = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pieces[Math.floor(next() * pieces.length)]!).join(next() < 0.5 ? '' : ' ');
+      const params = new URLSearchParams({ q, ...(next() < 0.2 ? { sort: ['relevance', 'newest', 'oldest', 'bogus'][Math.floor(next() * 4)]! } : {}), ...(next() < 0.1 ? { cursor: q.slice(0, 20) } : {}) });
+      const response = await searchRoute(new Request(`http://localhost/api/search?${params}`));
+      const body = (await response.json()) as { error?: { message: string }; total?: number };
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status === 400) expect(body.error?.message, q).toMatch(/\w/);
+      else expect([response.status, typeof body.total], q).toEqual([200, 'number']);
+    }
+    expect(statuses.get(200)).toBeGreaterThan(500);
+    expect([...statuses.keys()].sort()).toEqual([200, 400]);
   });
 
   it('keeps the rest of a batch when the index refuses one experiment, and records the refusal on it', async () => {
