@@ -1,9 +1,9 @@
 /**
  * `npm run bench:worst`: the most expensive searches the query language lets anyone build, sent without
  * pause by several clients to the production server (npm run build first) over the search benchmark's
- * index (100,000 experiments, 1,000,000 objects), while one client times HEAD /data/<uuid> and
- * GET /api/health, one request at a time. Then the memory of each server process before and after
- * thousands of searches no cache has seen.
+ * index (100,000 experiments, 1,000,000 objects), while one client times HEAD /data/<uuid>,
+ * GET /api/files/<uuid> and GET /api/health, one request at a time. Then the memory of each server
+ * process before and after thousands of searches no cache has seen.
  *
  * Flags: --connections N (8), --seconds N (15), --unique N (4000), --experiments N (100000), --objects N (1000000).
  */
@@ -62,12 +62,16 @@ const server = await startAppServer(PORT, {
 const attack = httpClient(PORT, flags.connections);
 const probe = httpClient(PORT, 1);
 
-/** HEAD /data and GET /api/health, alternately, one at a time, for `seconds`: their latencies in ms. */
-async function probeFor(seconds: number): Promise<Record<'HEAD /data' | 'GET /api/health', number[]>> {
-  const times: Record<'HEAD /data' | 'GET /api/health', number[]> = { 'HEAD /data': [], 'GET /api/health': [] };
+const PROBES = ['HEAD /data', 'GET /api/files', 'GET /api/health'] as const;
+
+/** HEAD /data, GET /api/files and GET /api/health in turn, one at a time, for `seconds`: their latencies in ms. */
+async function probeFor(seconds: number): Promise<Record<(typeof PROBES)[number], number[]>> {
+  const times = Object.fromEntries(PROBES.map((label) => [label, [] as number[]])) as Record<(typeof PROBES)[number], number[]>;
   const deadline = performance.now() + seconds * 1000;
   for (let i = 0; performance.now() < deadline; i++) {
-    const [label, method, path] = i % 2 === 0 ? (['HEAD /data', 'HEAD', `/data/${uuids[i % uuids.length]}`] as const) : (['GET /api/health', 'GET', '/api/health'] as const);
+    const uuid = uuids[i % uuids.length];
+    const label = PROBES[i % PROBES.length]!;
+    const [method, path] = ({ 'HEAD /data': ['HEAD', `/data/${uuid}`], 'GET /api/files': ['GET', `/api/files/${uuid}`], 'GET /api/health': ['GET', '/api/health'] } as const)[label];
     const start = performance.now();
     await probe.send(method, path);
     times[label].push(performance.now() - start);
@@ -98,7 +102,12 @@ function serverMemory(): Record<string, string[]> {
   return byRole;
 }
 
-for (const uuid of uuids.slice(0, 20)) await probe.send('HEAD', `/data/${uuid}`);
+// Warm-up: each probe's first answer in each process loads what it needs once.
+for (const uuid of uuids.slice(0, 20)) {
+  await probe.send('HEAD', `/data/${uuid}`);
+  await probe.send('GET', `/api/files/${uuid}`);
+  await probe.send('GET', '/api/health');
+}
 const started = serverMemory();
 const quiet = await probeFor(5);
 const [loud, run] = await Promise.all([
@@ -133,5 +142,5 @@ for (const [label, values] of Object.entries(quiet)) console.log(`| ${label}, no
 for (const [label, values] of Object.entries(loud)) console.log(`| ${label}, during the worst searches | ${summary(values)} |`);
 console.log(`\nresident memory per process, private + mapped from the index (MB): at start → after the worst searches → after ${flags.unique.toLocaleString('en-US')} more no cache had seen:`);
 for (const role of Object.keys(after)) console.log(`- ${role}: ${(started[role] ?? []).join(', ')} → ${(before[role] ?? []).join(', ')} → ${after[role]!.join(', ')}`);
-console.log(`\ntarget: HEAD /data and /api/health answer in milliseconds while the worst searches run`);
+console.log(`\ntarget: HEAD /data, /api/files and /api/health answer in milliseconds while the worst searches run`);
 console.log(`rerun: npm run bench:worst -- --connections ${flags.connections} --seconds ${flags.seconds} --unique ${flags.unique} --experiments ${flags.experiments} --objects ${flags.objects}`);
