@@ -3,7 +3,7 @@
 # (`node crawler.mjs` once, or `node crawl-schedule.mjs` on a timer). See README.md, "Deployment".
 
 # --- build: dependencies (better-sqlite3 compiles here), the viewer assets, Next.js, the server bundles
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -14,7 +14,7 @@ ENV NEXT_TELEMETRY_DISABLED=1
 RUN npm run build
 
 # --- run: the standalone build only, as an unprivileged user
-FROM node:20-bookworm-slim AS run
+FROM node:24-bookworm-slim AS run
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=0.0.0.0 \

@@ -13,7 +13,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function holder(path: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
     const { acquireCrawlLock } = await import(${JSON.stringify(new URL('./lock.ts', import.meta.url).pathname)});
-    console.log(acquireCrawlLock(${JSON.stringify(path)}) ? 'held' : 'busy');
+    // Kept referenced: a collected connection closes, and its lock goes with it.
+    globalThis.lock = acquireCrawlLock(${JSON.stringify(path)});
+    console.log(globalThis.lock ? 'held' : 'busy');
     setInterval(() => {}, 1000);
   `], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
