@@ -3,7 +3,7 @@ import type { SearchState } from '@/components/search-url';
 import { AppError } from '@/lib/errors';
 import { getIndexStats } from '@/lib/db/queries';
 import { search } from '@/lib/search';
-import { paramsObject, searchParamsSchema, toSearchRequest } from './api/search/schema';
+import { paramsObject, searchParamsSchema, toSearchRequest } from '@/contracts/search-params';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
-import { BlockReader } from '../viewer/reader/block-reader';
-import { createLazyFile, type EmscriptenFs } from '../viewer/reader/emscripten-file';
+import { BlockReader } from '../hdf5/block-reader';
+import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
 import { blockRuns, buildHdf5Manifest } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 

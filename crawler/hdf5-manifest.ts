@@ -1,10 +1,10 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
-import { packManifest, type Manifest } from '../viewer/reader/manifest';
-import { createLazyFile, type EmscriptenFs } from '../viewer/reader/emscripten-file';
-import { hasHdf5Signature, HEAD_BYTES } from '../viewer/reader/hdf5-signature';
+import { packManifest, type Manifest } from '../hdf5/manifest';
+import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
+import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
 
 /**
- * Builds an HDF5 file's manifest (see viewer/reader/manifest.ts) by doing what the viewer will do: h5wasm
+ * Builds an HDF5 file's manifest (see hdf5/manifest.ts) by doing what the viewer will do: h5wasm
  * opens the file, walks every group, reads every attribute, every small dataset, and one element of each
  * large one (which reads its chunk index; the chunk itself is refused). h5wasm reads synchronously and S3
  * does not, so each h5wasm call runs over the bytes fetched so far: a read outside them fails with EIO, the

@@ -71,7 +71,7 @@ export const objects = sqliteTable(
 );
 
 /**
- * `built`: the HDF5 file's manifest (viewer/reader/manifest.ts). `not_hdf5` and `unreadable` (HDF5 could
+ * `built`: the HDF5 file's manifest (hdf5/manifest.ts). `not_hdf5` and `unreadable` (HDF5 could
  * not walk it; `error` says why) are kept too, so a file is tried once per version, not every crawl.
  */
 export const MANIFEST_STATUSES = ['built', 'not_hdf5', 'unreadable'] as const;

@@ -9,7 +9,7 @@ import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
 export type Sort = (typeof SORTS)[number];
 
-/** A validated search request (see app/api/search/schema.ts for the edge validation). */
+/** A validated search request (see contracts/search-params.ts for the edge validation). */
 export interface SearchRequest {
   q: string;
   sort?: Sort;

@@ -1,7 +1,7 @@
 import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from 'h5wasm';
-import { BlockReader, FileChangedError, ReadTooLargeError } from '../reader/block-reader';
-import { createLazyFile, type EmscriptenFs } from '../reader/emscripten-file';
-import { isHdf5Signature, signatureOffsets } from '../reader/hdf5-signature';
+import { BlockReader, FileChangedError, ReadTooLargeError } from '../../hdf5/block-reader';
+import { createLazyFile, type EmscriptenFs } from '../../hdf5/emscripten-file';
+import { isHdf5Signature, signatureOffsets } from '../../hdf5/signature';
 import { planRead } from '../selection';
 import {
   MAX_READ_BYTES,

@@ -1,6 +1,6 @@
 import { AppError, errorResponse } from '@/lib/errors';
 import { search } from '@/lib/search';
-import { paramsObject, searchParamsSchema, toSearchRequest } from '../search/schema';
+import { paramsObject, searchParamsSchema, toSearchRequest } from '@/contracts/search-params';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { getIndexStats } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { searchJson } from '@/lib/search';
-import { paramsObject, searchParamsSchema, toSearchRequest } from './schema';
+import { paramsObject, searchParamsSchema, toSearchRequest } from '@/contracts/search-params';
 
 export const dynamic = 'force-dynamic';
 
