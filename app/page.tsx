@@ -1,4 +1,6 @@
 import { SearchApp, type Answer } from '@/components/search-app';
+import { FILTER_PARAMS, type FilterParam } from '@/contracts/filters';
+import { firstIssue } from '@/contracts/issues';
 import type { SearchState } from '@/components/search-url';
 import { AppError } from '@/lib/errors';
 import { getIndexStats } from '@/lib/db/queries';
@@ -21,18 +23,14 @@ export default async function SearchPage({ searchParams }: PageProps) {
   const state: SearchState = {
     q: first(raw.q) ?? '',
     sort: first(raw.sort),
-    prefix: asList(raw.prefix),
-    species: asList(raw.species),
-    sample_type: asList(raw.sample_type),
-    hardware: asList(raw.hardware),
+    ...(Object.fromEntries(FILTER_PARAMS.map((name) => [name, asList(raw[name])])) as Record<FilterParam, string[]>),
     from: first(raw.from),
     to: first(raw.to),
   };
   const parsed = searchParamsSchema.safeParse(raw);
   let initial: Answer;
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    initial = { error: `${String(issue.path[0] ?? 'query')} ${issue.message}` };
+    initial = { error: firstIssue(parsed.error, { fallback: 'query' }) };
   } else {
     try {
       initial = { response: await search(toSearchRequest(parsed.data)) };

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/index';
-import { searchExperiments, type SearchRequest } from '../lib/search/run';
+import type { SearchRequest } from '../contracts/search-params';
+import { searchExperiments } from '../lib/search/run';
 import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
 

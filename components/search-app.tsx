@@ -1,21 +1,15 @@
 'use client';
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { IndexStats } from '@/lib/db/queries';
-import type { SearchResponse } from '@/lib/search/run';
+import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
 import { experimentHref } from './experiment-href';
 import { EmptyState, facetEntries, ResultList, StatsLine } from './search-results';
-import { searchHref, searchParamsOf, toggleFilter, type FilterName, type SearchState } from './search-url';
+import { FILTER_PARAMS, FILTERS } from '@/contracts/filters';
+import { searchHref, searchParamsOf, toggleFilter, type SearchState } from './search-url';
 
 export type Answer = { response: SearchResponse } | { error: string };
 
 const DEBOUNCE_MS = 150;
-const FACET_PARAM: Record<string, FilterName | undefined> = {
-  prefix: 'prefix',
-  species: 'species',
-  sampleType: 'sample_type',
-  hardware: 'hardware',
-};
 
 /**
  * The search page once JavaScript runs: results follow the typing (debounced, stale answers dropped), the URL
@@ -105,7 +99,7 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
           <option value="newest">Newest</option>
           <option value="oldest">Oldest</option>
         </select>
-        {(['prefix', 'species', 'sample_type', 'hardware'] as const).flatMap((name) =>
+        {FILTER_PARAMS.flatMap((name) =>
           state[name].map((value) => <input key={`${name}=${value}`} type="hidden" name={name} value={value} />),
         )}
         <noscript>
@@ -126,7 +120,7 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
                 <section key={facet.name}>
                   <h2>{facet.label}</h2>
                   {facet.values.map(({ value, count }) => {
-                    const param = FACET_PARAM[facet.name];
+                    const param = facet.name === 'year' ? undefined : FILTERS[facet.name].param;
                     const on = param ? state[param].includes(value) : false;
                     const next = param ? toggleFilter(state, param, value) : { ...state, from: `${value}-01-01`, to: `${value}-12-31` };
                     return (

@@ -1,10 +1,9 @@
-import type { SearchResponse } from '@/lib/search/run';
-import type { IndexStats } from '@/lib/db/queries';
+import { FILTER_NAMES, FILTERS, type FilterName } from '@/contracts/filters';
+import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
 import { experimentHref } from './experiment-href';
 
 /** Rendering only (no hooks): the server page and the live search both use it. */
 
-const FACET_LABELS = { prefix: 'Modality', species: 'Species', sampleType: 'Sample type', hardware: 'Hardware', year: 'Year' } as const;
 
 function ago(date: Date, now: number): string {
   const minutes = Math.round((now - date.getTime()) / 60_000);
@@ -62,12 +61,10 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
   );
 }
 
+/** The facets shown beside the results: every filter's, then the years. */
 export function facetEntries(response: SearchResponse) {
-  return (Object.keys(FACET_LABELS) as (keyof typeof FACET_LABELS)[]).map((name) => ({
-    name,
-    label: FACET_LABELS[name],
-    values: response.facets[name].slice(0, 12),
-  }));
+  const facets = FILTER_NAMES.map((name) => ({ name: name as FilterName | 'year', label: FILTERS[name].label as string }));
+  return [...facets, { name: 'year' as const, label: 'Year' }].map(({ name, label }) => ({ name, label, values: response.facets[name].slice(0, 12) }));
 }
 
 export function EmptyState({ hasQuery }: { hasQuery: boolean }) {

@@ -1,22 +1,18 @@
+import { FILTER_PARAMS, type FilterParam } from '@/contracts/filters';
+
 /** The search state a URL carries (`/?q=…&species=…`), shared by the server page and the browser. */
-export interface SearchState {
+export type SearchState = Record<FilterParam, string[]> & {
   q: string;
   sort?: string;
-  prefix: string[];
-  species: string[];
-  sample_type: string[];
-  hardware: string[];
   from?: string;
   to?: string;
-}
-
-export type FilterName = 'prefix' | 'species' | 'sample_type' | 'hardware';
+};
 
 export function searchParamsOf(state: SearchState, extra: Record<string, string> = {}): URLSearchParams {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   if (state.sort) params.set('sort', state.sort);
-  for (const name of ['prefix', 'species', 'sample_type', 'hardware'] as const) {
+  for (const name of FILTER_PARAMS) {
     for (const value of state[name]) params.append(name, value);
   }
   if (state.from) params.set('from', state.from);
@@ -31,7 +27,7 @@ export function searchHref(state: SearchState, extra: Record<string, string> = {
 }
 
 /** The state with one filter value switched on or off. */
-export function toggleFilter(state: SearchState, name: FilterName, value: string): SearchState {
+export function toggleFilter(state: SearchState, name: FilterParam, value: string): SearchState {
   const values = state[name];
   return { ...state, [name]: values.includes(value) ? values.filter((v) => v !== value) : [...values, value] };
 }

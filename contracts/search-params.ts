@@ -1,5 +1,21 @@
 import { z } from 'zod';
-import { SORTS, type SearchRequest } from '@/lib/search/run';
+import { FILTER_NAMES, FILTERS, type FilterName, type FilterValues } from './filters';
+
+/** `/api/search`, `/api/experiments` and `/` query parameters, and the validated request they become. */
+
+export const SORTS = ['relevance', 'newest', 'oldest'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** A validated search request: what the search is given. */
+export type SearchRequest = FilterValues & {
+  q: string;
+  sort?: Sort;
+  /** Inclusive dates, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+};
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2023-06-15');
 const list = z
@@ -8,14 +24,10 @@ const list = z
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().max(200, 'must be at most 200 characters')).max(20, 'may be given at most 20 times'));
 
-/** `/api/search` and `/` query parameters. */
 export const searchParamsSchema = z.object({
   q: z.string().max(10_000, 'must be at most 10,000 characters').default(''),
   sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` }).optional(),
-  prefix: list,
-  species: list,
-  sample_type: list,
-  hardware: list,
+  ...(Object.fromEntries(FILTER_NAMES.map((name) => [FILTERS[name].param, list])) as Record<(typeof FILTERS)[FilterName]['param'], typeof list>),
   from: date.optional(),
   to: date.optional(),
   limit: z.coerce
@@ -41,6 +53,6 @@ export function paramsObject(params: URLSearchParams): Record<string, string | s
 }
 
 export function toSearchRequest(p: z.infer<typeof searchParamsSchema>): SearchRequest {
-  const { sample_type: sampleType, ...rest } = p;
-  return { ...rest, sampleType };
+  const filters = Object.fromEntries(FILTER_NAMES.map((name) => [name, p[FILTERS[name].param]])) as FilterValues;
+  return { q: p.q, sort: p.sort, from: p.from, to: p.to, limit: p.limit, cursor: p.cursor, ...filters };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { firstIssue } from '../contracts/issues';
 import { ConfigError, getConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
 import { setProcessPriority } from '../lib/process-priority';
@@ -29,14 +30,9 @@ Exit codes: 0 done or skipped, 1 the run failed or some experiments could not be
 environment.`;
 
 const flagsSchema = z.object({
-  count: z.coerce.number({ error: '--count must be a number' }).int().positive('--count must be at least 1').optional(),
-  prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, '--prefix must be a folder name like ephys')).optional(),
-  concurrency: z.coerce
-    .number({ error: '--concurrency must be a number' })
-    .int()
-    .min(1, '--concurrency must be between 1 and 256')
-    .max(256, '--concurrency must be between 1 and 256')
-    .default(16),
+  count: z.coerce.number({ error: 'must be a number' }).int().positive('must be at least 1').optional(),
+  prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a folder name like ephys')).optional(),
+  concurrency: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be between 1 and 256').max(256, 'must be between 1 and 256').default(16),
   delete: z.boolean().default(false),
   'dry-run': z.boolean().default(false),
   help: z.boolean().default(false),
@@ -57,7 +53,7 @@ function parseFlags(argv: string[]) {
     allowPositionals: false,
   });
   const result = flagsSchema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues[0]!.message);
+  if (!result.success) throw new UsageError(firstIssue(result.error, { prefix: '--' }));
   return result.data;
 }
 

@@ -15,8 +15,8 @@ import {
   type StoredExperimentState,
 } from '../lib/db/crawl-store';
 import { experimentDateRange } from '../lib/db/date-range';
-import type { AppDatabase } from '../lib/db/index';
-import type { CountingS3Client, ListedObject } from '../lib/s3';
+import type { ListedObject } from '../lib/s3';
+import type { CrawlContext, CrawlProgress, ExperimentOutcome } from './context';
 import { listExperiments, type ListedExperiment } from './list';
 import { buildManifests, type ManifestCounts } from './manifests';
 import { readExperimentMetadata, pickMetadataObject } from './read-metadata';
@@ -29,25 +29,6 @@ export interface CrawlOptions {
   /** Rebuild every experiment as if the index were empty, and drop everything not found in this run. */
   rebuild: boolean;
   dryRun: boolean;
-}
-
-export interface CrawlContext {
-  db: AppDatabase;
-  s3: CountingS3Client;
-  bucket: string;
-  onProgress?: (progress: CrawlProgress) => void;
-  /** Problems that do not stop the run (an experiment whose metadata could not be read). */
-  onWarning?: (message: string) => void;
-}
-
-export type ExperimentOutcome = 'new' | 'updated' | 'unchanged' | 'failed';
-
-export interface CrawlProgress {
-  phase: 'listing' | 'indexing' | 'finishing' | 'manifests';
-  objectsListed: number;
-  experimentsListed: number;
-  experimentsDone: number;
-  outcomes: Record<ExperimentOutcome, number>;
 }
 
 export interface CrawlSummary {

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { listManifestWork, saveManifests, type ManifestWrite } from '../lib/db/crawl-store';
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../hdf5/block-reader';
-import type { CrawlContext } from './crawl';
+import type { CrawlContext } from './context';
 import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
 import type { ManifestResult } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';

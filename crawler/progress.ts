@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { CrawlProgress } from './crawl';
+import type { CrawlProgress } from './context';
 
 const RECORD_INTERVAL_MS = 5_000;
 

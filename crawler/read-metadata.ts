@@ -1,7 +1,7 @@
 import type { ExperimentFields } from '../lib/db/crawl-store';
 import type { MetadataSource } from '../lib/db/schema';
 import { describeS3Error, getObjectBytes, type ListedObject } from '../lib/s3';
-import type { CrawlContext } from './crawl';
+import type { CrawlContext } from './context';
 import { deriveFields } from './derive';
 import type { ListedExperiment } from './list';
 import { decodeMetadata, flattenMetadata, MAX_METADATA_BYTES } from './metadata';

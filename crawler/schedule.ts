@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { firstIssue } from '../contracts/issues';
 import { ConfigError, getDatabasePath } from '../lib/config';
 
 /**
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     .object({ CRAWL_INTERVAL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.05, 'must be at least 0.05 hours').max(24 * 30).default(6) })
     .safeParse(process.env);
   if (!env.success) {
-    console.error(`error: CRAWL_INTERVAL_HOURS ${env.error.issues[0]!.message}`);
+    console.error(`error: ${firstIssue(env.error)}`);
     process.exit(2);
   }
   let databasePath: string;

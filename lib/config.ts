@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { MODALITIES } from '../contracts/filters';
+import { firstIssue } from '../contracts/issues';
 
 /**
  * The one place environment variables are read. Everything else receives a typed `Config`.
  * Error messages name the variable and the problem, never its value: some of these are secrets.
  */
 
-const DEFAULT_PREFIXES = 'archive,ephys,fluidics,imaging,integrated';
+const DEFAULT_PREFIXES = MODALITIES.join(',');
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -118,8 +120,7 @@ export class ConfigError extends Error {
 function parseOrThrow<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw new ConfigError(`${String(issue.path[0] ?? 'environment')} ${issue.message}`);
+  throw new ConfigError(firstIssue(result.error, { fallback: 'environment' }));
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {

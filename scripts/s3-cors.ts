@@ -4,20 +4,21 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { firstIssue } from '../contracts/issues';
 import { ConfigError, getConfig } from '../lib/config';
 import { applyReaderCors, createS3Client, describeS3Error } from '../lib/s3';
 
-const origins = z.array(z.url({ protocol: /^https?$/, error: '--origin must be an http(s) origin' })).min(1, 'give at least one --origin');
+const flags = z.object({ origin: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) origin' })).min(1, 'is required (one or more)') });
 
 async function main(): Promise<number> {
   let config;
   let allowed: string[];
   try {
     const { values } = parseArgs({ options: { origin: { type: 'string', multiple: true } }, strict: true });
-    allowed = origins.parse(values.origin ?? []).map((o) => new URL(o).origin);
+    allowed = flags.parse({ origin: values.origin ?? [] }).origin.map((o) => new URL(o).origin);
     config = getConfig();
   } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues[0]!.message : (error as Error).message;
+    const message = error instanceof z.ZodError ? firstIssue(error, { prefix: '--' }) : (error as Error).message;
     console.error(`error: ${message}`);
     return error instanceof ConfigError || error instanceof z.ZodError || error instanceof TypeError ? 2 : 1;
   }

@@ -7,6 +7,7 @@
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { firstIssue } from '../contracts/issues';
 import { ConfigError, getConfig } from '../lib/config';
 import { createS3Client, describeS3Error, leastPrivilegePolicy } from '../lib/s3';
 
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
   try {
     const { values } = parseArgs({ options: { web: { type: 'string' }, crawler: { type: 'string' }, apply: { type: 'boolean' } }, strict: true });
     const result = flags.safeParse(values);
-    if (!result.success) throw new Error(`--${String(result.error.issues[0]!.path[0])} ${result.error.issues[0]!.message}`);
+    if (!result.success) throw new Error(firstIssue(result.error, { prefix: '--' }));
     parsed = result.data;
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);

@@ -1,9 +1,9 @@
-import * as experiment from '@/app/api/experiments/[prefix]/[uuid]/route';
-import * as experiments from '@/app/api/experiments/route';
-import * as fileInfo from '@/app/api/files/[uuid]/route';
-import * as health from '@/app/api/health/route';
-import * as search from '@/app/api/search/route';
-import * as data from '@/app/data/[uuid]/route';
+import * as experiment from '@/lib/api/experiment';
+import * as experiments from '@/lib/api/experiments';
+import * as fileInfo from '@/lib/api/files';
+import * as health from '@/lib/api/health';
+import * as search from '@/lib/api/search';
+import * as data from '@/lib/api/data';
 
 /**
  * The app's route handlers, called directly by the server instead of through Next.js's request pipeline.

@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { firstIssue } from '@/contracts/issues';
 import type { AppError } from '@/lib/errors';
 import { log, withRequestId } from '@/lib/log';
 import { containerMemoryLimit, serverProcesses } from '@/lib/memory-limit';
@@ -48,8 +49,7 @@ const env = z
   })
   .safeParse(process.env);
 if (!env.success) {
-  const issue = env.error.issues[0]!;
-  console.error(`error: ${String(issue.path[0])}: ${issue.message}`);
+  console.error(`error: ${firstIssue(env.error)}`);
   process.exit(1);
 }
 // Node's warnings (the AWS SDK's Node version notice among them) as log lines, not free text.

@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET } from '../app/data/[uuid]/route';
+import { GET } from '../lib/api/data';
 import { objectUuid } from '../lib/db/crawl-store';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, testClient, testS3 } from './support/s3';

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET } from '../app/api/health/route';
+import { GET } from '../lib/api/health';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient } from './support/s3';
 

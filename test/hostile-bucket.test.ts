@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as searchRoute } from '../app/api/search/route';
+import { GET as searchRoute } from '../lib/api/search';
 import { crawl, type CrawlSummary } from '../crawler/crawl';
 import { METADATA_LIMITS } from '../crawler/metadata';
 import type { AppDatabase } from '../lib/db/index';

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutBucketP
 import { join } from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET } from '../app/data/[uuid]/route';
+import { GET } from '../lib/api/data';
 import { crawl } from '../crawler/crawl';
 import { objectUuid } from '../lib/db/crawl-store';
 import { createS3Client, leastPrivilegePolicy, presignGet } from '../lib/s3';

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as searchRoute } from '../app/api/search/route';
+import { GET as searchRoute } from '../lib/api/search';
 import { startRadosgw, type RadosgwServer } from '../scripts/radosgw';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';

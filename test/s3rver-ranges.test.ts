@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET } from '../app/data/[uuid]/route';
+import { GET } from '../lib/api/data';
 import { objectUuid } from '../lib/db/crawl-store';
 import { getObjectRange, RangeMismatchError } from '../lib/s3';
 import { crawlInto, openTempIndex, tempDir } from './support/index';

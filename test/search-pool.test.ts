@@ -5,7 +5,8 @@ import { openDatabase } from '../lib/db/index';
 import { AppError } from '../lib/errors';
 import { QueryError } from '../lib/search/parse';
 import { SearchPool } from '../lib/search/pool';
-import { searchExperiments, type SearchRequest } from '../lib/search/run';
+import type { SearchRequest } from '../contracts/search-params';
+import { searchExperiments } from '../lib/search/run';
 import { startWorkerThread } from '../lib/worker-thread';
 import { tempDir } from './support/index';
 

@@ -1,4 +1,5 @@
-import type { DimSelection, EntityInfo, ErrorKind, FileInfo, ReadResult, ReaderStats, WorkerEvent, WorkerRequest, WorkerResponse } from './protocol';
+import type { FileInfo } from '../contracts/files-api';
+import type { DimSelection, EntityInfo, ErrorKind, ReadResult, ReaderStats, WorkerEvent, WorkerRequest, WorkerResponse } from './protocol';
 
 /** An error the worker reported, with its kind, so the page can say what happened and what to do. */
 export class ViewerError extends Error {

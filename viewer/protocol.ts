@@ -43,23 +43,6 @@ export interface EntityInfo {
   attributes: { name: string; shape: number[] | null; type: DtypeInfo }[];
 }
 
-export interface FileInfo {
-  uuid: string;
-  key: string;
-  size: number;
-  etag: string;
-  contentType: string;
-  experiment: { uuid: string; prefix: string; path: string };
-}
-
-/** /api/files/<uuid>: the file, a presigned URL, and with `?manifest=1` its manifest (base64 bytes) if built. */
-export type FilesApiAnswer = FileInfo & {
-  lastModified: string;
-  url: string;
-  expiresAt: string;
-  manifest?: { ranges: [number, number][]; bytes: string } | null;
-};
-
 export interface ReadResult {
   shape: number[];
   type: DtypeInfo;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { firstIssue } from '../../contracts/issues';
 
 /** A whole-number flag of a benchmark, in [min, max]. */
 export const countFlag = (fallback: number, min = 1, max = 10_000_000) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -14,7 +15,6 @@ export function benchFlags<S extends z.ZodObject>(schema: S, switches: string[] 
   const { values } = parseArgs({ options, strict: true, allowPositionals: false });
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  console.error(`error: --${String(issue.path[0])}: ${issue.message}`);
+  console.error(`error: ${firstIssue(parsed.error, { prefix: '--' })}`);
   process.exit(2);
 }

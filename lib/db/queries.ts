@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { IndexStats } from '../../contracts/search-answer';
 import { getConfig } from '../config';
 import { experimentDateRange } from './date-range';
 import { getDb, type AppDatabase } from './index';
@@ -6,13 +7,6 @@ import { derivedFromIndex } from './index-derived';
 import { crawlRuns, experiments, hdf5Manifests, objects } from './schema';
 
 /** Every read the site makes from the index. */
-
-export interface IndexStats {
-  experiments: number;
-  oldestDate: string | null;
-  newestDate: string | null;
-  lastCrawlFinishedAt: Date | null;
-}
 
 /** Counts for the search page: each search answer carries them, so they are derived once per index change. */
 export function getIndexStats(): IndexStats {
@@ -30,7 +24,7 @@ const indexStats = derivedFromIndex((): IndexStats => {
     .orderBy(desc(crawlRuns.finishedAt))
     .limit(1)
     .get();
-  return { experiments: count, oldestDate: oldest, newestDate: newest, lastCrawlFinishedAt: lastRun?.finishedAt ?? null };
+  return { experiments: count, oldestDate: oldest, newestDate: newest, lastCrawlFinishedAt: lastRun?.finishedAt?.toISOString() ?? null };
 });
 
 export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMatcher, type Segment } from './highlight';
+import type { Segment } from '../../contracts/search-answer';
+import { createMatcher } from './highlight';
 
 const marked = (segments: Segment[]) => segments.map((s) => (s.match ? `[${s.text}]` : s.text)).join('');
 

@@ -7,7 +7,7 @@
  * to lower case without diacritics; a query token matches a text token it starts, as the last typed word does.
  */
 
-export type Segment = { text: string; match: boolean };
+import type { Segment } from '../../contracts/search-answer';
 
 const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 const TOKEN_CHARACTER = /^[\p{L}\p{N}\p{M}\p{Co}]$/u;

@@ -6,9 +6,9 @@ import { derivedFromIndex } from '../db/index-derived';
 import { AppError } from '../errors';
 import { parseSearchQuery, QueryError } from './parse';
 import { SearchPool } from './pool';
-import { searchExperiments, type SearchRequest, type SearchResponse } from './run';
-
-export type { SearchRequest, SearchResponse, SearchResult, Sort } from './run';
+import type { SearchResponse } from '../../contracts/search-answer';
+import type { SearchRequest } from '../../contracts/search-params';
+import { searchExperiments } from './run';
 
 /**
  * Answers as JSON text, kept until the index changes and then for what remains of SEARCH_STALE_SECONDS

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 import { seededRandom } from '../../scripts/seeded-random';
 
-const noFilters = (): ParsedQuery['filters'] => ({ species: [], sampleType: [], hardware: [], modality: [] });
+const noFilters = (): ParsedQuery['filters'] => ({ prefix: [], species: [], sampleType: [], hardware: [] });
 const matchOf = (text: string) => parseSearchQuery(text).match;
 const excludeOf = (text: string) => parseSearchQuery(text).exclude;
 const filtersOf = (text: string) => parseSearchQuery(text).filters;
@@ -138,7 +138,7 @@ describe('parseSearchQuery: field operators', () => {
   });
 
   it('accepts only the known modalities, under modality: or prefix:', () => {
-    expect(filtersOf('modality:ephys prefix:Imaging')).toEqual({ ...noFilters(), modality: ['ephys', 'imaging'] });
+    expect(filtersOf('modality:ephys prefix:Imaging')).toEqual({ ...noFilters(), prefix: ['ephys', 'imaging'] });
     expect(queryError('modality:ephys2')).toBe('modality: expects one of archive, ephys, fluidics, imaging, integrated');
     expect(queryError('prefix:"e phys"')).toBe('prefix: expects one of archive, ephys, fluidics, imaging, integrated');
   });

@@ -22,6 +22,8 @@
  * - Several `after:` keep the latest date and several `before:` the earliest: every operator narrows.
  */
 
+import { FILTER_NAMES, FILTERS, noFilterValues, type FilterName, type FilterSpec, type FilterValues } from '../../contracts/filters';
+
 export class QueryError extends Error {
   override name = 'QueryError';
 }
@@ -32,13 +34,10 @@ export interface ParsedQuery {
   match: string | null;
   /** FTS5 MATCH expression for excluded words/phrases (`-word`), or null. Excluding is done by the caller with NOT IN. */
   exclude: string | null;
-  /** Field operators, lower-cased, values as typed (trimmed, inner whitespace collapsed to one space);
-   *  modality values lower-cased, as they are one of a fixed list. Values of one field are in typed order. */
-  filters: {
-    species: string[];
-    sampleType: string[];
-    hardware: string[];
-    modality: string[];
+  /** Field operators (contracts/filters.ts), lower-cased, values as typed (trimmed, inner whitespace
+   *  collapsed to one space); values of a filter with a fixed list (modality) lower-cased. Values of one
+   *  filter are in typed order. */
+  filters: FilterValues & {
     after?: string; // inclusive lower bound, YYYY-MM-DD (after:2023-06 → 2023-06-01; after:2023 → 2023-01-01)
     before?: string; // exclusive upper bound, YYYY-MM-DD (before:2024-01-01 → 2024-01-01; before:2024-02 → 2024-02-01)
   };
@@ -55,18 +54,11 @@ const MAX_QUERY_CHARACTERS = 500;
  */
 const MAX_WORDS = 32;
 const MAX_PHRASE_WORDS = 16;
-const MODALITIES = ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'];
 
-type ListField = 'species' | 'sampleType' | 'hardware' | 'modality';
-type Field = ListField | 'after' | 'before';
+type Field = FilterName | 'after' | 'before';
 
 const FIELD_BY_OPERATOR: Record<string, Field> = {
-  species: 'species',
-  sample_type: 'sampleType',
-  sample: 'sampleType',
-  hardware: 'hardware',
-  modality: 'modality',
-  prefix: 'modality',
+  ...Object.fromEntries(FILTER_NAMES.flatMap((name) => FILTERS[name].operators.map((operator) => [operator, name]))),
   after: 'after',
   before: 'before',
 };
@@ -123,7 +115,7 @@ export function parseSearchQuery(text: string): ParsedQuery {
   // Words joined by . - _ / count one each: they are separate words to the index.
   if (words > MAX_WORDS) throw new QueryError(`too many words (max ${MAX_WORDS}; parts of words joined by . - _ / count too)`);
 
-  const filters: ParsedQuery['filters'] = { species: [], sampleType: [], hardware: [], modality: [] };
+  const filters: ParsedQuery['filters'] = noFilterValues();
   const groups: TextItem[][] = [];
   const excluded: TextItem[] = [];
   const terms = new Set<string>();
@@ -245,28 +237,21 @@ function textItem(typed: string, negated: boolean, prefix: boolean): TextItem {
 
 function addFilter(filters: ParsedQuery['filters'], item: FieldItem): void {
   if (item.value === '') return;
-  switch (item.field) {
-    case 'after': {
-      const date = startOfPeriod(item.value, item.operator);
-      if (!filters.after || date > filters.after) filters.after = date;
-      return;
-    }
-    case 'before': {
-      const date = startOfPeriod(item.value, item.operator);
-      if (!filters.before || date < filters.before) filters.before = date;
-      return;
-    }
-    case 'modality': {
-      const modality = item.value.toLowerCase();
-      if (!MODALITIES.includes(modality)) {
-        throw new QueryError(`${item.operator}: expects one of ${MODALITIES.join(', ')}`);
-      }
-      filters.modality.push(modality);
-      return;
-    }
-    default:
-      filters[item.field].push(item.value);
+  if (item.field === 'after' || item.field === 'before') {
+    const date = startOfPeriod(item.value, item.operator);
+    const current = filters[item.field];
+    // Every operator narrows: the latest `after`, the earliest `before`.
+    if (!current || (item.field === 'after' ? date > current : date < current)) filters[item.field] = date;
+    return;
   }
+  const { values: known }: FilterSpec = FILTERS[item.field];
+  if (known === undefined) {
+    filters[item.field].push(item.value);
+    return;
+  }
+  const value = item.value.toLowerCase();
+  if (!known.includes(value)) throw new QueryError(`${item.operator}: expects one of ${known.join(', ')}`);
+  filters[item.field].push(value);
 }
 
 /** `2023` → 2023-01-01, `2023-06` → 2023-06-01, `2023-06-15` → itself: the first day the value names. */

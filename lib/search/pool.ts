@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
 import { QueryError } from './parse';
-import type { SearchRequest } from './run';
+import type { SearchRequest } from '../../contracts/search-params';
 
 /**
  * Searches in worker threads, so that the process that received the request stays free to answer the

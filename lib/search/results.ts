@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { createMatcher, type Segment, type TermMatcher } from './highlight';
-import type { SearchResult } from './run';
+import { createMatcher, type TermMatcher } from './highlight';
+import type { SearchResult, Segment } from '../../contracts/search-answer';
 
 const MAX_FILES_PER_RESULT = 5;
 

@@ -1,53 +1,12 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { FACETS, getCatalog, type Catalog, type FacetName } from './catalog';
+import { FILTER_NAMES, FILTERS, type FilterName } from '../../contracts/filters';
+import type { SearchResponse } from '../../contracts/search-answer';
+import type { SearchRequest, Sort } from '../../contracts/search-params';
+import { getCatalog, type Catalog } from './catalog';
 import { runFts } from './fts';
-import type { Segment } from './highlight';
 import { describeResults } from './results';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
-
-export const SORTS = ['relevance', 'newest', 'oldest'] as const;
-export type Sort = (typeof SORTS)[number];
-
-/** A validated search request (see contracts/search-params.ts for the edge validation). */
-export interface SearchRequest {
-  q: string;
-  sort?: Sort;
-  prefix: string[];
-  species: string[];
-  sampleType: string[];
-  hardware: string[];
-  /** Inclusive dates, YYYY-MM-DD. */
-  from?: string;
-  to?: string;
-  limit: number;
-  cursor?: string;
-}
-
-export interface SearchResult {
-  id: number;
-  uuid: string;
-  path: string;
-  prefix: string;
-  date: string | null;
-  species: string | null;
-  sampleType: string | null;
-  cellLine: string | null;
-  hardware: string | null;
-  channelCount: number | null;
-  purpose: string | null;
-  metadataError: string | null;
-  snippet: Segment[];
-  files: { uuid: string; key: string }[];
-}
-
-export interface SearchResponse {
-  total: number;
-  sort: Sort;
-  results: SearchResult[];
-  facets: Record<FacetName | 'year', { value: string; count: number }[]>;
-  nextCursor: string | null;
-}
 
 // bm25 costs about a microsecond per matching row and grows with the match set; above this many matches
 // the results come newest first, which costs nothing (../shared/notes/search-scale.md).
@@ -86,7 +45,7 @@ type Constraint = (catalog: Catalog, row: number) => boolean;
 
 const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
 
-function facetIn(catalog: Catalog, facet: FacetName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
+function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
   if (values.length === 0) return undefined;
   const wanted = values.map((v) => v.toLowerCase());
   // Decided once per distinct value, then a lookup per row.
@@ -103,14 +62,8 @@ function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQ
   const f = parsed.filters;
   const dateFrom = [request.from, f.after].filter((d): d is string => d !== undefined).sort().at(-1);
   const constraints: (Constraint | undefined)[] = [
-    facetIn(catalog, 'prefix', request.prefix, 'exact'),
-    facetIn(catalog, 'prefix', f.modality, 'exact'),
-    facetIn(catalog, 'species', request.species, 'exact'),
-    facetIn(catalog, 'species', f.species, 'exact'),
-    facetIn(catalog, 'sampleType', request.sampleType, 'exact'),
-    facetIn(catalog, 'sampleType', f.sampleType, 'contains'),
-    facetIn(catalog, 'hardware', request.hardware, 'exact'),
-    facetIn(catalog, 'hardware', f.hardware, 'contains'),
+    // A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says.
+    ...FILTER_NAMES.flatMap((name) => [facetIn(catalog, name, request[name], 'exact'), facetIn(catalog, name, f[name], FILTERS[name].operatorMatch)]),
     dateFrom ? (c, row) => c.dates[row]! >= dateNumber(dateFrom) : undefined,
     request.to ? (c, row) => c.dates[row] !== 0 && c.dates[row]! <= dateNumber(request.to!) : undefined,
     f.before ? (c, row) => c.dates[row] !== 0 && c.dates[row]! < dateNumber(f.before!) : undefined,
@@ -125,7 +78,7 @@ const LAST_YEAR = 2100;
 /** Facet counts over the matching rows: one pass per facet over typed arrays. */
 function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets'] {
   const facets = {} as SearchResponse['facets'];
-  for (const facet of FACETS) {
+  for (const facet of FILTER_NAMES) {
     const codes = catalog.codes[facet];
     const counts = new Int32Array(catalog.values[facet].length);
     for (let i = 0; i < rows.length; i++) {

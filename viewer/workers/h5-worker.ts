@@ -2,6 +2,8 @@ import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from
 import { BlockReader, FileChangedError, ReadTooLargeError } from '../../hdf5/block-reader';
 import { createLazyFile, type EmscriptenFs } from '../../hdf5/emscripten-file';
 import { isHdf5Signature, signatureOffsets } from '../../hdf5/signature';
+import { filesApiAnswer, type FileInfo, type FilesApiAnswer } from '../../contracts/files-api';
+import { firstIssue } from '../../contracts/issues';
 import { planRead } from '../selection';
 import {
   MAX_READ_BYTES,
@@ -9,8 +11,6 @@ import {
   type DtypeInfo,
   type EntityInfo,
   type ErrorKind,
-  type FileInfo,
-  type FilesApiAnswer,
   type ReadResult,
   type WorkerEvent,
   type WorkerRequest,
@@ -58,7 +58,10 @@ function filesApi(uuid: string, withManifest = false): FilesApiAnswer {
   xhr.send();
   if (xhr.status === 404 || xhr.status === 400) throw new ViewerFailure('not-found', messageOf(xhr) ?? 'no such file in the index');
   if (xhr.status !== 200) throw new ViewerFailure('s3', messageOf(xhr) ?? `the app answered ${xhr.status}`);
-  return JSON.parse(xhr.responseText) as FilesApiAnswer;
+  // Checked, not cast: a proxy's page or an older server's answer is named as such, not misread.
+  const parsed = filesApiAnswer.safeParse(JSON.parse(xhr.responseText));
+  if (!parsed.success) throw new ViewerFailure('other', `the app's answer about the file is not one this viewer reads (${firstIssue(parsed.error, { fallback: 'answer' })})`);
+  return parsed.data;
 }
 
 function messageOf(xhr: XMLHttpRequest): string | undefined {

@@ -1,21 +1,4 @@
-import { getIndexStats } from '@/lib/db/queries';
-import { AppError, errorResponse } from '@/lib/errors';
-import { searchJson } from '@/lib/search';
-import { paramsObject, searchParamsSchema, toSearchRequest } from '@/contracts/search-params';
+// Routing only: the handler lives in lib/api/search.
+export { GET } from '@/lib/api/search';
 
 export const dynamic = 'force-dynamic';
-
-export async function GET(request: Request): Promise<Response> {
-  try {
-    const parsed = searchParamsSchema.safeParse(paramsObject(new URL(request.url).searchParams));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new AppError('bad_request:search', `${String(issue.path[0] ?? 'query')} ${issue.message}`);
-    }
-    const answer = await searchJson(toSearchRequest(parsed.data));
-    // The answer is already JSON: the index's counts are appended rather than the answer parsed again.
-    return new Response(`${answer.slice(0, -1)},"stats":${JSON.stringify(getIndexStats())}}`, { headers: { 'Content-Type': 'application/json' } });
-  } catch (error) {
-    return errorResponse(error, 'api/search');
-  }
-}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * `GET /api/files/<uuid>`: the file, where a reader gets its bytes (a presigned S3 URL, or the app's own
+ * /data for keys no URL can name), and with `?manifest=1` the bytes of its HDF5 structure, if the crawler
+ * built them. The route builds it; the viewer's worker checks what it receives against it.
+ */
+export const filesApiAnswer = z.object({
+  uuid: z.string(),
+  key: z.string(),
+  size: z.number().int().nonnegative(),
+  etag: z.string(),
+  lastModified: z.string(),
+  contentType: z.string(),
+  experiment: z.object({ uuid: z.string(), prefix: z.string(), path: z.string() }),
+  url: z.string(),
+  expiresAt: z.string(),
+  manifest: z
+    .object({
+      /** Sorted, disjoint [start, length] pairs. */
+      ranges: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive()])),
+      /** The ranges' bytes, one after another, in base64. */
+      bytes: z.string(),
+    })
+    .nullable()
+    .optional(),
+});
+
+export type FilesApiAnswer = z.infer<typeof filesApiAnswer>;
+
+/** What the viewer keeps of the answer about the file it opened. */
+export type FileInfo = Pick<FilesApiAnswer, 'uuid' | 'key' | 'size' | 'etag' | 'contentType' | 'experiment'>;

@@ -1,0 +1,43 @@
+import type { FilterName } from './filters';
+import type { Sort } from './search-params';
+
+/** What `/api/search` answers, and what the search page renders from it, on the server and in the browser. */
+
+/** A part of a snippet: text, marked when it matched the query. */
+export type Segment = { text: string; match: boolean };
+
+export interface SearchResult {
+  id: number;
+  uuid: string;
+  path: string;
+  prefix: string;
+  date: string | null;
+  species: string | null;
+  sampleType: string | null;
+  cellLine: string | null;
+  hardware: string | null;
+  channelCount: number | null;
+  purpose: string | null;
+  metadataError: string | null;
+  snippet: Segment[];
+  files: { uuid: string; key: string }[];
+}
+
+export type FacetCounts = Record<FilterName | 'year', { value: string; count: number }[]>;
+
+export interface SearchResponse {
+  total: number;
+  sort: Sort;
+  results: SearchResult[];
+  facets: FacetCounts;
+  nextCursor: string | null;
+}
+
+/** The index's counts, on every search answer (`stats`) and the search page. */
+export interface IndexStats {
+  experiments: number;
+  oldestDate: string | null;
+  newestDate: string | null;
+  /** ISO time of the last crawl that succeeded (fully or in part). */
+  lastCrawlFinishedAt: string | null;
+}

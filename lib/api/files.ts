@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { findManifest } from '@/lib/db/queries';
+import { AppError, errorResponse } from '@/lib/errors';
+import { contentTypeOf, lookupFile, readerUrl } from '@/lib/files';
+import type { FilesApiAnswer } from '@/contracts/files-api';
+
+const query = z.object({ manifest: z.enum(['0', '1']).default('0') });
+
+/**
+ * Everything a browser reader needs in one request: what the file is, a presigned URL to its bytes, and
+ * with `?manifest=1` the bytes of its HDF5 structure the crawler recorded, which spare the reader a round
+ * trip to S3 for each piece of structure it would otherwise discover one read at a time.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ uuid: string }> }): Promise<Response> {
+  try {
+    const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!parsed.success) throw new AppError('bad_request:query', 'manifest must be 0 or 1');
+    const file = lookupFile((await params).uuid);
+    const { url, expiresAt } = await readerUrl(file);
+    const manifest = parsed.data.manifest === '1' ? findManifest(file) : undefined;
+    const answer: FilesApiAnswer = {
+      uuid: file.uuid,
+      key: file.key,
+      size: file.size,
+      etag: file.etag,
+      lastModified: file.lastModified.toISOString(),
+      contentType: contentTypeOf(file.key),
+      experiment: file.experiment,
+      url,
+      expiresAt: expiresAt.toISOString(),
+      ...(parsed.data.manifest === '1' ? { manifest: manifest ? { ranges: manifest.ranges, bytes: manifest.bytes.toString('base64') } : null } : {}),
+    };
+    return Response.json(answer, { headers: { 'Cache-Control': 'private, no-store' } });
+  } catch (error) {
+    return errorResponse(error, 'api/files/[uuid]');
+  }
+}
