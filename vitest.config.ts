@@ -2,7 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('.', import.meta.url)),
+      // The site's modules say `import 'server-only'`, which throws outside a React Server environment (it is
+      // how Next.js refuses them in client code); the tests import them as the server does.
+      'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)),
+    },
+  },
   test: {
     include: ['test/**/*.test.ts', 'crawler/**/*.test.ts', 'lib/**/*.test.ts', 'server/**/*.test.ts', 'viewer/**/*.test.ts', 'components/**/*.test.ts', 'hdf5/**/*.test.ts', 'contracts/**/*.test.ts'],
     testTimeout: 60_000,

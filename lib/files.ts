@@ -1,3 +1,4 @@
+import 'server-only';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseRange, type ByteRange } from './byte-range';

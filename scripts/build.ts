@@ -68,6 +68,9 @@ await build({
   format: 'esm',
   target: 'node24',
   external: ['next', 'better-sqlite3'],
+  // `import 'server-only'` marks the site's modules for Next.js (it fails a build that puts them in client
+  // code); in this bundle, which is the server, it is the package's empty module, as Next.js resolves it.
+  alias: { 'server-only': './node_modules/server-only/empty.js' },
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
 npm run typecheck
+# The map's dependency rules (docs/ARCHITECTURE.md): a violation fails the suite.
+npm run lint:deps
 npx vitest run "$@"
 # Browser tests run against the production build.
 npm run build

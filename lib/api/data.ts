@@ -1,3 +1,4 @@
+import 'server-only';
 import { errorResponse } from '@/lib/errors';
 import { evaluatePreconditions } from '@/lib/conditional-request';
 import { headHeaders, lookupFile, preconditionResponse, presignFile, streamFile, streamsThroughApp } from '@/lib/files';

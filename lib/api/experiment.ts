@@ -1,3 +1,4 @@
+import 'server-only';
 import { getExperiment } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 

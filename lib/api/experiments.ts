@@ -1,3 +1,4 @@
+import 'server-only';
 import { firstIssue } from '@/contracts/issues';
 import { AppError, errorResponse } from '@/lib/errors';
 import { search } from '@/lib/search';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { findManifest } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { checkHealth } from '@/lib/health';
 import { log } from '@/lib/log';
 

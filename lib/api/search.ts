@@ -1,3 +1,4 @@
+import 'server-only';
 import { getIndexStats } from '@/lib/db/queries';
 import { firstIssue } from '@/contracts/issues';
 import { AppError, errorResponse } from '@/lib/errors';

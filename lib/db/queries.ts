@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { IndexStats } from '../../contracts/search-answer';
 import { getConfig } from '../config';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { LRUCache } from 'lru-cache';
 import type { Worker } from 'node:worker_threads';
 import { getConfig } from '../config';
