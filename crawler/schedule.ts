@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { firstIssue } from '../contracts/issues';
 import { ConfigError, getDatabasePath } from '../lib/config';
+import { lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
 
 /**
  * `npm run crawl:schedule`: the crawler on a timer, for a long-running crawler service (docker-compose.yml).
@@ -25,8 +26,7 @@ function lastGoodCrawl(databasePath: string): number | null {
   if (!existsSync(databasePath)) return null;
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare("SELECT max(finished_at) AS at FROM crawl_runs WHERE status IN ('succeeded', 'partial')").get() as { at: number | null };
-    return row.at;
+    return lastGoodCrawlFinishedAt(db);
   } catch {
     // A new index without the table yet: never crawled.
     return null;

@@ -872,10 +872,8 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
     sqlite.pragma(`cache_size = -${BUILD_CACHE_KIB}`);
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = OFF');
-    for (const table of ['experiments_fts', 'objects_fts']) {
-      // A literal: a bound JS number arrives as a REAL, which FTS5 rejects for this option.
-      sqlite.exec(`INSERT INTO ${table}(${table}, rank) VALUES('hashsize', ${BUILD_FTS_HASHSIZE})`);
-    }
+    // A literal: a bound JS number arrives as a REAL, which FTS5 rejects for this option.
+    sqlite.exec(`INSERT INTO experiments_fts(experiments_fts, rank) VALUES('hashsize', ${BUILD_FTS_HASHSIZE})`);
 
     const rng = new Rng(seed ^ 0x5bd1e995);
     const counts = objectCounts(rng, experimentCount, objectTotal);
@@ -980,11 +978,9 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
       );
 
     // Back to the defaults the app expects, then merge each full-text index into one segment.
-    for (const table of ['experiments_fts', 'objects_fts']) {
-      // The config table is a protected shadow table: set the default back rather than deleting the row.
-      sqlite.exec(`INSERT INTO ${table}(${table}, rank) VALUES('hashsize', ${DEFAULT_FTS_HASHSIZE})`);
-      sqlite.exec(`INSERT INTO ${table}(${table}) VALUES('optimize')`);
-    }
+    // The config table is a protected shadow table: set the default back rather than deleting the row.
+    sqlite.exec(`INSERT INTO experiments_fts(experiments_fts, rank) VALUES('hashsize', ${DEFAULT_FTS_HASHSIZE})`);
+    sqlite.exec(`INSERT INTO experiments_fts(experiments_fts) VALUES('optimize')`);
     sqlite.pragma('locking_mode = NORMAL');
     sqlite.pragma('journal_mode = WAL');
   } finally {

@@ -3,6 +3,7 @@ import { and, eq, getTableColumns, gt, inArray, isNull, like, ne, or, sql } from
 import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
 import type { AppDatabase } from './index';
+import { perConnection } from './prepared';
 import { crawlRuns, experiments, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
 
 /**
@@ -37,10 +38,9 @@ const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(
   ([name]) => name !== 'id' && name !== 'firstCrawledAt',
 );
 
-// Prepared once per connection: a first crawl runs these tens of thousands of times, and building the SQL
-// through the query builder each time cost more than executing it.
-function prepareStatements(db: AppDatabase) {
-  return {
+// A first crawl runs these tens of thousands of times: building the SQL through the query builder each time
+// cost more than executing it.
+const statements = perConnection((db: AppDatabase) => ({
     upsertExperiment: db
       .insert(experiments)
       .values(
@@ -98,16 +98,7 @@ function prepareStatements(db: AppDatabase) {
         },
       })
       .prepare(),
-  };
-}
-
-const preparedByDb = new WeakMap<AppDatabase, ReturnType<typeof prepareStatements>>();
-
-function statements(db: AppDatabase) {
-  let prepared = preparedByDb.get(db);
-  if (!prepared) preparedByDb.set(db, (prepared = prepareStatements(db)));
-  return prepared;
-}
+}));
 
 export function loadExperimentState(db: AppDatabase, path: string): StoredExperimentState | undefined {
   const { experimentByPath, objectsOf } = statements(db);

@@ -49,16 +49,16 @@ const matchExperiments = (query: string) =>
     .pluck()
     .all(query);
 
-const matchObjects = (query: string) =>
+// File names are searched in the file_text column of experiments_fts.
+const matchFiles = (query: string) =>
   db.$client
-    .prepare('SELECT o.key FROM objects_fts JOIN objects o ON o.id = objects_fts.rowid WHERE objects_fts MATCH ? ORDER BY o.key')
+    .prepare("SELECT e.path FROM experiments_fts JOIN experiments e ON e.id = experiments_fts.rowid WHERE experiments_fts MATCH 'file_text : ' || ? ORDER BY e.path")
     .pluck()
     .all(query);
 
 // FTS5's own check that an external-content index matches its table exactly.
 function expectFtsConsistent() {
   expect(() => db.$client.exec(`INSERT INTO experiments_fts(experiments_fts, rank) VALUES('integrity-check', 1)`)).not.toThrow();
-  expect(() => db.$client.exec(`INSERT INTO objects_fts(objects_fts, rank) VALUES('integrity-check', 1)`)).not.toThrow();
 }
 
 beforeEach(() => {
@@ -72,11 +72,15 @@ afterEach(() => {
 });
 
 describe('full-text tables stay in sync with the index', () => {
+  it('has no object full-text table since file names moved into experiments_fts (migration 0007)', () => {
+    expect(db.$client.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'objects_fts%'").pluck().all()).toEqual([]);
+  });
+
   it('on insert', () => {
-    write({ fields: experiment(), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [] });
+    write({ fields: experiment({ fileText: 'shared/rec4.2.nwb' }), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [] });
     expect(matchExperiments('hc328')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
     expect(matchExperiments('human')).toHaveLength(1);
-    expect(matchObjects('"rec4.2"')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb']);
+    expect(matchFiles('"rec4.2"')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
     expectFtsConsistent();
   });
 
@@ -94,27 +98,28 @@ describe('full-text tables stay in sync with the index', () => {
     expectFtsConsistent();
   });
 
-  it('on update of files only: stored metadata kept, removed objects leave the object index', () => {
+  it('on update of files only: stored metadata kept, removed files no longer found', () => {
     const base = 'ephys/2023-04-02-e-hc328_unperturbed';
-    write({ fields: experiment(), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [] });
+    write({ fields: experiment({ fileText: 'a_phy.zip\nb_acqm.zip' }), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [] });
+    expect(matchFiles('acqm')).toEqual([base]);
     write({
      
       fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt, fileText: 'a_phy.zip' },
       upsert: [file(`${base}/a_phy.zip`, 'e2')],
       remove: [`${base}/b_acqm.zip`],
     });
-    expect(matchObjects('acqm')).toEqual([]);
-    expect(matchObjects('phy')).toEqual([`${base}/a_phy.zip`]);
+    expect(matchFiles('acqm')).toEqual([]);
+    expect(matchFiles('phy')).toEqual([base]);
     expect(matchExperiments('hc328')).toHaveLength(1);
     expectFtsConsistent();
   });
 
-  it('on delete: the experiment and, by cascade, its objects leave both indexes', () => {
+  it('on delete: the experiment and, by cascade, its objects leave the index', () => {
     const base = 'ephys/2023-04-02-e-hc328_unperturbed';
-    write({ fields: experiment(), upsert: [file(`${base}/shared/x.nwb`)], remove: [] });
+    write({ fields: experiment({ fileText: 'shared/x.nwb' }), upsert: [file(`${base}/shared/x.nwb`)], remove: [] });
     deleteExperiments(db, [base]);
     expect(matchExperiments('hc328')).toEqual([]);
-    expect(matchObjects('nwb')).toEqual([]);
+    expect(matchFiles('nwb')).toEqual([]);
     expect(db.$client.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(0);
     expectFtsConsistent();
   });

@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
+import { perConnection } from './prepared';
 
-const dataVersionStatements = new WeakMap<Database.Database, Database.Statement>();
+const dataVersionStatement = perConnection((sqlite: Database.Database) => sqlite.prepare('PRAGMA data_version').pluck());
 
-/** PRAGMA data_version: it moves when another connection (the crawler) commits. Prepared once per connection. */
+/** PRAGMA data_version: it moves when another connection (the crawler) commits. */
 function dataVersion(sqlite: Database.Database): number {
-  let statement = dataVersionStatements.get(sqlite);
-  if (!statement) dataVersionStatements.set(sqlite, (statement = sqlite.prepare('PRAGMA data_version').pluck()));
-  return statement.get() as number;
+  return dataVersionStatement(sqlite).get() as number;
 }
 
 /**

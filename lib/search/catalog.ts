@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { FILTER_NAMES, FILTERS, type FilterName } from '../../contracts/filters';
+import { FILTER_NAMES, type FilterName } from '../../contracts/filters';
 import { derivedFromIndex } from '../db/index-derived';
+import { catalogRows } from '../db/search-queries';
 
 /**
  * The few columns every search filters and counts facets on, for all experiments, held in memory.
@@ -22,20 +23,11 @@ export interface Catalog {
   values: Record<FilterName, string[]>;
 }
 
-// Rows as arrays, not objects: building 100,000 row objects took 40% of a reload. The filters' columns
-// follow id and date, in FILTER_NAMES order.
-type CatalogRow = [id: number, date: number, ...facets: (string | null)[]];
-
-// The filters' columns, from the one table of them; only names of ours, never input, reach this SQL.
-const CATALOG_SQL = `SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0), ${FILTER_NAMES.map((name) => FILTERS[name].column).join(', ')} FROM experiments`;
-
 /** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
 export const getCatalog = derivedFromIndex(loadCatalog);
 
 function loadCatalog(sqlite: Database.Database): Catalog {
-  // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
-  // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion.
-  const rows = sqlite.prepare(CATALOG_SQL).raw().all() as CatalogRow[];
+  const rows = catalogRows(sqlite);
   const catalog: Catalog = {
     indexOf: new Map(),
     ids: new Int32Array(rows.length),

@@ -4,7 +4,7 @@ import { FILTER_NAMES, FILTERS, type FilterName } from '../../contracts/filters'
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
-import { runFts } from './fts';
+import { runFts } from '../db/search-queries';
 import { describeResults } from './results';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 

@@ -67,6 +67,5 @@ export function integrityCheck(db: AppDatabase): string {
   const sqlite = db.$client;
   const result = sqlite.pragma('integrity_check', { simple: true }) as string;
   sqlite.exec(`INSERT INTO experiments_fts(experiments_fts, rank) VALUES('integrity-check', 1)`);
-  sqlite.exec(`INSERT INTO objects_fts(objects_fts, rank) VALUES('integrity-check', 1)`);
   return result;
 }

@@ -1,0 +1,17 @@
+import type Database from 'better-sqlite3';
+import { perConnection } from './prepared';
+
+/**
+ * What the crawler's runs tell the site and the scheduler. A run that finished with some experiments
+ * unread (`partial`) still brought the index up to date with everything else: it counts as good.
+ */
+export const GOOD_CRAWL_STATUSES = ['succeeded', 'partial'] as const;
+
+const lastGoodFinish = perConnection((sqlite: Database.Database) =>
+  sqlite.prepare(`SELECT max(finished_at) FROM crawl_runs WHERE status IN (${GOOD_CRAWL_STATUSES.map((s) => `'${s}'`).join(', ')})`).pluck(),
+);
+
+/** When the last good crawl finished (ms since the epoch), or null when none has. */
+export function lastGoodCrawlFinishedAt(sqlite: Database.Database): number | null {
+  return lastGoodFinish(sqlite).get() as number | null;
+}
