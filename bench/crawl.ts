@@ -7,7 +7,6 @@
  *        --concurrency N (default 16).
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { crawl, type CrawlSummary } from '../crawler/crawl';
 import { openDatabase } from '../lib/db/index';
@@ -18,19 +17,12 @@ import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { z } from 'zod';
+import { benchFlags, countFlag } from './support/flags';
 
-const { values } = parseArgs({
-  options: {
-    experiments: { type: 'string', default: '5000' },
-    files: { type: 'string', default: '10' },
-    delay: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '16' },
-  },
-});
-const EXPERIMENTS = Number(values.experiments);
-const FILES = Number(values.files);
-const DELAY = Number(values.delay);
-const CONCURRENCY = Number(values.concurrency);
+const { experiments: EXPERIMENTS, files: FILES, delay: DELAY, concurrency: CONCURRENCY } = benchFlags(
+  z.object({ experiments: countFlag(5000), files: countFlag(10, 1, 1000), delay: countFlag(20, 0, 10_000), concurrency: countFlag(16, 1, 256) }),
+);
 const OLD_WAY_SAMPLE = 100;
 const BUCKET = 'bench-crawl';
 

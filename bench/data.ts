@@ -7,25 +7,15 @@
  * Flags: --connections N (16), --seconds N per method (10).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startS3Proxy } from '../scripts/s3-proxy';
 import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
-import { buildSyntheticIndex } from './support/synthetic-index';
+import { benchIndex } from './support/bench-index';
+import { z } from 'zod';
+import { benchFlags, countFlag } from './support/flags';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '16' }, seconds: { type: 'string', default: '10' } } });
-const CONNECTIONS = Number(values.connections);
-const SECONDS = Number(values.seconds);
+const { connections: CONNECTIONS, seconds: SECONDS } = benchFlags(z.object({ connections: countFlag(16, 1, 1024), seconds: countFlag(10, 1, 3600) }));
 const PORT = 3229;
-const ROOT = join(import.meta.dirname, '..');
-const DB = join(ROOT, 'data', 'bench', 'search-100000-1000000.db');
-
-if (!existsSync(DB)) {
-  mkdirSync(join(ROOT, 'data', 'bench'), { recursive: true });
-  console.error(`building ${DB}…`);
-  await buildSyntheticIndex({ path: DB, experiments: 100_000, objects: 1_000_000 });
-}
+const DB = await benchIndex();
 const uuids = new Database(DB, { readonly: true }).prepare('SELECT uuid FROM objects ORDER BY random() LIMIT 2000').pluck().all() as string[];
 
 // Nothing listens behind this proxy: any S3 request the app made would be counted (and fail).

@@ -23,7 +23,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../lib/db/index';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
@@ -34,22 +33,21 @@ import { watchCpu } from './support/cpu-time';
 import { environmentOf, processesMatching } from './support/processes';
 import { startProxyProcess } from './support/proxy-process';
 import { uploadObjects } from './support/upload';
+import { z } from 'zod';
+import { benchFlags, countFlag } from './support/flags';
 
-const { values } = parseArgs({
-  options: {
-    experiments: { type: 'string', default: '5000' },
-    files: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '64' },
-    seconds: { type: 'string', default: '60' },
-    delay: { type: 'string', default: '50' },
-    'same-priority': { type: 'boolean', default: false },
-  },
-});
-const EXPERIMENTS = Number(values.experiments);
-const FILES = Number(values.files);
-const CONNECTIONS = Number(values.connections);
-const SECONDS = Number(values.seconds);
-const DELAY = Number(values.delay);
+const flags = benchFlags(
+  z.object({
+    experiments: countFlag(5000),
+    files: countFlag(10, 1, 1000),
+    connections: countFlag(64, 1, 1024),
+    seconds: countFlag(60, 1, 3600),
+    delay: countFlag(50, 0, 10_000),
+    'same-priority': z.boolean().default(false),
+  }),
+  ['same-priority'],
+);
+const { experiments: EXPERIMENTS, files: FILES, connections: CONNECTIONS, seconds: SECONDS, delay: DELAY } = flags;
 const INITIAL = Math.min(1000, EXPERIMENTS);
 const PORT = 3223;
 const BUCKET = 'bench-load';
@@ -65,7 +63,7 @@ try {
   await uploadObjects(direct, BUCKET, objects);
   direct.destroy();
   const proxy = await startProxyProcess(s3.endpoint, DELAY);
-  const bucketPriority = values['same-priority']
+  const bucketPriority = flags['same-priority']
     ? 'radosgw and the proxy at the default priority'
     : [...processesMatching(s3.dir), proxy.pid].map((pid) => setProcessPriority(10, pid)).every(Boolean)
       ? 'radosgw and the proxy at nice 10'
@@ -107,7 +105,7 @@ try {
   const server = await startAppServer(PORT, env, (text) => (log += text));
   const { send, close } = httpClient(PORT, CONNECTIONS);
   // After the server started, which would otherwise inherit it; the crawl started below sets its own.
-  const loadPriority = values['same-priority']
+  const loadPriority = flags['same-priority']
     ? 'the load generator at the default priority'
     : setProcessPriority(-5)
       ? 'the load generator at nice -5'

@@ -7,31 +7,29 @@
  * Flags: --experiments N (100000), --objects N (1000000), --connections N (16), --seconds N (20),
  *        --rebuild (build the index again even if data/bench/ has it).
  */
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { openDatabase } from '../lib/db/index';
 import type { SearchRequest } from '../contracts/search-params';
 import { searchExperiments } from '../lib/search/run';
 import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
-import { BENCH_QUERIES, buildSyntheticIndex } from './support/synthetic-index';
+import { benchIndex } from './support/bench-index';
+import { BENCH_QUERIES } from './support/synthetic-index';
+import { z } from 'zod';
+import { benchFlags, countFlag } from './support/flags';
 
-const { values } = parseArgs({
-  options: {
-    experiments: { type: 'string', default: '100000' },
-    objects: { type: 'string', default: '1000000' },
-    connections: { type: 'string', default: '16' },
-    seconds: { type: 'string', default: '20' },
-    rebuild: { type: 'boolean', default: false },
-  },
-});
-const EXPERIMENTS = Number(values.experiments);
-const OBJECTS = Number(values.objects);
-const CONNECTIONS = Number(values.connections);
-const SECONDS = Number(values.seconds);
+const flags = benchFlags(
+  z.object({
+    experiments: countFlag(100_000),
+    objects: countFlag(1_000_000),
+    connections: countFlag(16, 1, 1024),
+    seconds: countFlag(20, 1, 3600),
+    rebuild: z.boolean().default(false),
+  }),
+  ['rebuild'],
+);
+const { experiments: EXPERIMENTS, objects: OBJECTS, connections: CONNECTIONS, seconds: SECONDS } = flags;
 const PORT = 3219;
-const ROOT = join(import.meta.dirname, '..');
-const DB = join(ROOT, 'data', 'bench', `search-${EXPERIMENTS}-${OBJECTS}.db`);
+const DB = await benchIndex({ experiments: EXPERIMENTS, objects: OBJECTS, rebuild: flags.rebuild });
 
 const ms = (n: number) => n.toFixed(2);
 
@@ -44,13 +42,6 @@ function toUrl(query: (typeof BENCH_QUERIES)[number]): string {
   return `/api/search?${new URLSearchParams({ q: query.q, ...query.params })}`;
 }
 
-if (values.rebuild || !existsSync(DB)) {
-  mkdirSync(join(ROOT, 'data', 'bench'), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${DB}${suffix}`, { force: true });
-  console.error(`building ${DB} (${EXPERIMENTS} experiments, ${OBJECTS} objects)…`);
-  const built = await buildSyntheticIndex({ path: DB, experiments: EXPERIMENTS, objects: OBJECTS });
-  console.error(`built in ${built.seconds.toFixed(1)} s`);
-}
 const size = statSync(DB).size;
 
 // The floor: each query in process, one at a time, after one warm-up pass.

@@ -17,7 +17,6 @@ import { chromium, type Page } from '@playwright/test';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { crawl } from '../crawler/crawl';
 import { objectUuid } from '../lib/db/crawl-store';
 import { openDatabase } from '../lib/db/index';
@@ -27,17 +26,12 @@ import { writeNwb } from '../scripts/demo-bucket/nwb-writer';
 import { startRadosgw } from '../scripts/radosgw';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
 import { startAppServer } from './support/app-server';
+import { z } from 'zod';
+import { benchFlags, countFlag } from './support/flags';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '1900' },
-    channels: { type: 'string', default: '64' },
-    delay: { type: 'string', default: '20' },
-  },
-});
-const SECONDS = Number(values.seconds);
-const CHANNELS = Number(values.channels);
-const DELAY_MS = Number(values.delay);
+const { seconds: SECONDS, channels: CHANNELS, delay: DELAY_MS } = benchFlags(
+  z.object({ seconds: countFlag(1900, 1, 100_000), channels: countFlag(64, 1, 4096), delay: countFlag(20, 0, 10_000) }),
+);
 const RATE = 20_000;
 const PORT = 3221;
 const ORIGIN = `http://127.0.0.1:${PORT}`;

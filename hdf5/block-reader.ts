@@ -14,6 +14,7 @@
  * is a synchronous XMLHttpRequest inside a Web Worker.
  */
 
+import { LRUCache } from 'lru-cache';
 import { ManifestBytes, type Manifest } from './manifest';
 
 /** Fetches bytes [start, end] (inclusive) of the file; `etag` is the response's ETag header, if exposed. */
@@ -57,14 +58,12 @@ export class BlockReader {
   private readonly etag: string;
   private readonly transport: RangeTransport;
   private readonly blockSize: number;
-  private readonly maxCachedBytes: number;
   private readonly readAheadBlocks: number;
   private readonly largeReadBytes: number;
   private readonly tailBytes: number;
   private readonly maxReadBytes: number;
-  /** Insertion order is recency order: a hit is deleted and set again. */
-  private readonly cache = new Map<number, Uint8Array>();
-  private cachedBytes = 0;
+  /** Blocks by number, the least recently read dropped first once they hold maxCachedBytes. */
+  private readonly cache: LRUCache<number, Uint8Array>;
   private lastBlock = -2;
   private readonly manifest: ManifestBytes | undefined;
 
@@ -73,7 +72,7 @@ export class BlockReader {
     this.etag = unquote(options.etag);
     this.transport = options.transport;
     this.blockSize = options.blockSize ?? 64 * 1024;
-    this.maxCachedBytes = options.maxCachedBytes ?? 64 * 1024 * 1024;
+    this.cache = new LRUCache({ maxSize: options.maxCachedBytes ?? 64 * 1024 * 1024, sizeCalculation: (bytes) => Math.max(1, bytes.length) });
     this.readAheadBlocks = options.readAheadBlocks ?? 4;
     this.largeReadBytes = options.largeReadBytes ?? 256 * 1024;
     this.tailBytes = options.tailBytes ?? TAIL_BYTES;
@@ -97,11 +96,8 @@ export class BlockReader {
     let missingTo = -1;
     for (let b = first; b <= last; b++) {
       const cached = this.cache.get(b);
-      if (cached) {
-        blocks.set(b, cached);
-        this.cache.delete(b);
-        this.cache.set(b, cached);
-      } else {
+      if (cached) blocks.set(b, cached);
+      else {
         if (missingFrom < 0) missingFrom = b;
         missingTo = b;
       }
@@ -117,7 +113,7 @@ export class BlockReader {
       while (fetchTo < ahead && !this.cache.has(fetchTo + 1)) fetchTo++;
       for (const [b, bytes] of this.fetchBlocks(missingFrom, fetchTo)) {
         if (b <= last) blocks.set(b, bytes);
-        this.remember(b, bytes);
+        this.cache.set(b, bytes);
       }
     }
     this.lastBlock = last;
@@ -134,7 +130,7 @@ export class BlockReader {
 
   /** Reads the first block from the network: the ETag check, for a view the manifest served whole. */
   verify(): void {
-    for (const [b, bytes] of this.fetchBlocks(0, 0)) this.remember(b, bytes);
+    for (const [b, bytes] of this.fetchBlocks(0, 0)) this.cache.set(b, bytes);
   }
 
   private fetchBlocks(from: number, to: number): [number, Uint8Array][] {
@@ -157,13 +153,4 @@ export class BlockReader {
     return blocks;
   }
 
-  private remember(block: number, bytes: Uint8Array): void {
-    this.cache.set(block, bytes);
-    this.cachedBytes += bytes.length;
-    for (const [oldest, old] of this.cache) {
-      if (this.cachedBytes <= this.maxCachedBytes) break;
-      this.cache.delete(oldest);
-      this.cachedBytes -= old.length;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { lookup } from 'mime-types';
 import { z } from 'zod';
 import { parseRange, type ByteRange } from './byte-range';
 import { getConfig } from './config';
@@ -22,33 +23,16 @@ export function lookupFile(rawUuid: string): IndexedFile {
   return file;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  nwb: 'application/x-hdf5',
-  h5: 'application/x-hdf5',
-  hdf5: 'application/x-hdf5',
-  json: 'application/json',
-  csv: 'text/csv',
-  tsv: 'text/tab-separated-values',
-  txt: 'text/plain',
-  log: 'text/plain',
-  md: 'text/markdown',
-  zip: 'application/zip',
-  gz: 'application/gzip',
-  tar: 'application/x-tar',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  mp4: 'video/mp4',
-  npy: 'application/octet-stream',
-  pdf: 'application/pdf',
-};
+// HDF5 by its format (no registry names .nwb or .h5); the rest by mime-db, except what a browser would run
+// as a page or script of this site when the app streams it (DATA_MODE=proxy): those are plain bytes.
+const HDF5_NAME = /\.(nwb|h5|hdf5)$/i;
+const ACTIVE_TYPE = /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/ecmascript|text\/ecmascript)/;
 
 export function contentTypeOf(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return (dot > 0 && CONTENT_TYPES[name.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+  const name = fileName(key);
+  if (HDF5_NAME.test(name)) return 'application/x-hdf5';
+  const type = lookup(name);
+  return type && !ACTIVE_TYPE.test(type) ? type : 'application/octet-stream';
 }
 
 export const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
@@ -63,6 +47,8 @@ export function headHeaders(file: IndexedFile): Headers {
     'Last-Modified': file.lastModified.toUTCString(),
     // The index changes only when a crawl runs; a minute keeps repeated HEADs off the server.
     'Cache-Control': 'public, max-age=60',
+    // Bytes from the bucket, served from this site's origin when streamed: nothing in them may run here.
+    'Content-Security-Policy': "sandbox; default-src 'none'",
   });
 }
 
