@@ -1,4 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { jsonLogger } from '../lib/log';
 import type { CrawlProgress } from './context';
 
 const RECORD_INTERVAL_MS = 5_000;
@@ -24,8 +25,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
   let barStarted = false;
   let lastRecord = 0;
 
-  const record = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+  // stderr: stdout holds the run's summary alone.
+  const logger = bar ? undefined : jsonLogger('stderr');
+  const record = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => logger?.[level](fields, msg);
   const progressRecord = (p: CrawlProgress) => {
     const seconds = (Date.now() - started) / 1000;
     record('info', 'crawl progress', {

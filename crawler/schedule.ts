@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { firstIssue } from '../contracts/issues';
 import { ConfigError, getDatabasePath } from '../lib/config';
 import { lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
+import { jsonLogger } from '../lib/log';
 
 /**
  * `npm run crawl:schedule`: the crawler on a timer, for a long-running crawler service (docker-compose.yml).
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const interval = env.data.CRAWL_INTERVAL_HOURS * HOUR;
+  // stderr, as the crawls it starts log: their stdout is each run's summary.
+  const logger = jsonLogger('stderr');
   let stopping = false;
   // Stopping passes the signal on to a running crawl (its open transaction rolls back; the next crawl marks
   // its run interrupted) and exits when it has; with no crawl running it exits at once.
@@ -80,15 +83,15 @@ async function main(): Promise<void> {
   while (!stopping) {
     const due = nextCrawlAt(lastGoodCrawl(databasePath), interval, Date.now());
     if (due > Date.now()) {
-      if (announced !== due) console.error(JSON.stringify({ level: 'info', msg: 'next crawl scheduled', at: new Date(due).toISOString() }));
+      if (announced !== due) logger.info({ at: new Date(due).toISOString() }, 'next crawl scheduled');
       announced = due;
       // Wakes at least every minute, so a crawl run by hand in between moves the schedule.
       await sleep(Math.min(due - Date.now(), 60_000));
       continue;
     }
-    console.error(JSON.stringify({ level: 'info', msg: 'crawl starting' }));
+    logger.info('crawl starting');
     const code = await crawlOnce();
-    console.error(JSON.stringify({ level: code === 0 ? 'info' : 'warn', msg: 'crawl ended', exitCode: code }));
+    logger[code === 0 ? 'info' : 'warn']({ exitCode: code }, 'crawl ended');
     // A failed crawl leaves the last good one in place: wait a tenth of the interval before trying again.
     if (code !== 0 && !stopping) await sleep(interval / 10);
   }

@@ -158,6 +158,13 @@ export function getConfig(): Config {
   return cached;
 }
 
+const logLevel = z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info');
+
+/** Only `LOG_LEVEL`, for the loggers, which start before the rest of the configuration is read. */
+export function getLogLevel(): z.infer<typeof logLevel> {
+  return parseOrThrow(z.object({ LOG_LEVEL: logLevel }), process.env).LOG_LEVEL;
+}
+
 /** Only `DATABASE_PATH`, for tools that never talk to S3 (`npm run db:migrate`). */
 export function getDatabasePath(): string {
   return parseOrThrow(z.object({ DATABASE_PATH: databasePath }), process.env).DATABASE_PATH;
