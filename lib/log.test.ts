@@ -15,7 +15,7 @@ function run(env: Record<string, string> = {}) {
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
     cwd: join(import.meta.dirname, '..'),
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
   });
   const lines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   return { status: child.status, stdout: lines(child.stdout), stderr: lines(child.stderr) };
