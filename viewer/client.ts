@@ -1,5 +1,6 @@
+import { proxy, wrap, type Remote } from 'comlink';
 import type { FileInfo } from '../contracts/files-api';
-import type { DimSelection, EntityInfo, ErrorKind, ReadResult, ReaderStats, WorkerEvent, WorkerRequest, WorkerResponse } from './protocol';
+import { VIEWER_ERROR, type DimSelection, type EntityInfo, type ErrorKind, type H5WorkerApi, type ReadResult, type ReaderStats } from './protocol';
 
 /** An error the worker reported, with its kind, so the page can say what happened and what to do. */
 export class ViewerError extends Error {
@@ -12,29 +13,22 @@ export class ViewerError extends Error {
   }
 }
 
-/** The page's side of the HDF5 worker: each request a promise, answered in any order. */
+/** comlink passes an error's name and message: the worker names its errors by their kind. */
+function viewerError(error: unknown): ViewerError {
+  if (error instanceof ViewerError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const kind = (name.startsWith(VIEWER_ERROR) ? name.slice(VIEWER_ERROR.length) : 'other') as ErrorKind;
+  return new ViewerError(kind, error instanceof Error ? error.message : String(error));
+}
+
+/** The page's side of the HDF5 worker. */
 export class H5Client {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: ViewerError) => void }>();
+  private readonly remote: Remote<H5WorkerApi>;
   /** Told when the worker finds the file in the bucket is not the indexed one any more. */
   onStale: ((error: ViewerError) => void) | undefined;
 
   constructor(private readonly worker: Worker) {
-    worker.onmessage = ({ data }: MessageEvent<WorkerResponse | WorkerEvent>) => {
-      if ('event' in data) {
-        this.onStale?.(new ViewerError(data.kind, data.message));
-        return;
-      }
-      const waiting = this.pending.get(data.id);
-      if (!waiting) return;
-      this.pending.delete(data.id);
-      if (data.ok) waiting.resolve(data.result);
-      else waiting.reject(new ViewerError(data.kind, data.message));
-    };
-    worker.onerror = (event) => {
-      for (const waiting of this.pending.values()) waiting.reject(new ViewerError('other', event.message || 'the viewer worker failed'));
-      this.pending.clear();
-    };
+    this.remote = wrap<H5WorkerApi>(worker);
   }
 
   /** Starts the worker shipped in public/viewer/ (built from viewer/workers/h5-worker.ts). */
@@ -42,32 +36,29 @@ export class H5Client {
     return new H5Client(new Worker(url, { type: 'module' }));
   }
 
-  private request<T>(message: WorkerRequest): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, ...message });
-    });
+  private call<T>(pending: Promise<T>): Promise<T> {
+    return pending.catch((error: unknown) => Promise.reject(viewerError(error)));
   }
 
   open(fileUuid: string): Promise<FileInfo> {
-    return this.request({ op: 'open', fileUuid });
+    const stale = proxy((kind: ErrorKind, message: string) => this.onStale?.(new ViewerError(kind, message)));
+    return this.call(this.remote.open(fileUuid, stale));
   }
 
   entity(path: string): Promise<EntityInfo> {
-    return this.request({ op: 'entity', path });
+    return this.call(this.remote.entity(path));
   }
 
   read(path: string, selection?: DimSelection[]): Promise<ReadResult> {
-    return this.request({ op: 'read', path, selection });
+    return this.call(this.remote.read(path, selection));
   }
 
   attrs(path: string): Promise<Record<string, unknown>> {
-    return this.request({ op: 'attrs', path });
+    return this.call(this.remote.attrs(path));
   }
 
   stats(): Promise<ReaderStats> {
-    return this.request({ op: 'stats' });
+    return this.call(this.remote.stats());
   }
 
   terminate(): void {

@@ -1,24 +1,28 @@
 /**
- * Messages between the page and the HDF5 worker (viewer/workers/h5-worker.ts). The worker owns the file:
- * it asks /api/files/<uuid> for the presigned URL, size and ETag, reads lazily through a BlockReader, and
- * answers these requests. Values travel as typed arrays (transferred, not copied).
+ * What the page and the HDF5 worker (viewer/workers/h5-worker.ts) exchange, besides the calls themselves
+ * (comlink: the worker exposes an object, the page calls its methods). The worker owns the file: it asks
+ * /api/files/<uuid> for where to read it, its size and ETag, reads lazily through a BlockReader, and answers.
+ * Values travel as typed arrays (transferred, not copied).
  */
+
+import type { FileInfo } from '../contracts/files-api';
 
 export type DimSelection = number | { start: number; stop: number };
 
-export type WorkerRequest =
-  | { op: 'open'; fileUuid: string }
-  | { op: 'entity'; path: string }
-  | { op: 'read'; path: string; selection?: DimSelection[] }
-  | { op: 'attrs'; path: string }
-  | { op: 'stats' };
-
 export type ErrorKind = 'not-found' | 'not-hdf5' | 'filter' | 'too-large' | 'changed' | 's3' | 'bad-request' | 'other';
 
-export type WorkerResponse<T = unknown> = { id: number; ok: true; result: T } | { id: number; ok: false; kind: ErrorKind; message: string };
+/** Prefix of the name of an error the worker throws, followed by its kind: how the kind crosses comlink. */
+export const VIEWER_ERROR = 'ViewerError:';
 
-/** Sent unasked when the file in the bucket is found to differ from the indexed one (see h5-worker.ts). */
-export type WorkerEvent = { event: 'stale'; kind: ErrorKind; message: string };
+/** What the worker exposes; each call waits for the ones before it (h5wasm is not reentrant). */
+export interface H5WorkerApi {
+  /** Opens the file; `onStale` is told if the file in the bucket turns out not to be the indexed one. */
+  open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void): Promise<FileInfo>;
+  entity(path: string): Promise<EntityInfo>;
+  read(path: string, selection?: DimSelection[]): Promise<ReadResult>;
+  attrs(path: string): Promise<Record<string, unknown>>;
+  stats(): Promise<ReaderStats>;
+}
 
 export type DtypeInfo = {
   /** h5wasm's dtype string, e.g. '<h', '<f8', 'S', or a compound/enum description. */

@@ -5,17 +5,8 @@ import { isHdf5Signature, signatureOffsets } from '../../hdf5/signature';
 import { filesApiAnswer, type FileInfo, type FilesApiAnswer } from '../../contracts/files-api';
 import { firstIssue } from '../../contracts/issues';
 import { planRead } from '../selection';
-import {
-  MAX_READ_BYTES,
-  type DimSelection,
-  type DtypeInfo,
-  type EntityInfo,
-  type ErrorKind,
-  type ReadResult,
-  type WorkerEvent,
-  type WorkerRequest,
-  type WorkerResponse,
-} from '../protocol';
+import { expose, transfer } from 'comlink';
+import { MAX_READ_BYTES, VIEWER_ERROR, type DimSelection, type DtypeInfo, type EntityInfo, type ErrorKind, type H5WorkerApi, type ReadResult } from '../protocol';
 
 /**
  * The viewer's HDF5 worker: one file per worker, opened by h5wasm on an Emscripten file whose reads go
@@ -122,7 +113,7 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-async function open(fileUuid: string): Promise<FileInfo> {
+async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void): Promise<FileInfo> {
   const { FS } = await h5wasm.ready;
   const answer = filesApi(fileUuid, true);
   const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
@@ -134,16 +125,17 @@ async function open(fileUuid: string): Promise<FileInfo> {
   createLazyFile(FS as unknown as EmscriptenFs, path, answer.size, (position, length) => reader.read(position, length));
   const info: FileInfo = { uuid: answer.uuid, key: answer.key, size: answer.size, etag: answer.etag, contentType: answer.contentType, experiment: answer.experiment };
   opened = { info, file: new H5File(path, 'r'), reader };
-  if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader);
+  if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader, onStale);
   return info;
 }
 
-function verify(reader: BlockReader): void {
+function verify(reader: BlockReader, onStale: (kind: ErrorKind, message: string) => void): void {
   if (reader.stats.requests > 0) return;
   try {
     reader.verify();
   } catch (error) {
-    scope.postMessage({ event: 'stale', ...failure(error) } satisfies WorkerEvent);
+    const { kind, message } = failure(error);
+    onStale(kind, message);
   }
 }
 
@@ -240,21 +232,6 @@ function attrs(path: string): Record<string, unknown> {
   return Object.fromEntries(Object.values(found.attrs).map((a: Attribute) => [a.name, a.json_value]));
 }
 
-async function handle(message: WorkerRequest): Promise<unknown> {
-  switch (message.op) {
-    case 'open':
-      return open(message.fileUuid);
-    case 'entity':
-      return entity(message.path);
-    case 'read':
-      return read(message.path, message.selection);
-    case 'attrs':
-      return attrs(message.path);
-    case 'stats':
-      return { ...current().reader.stats };
-  }
-}
-
 function failure(error: unknown): { kind: ErrorKind; message: string } {
   if (error instanceof ViewerFailure) return { kind: error.kind, message: error.message };
   if (error instanceof FileChangedError) return { kind: 'changed', message: error.message };
@@ -263,19 +240,32 @@ function failure(error: unknown): { kind: ErrorKind; message: string } {
   return { kind: /filter/i.test(message) ? 'filter' : 'other', message };
 }
 
-// Requests are answered one at a time, in order: h5wasm is not reentrant.
-let queue = Promise.resolve();
-scope.onmessage = ({ data }: MessageEvent<WorkerRequest & { id: number }>) => {
-  queue = queue.then(async () => {
-    let response: WorkerResponse;
-    try {
-      response = { id: data.id, ok: true, result: await handle(data) };
-    } catch (error) {
-      response = { id: data.id, ok: false, ...failure(error) };
-    }
+// Calls run one at a time, in order: h5wasm is not reentrant, and open() awaits.
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn<A extends unknown[], R>(call: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+  return (...args) => {
+    const run = queue.then(() => call(...args)).catch((error: unknown) => {
+      // comlink passes an error's name and message: the kind travels in the name (see viewer/client.ts).
+      const { kind, message } = failure(error);
+      throw Object.assign(new Error(message), { name: `${VIEWER_ERROR}${kind}` });
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const api: H5WorkerApi = {
+  open: inTurn((fileUuid: string, onStale: (kind: ErrorKind, message: string) => void) => open(fileUuid, onStale)),
+  entity: inTurn(entity),
+  read: inTurn((path: string, selection?: DimSelection[]) => {
+    const result = read(path, selection);
     // A typed array that owns its whole buffer is moved, not copied (never a view into wasm memory).
-    const values = response.ok ? (response.result as Partial<ReadResult>).values : undefined;
+    const values = result.values;
     const owned = ArrayBuffer.isView(values) && values.byteLength === values.buffer.byteLength;
-    scope.postMessage(response, owned ? [values.buffer as ArrayBuffer] : []);
-  });
+    return owned ? transfer(result, [values.buffer as ArrayBuffer]) : result;
+  }),
+  attrs: inTurn(attrs),
+  stats: inTurn(() => ({ ...current().reader.stats })),
 };
+
+expose(api, scope);
