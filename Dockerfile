@@ -17,7 +17,7 @@ RUN npm run build
 FROM node:24-bookworm-slim AS run
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
-    HOSTNAME=0.0.0.0 \
+    BIND_ADDRESS=0.0.0.0 \
     PORT=3000 \
     DATABASE_PATH=/data/search.db \
     AWS_SHARED_CREDENTIALS_FILE=/aws/credentials \

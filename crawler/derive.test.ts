@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { metadataFixture } from '../test/support/fixtures';
 import { deriveFields, leadingDate } from './derive';
 
-// Real metadata.json documents of the lab (see ../shared/fixtures/README.md).
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../shared/fixtures/metadata/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+// Real metadata.json documents of the lab (test/fixtures/README.md).
+const fixture = (name: Parameters<typeof metadataFixture>[0]) => JSON.parse(metadataFixture(name)) as Record<string, unknown>;
 
 describe('deriveFields on the lab fixtures', () => {
   it('maxwell-old.json: hardware per recording, malformed timestamps', () => {

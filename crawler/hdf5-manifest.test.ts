@@ -1,15 +1,13 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nwbFixture } from '../test/support/fixtures';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { BlockReader } from '../hdf5/block-reader';
 import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
 import { blockRuns, buildHdf5Manifest } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'nwb');
-const NWB = ['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'].map((name) => new Uint8Array(readFileSync(join(FIXTURES, name))));
+const NWB = (['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'] as const).map((name) => new Uint8Array(nwbFixture(name)));
 
 const fetchFrom = (file: Uint8Array, log: [number, number][] = []) => async (start: number, end: number) => {
   log.push([start, end]);

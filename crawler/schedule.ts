@@ -3,9 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { firstIssue } from '../contracts/issues';
-import { ConfigError, getDatabasePath } from '../lib/config';
+import { ConfigError, getCrawlIntervalHours, getDatabasePath } from '../lib/config';
 import { lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
 import { jsonLogger } from '../lib/log';
 
@@ -51,22 +49,17 @@ async function crawlOnce(): Promise<number | null> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const env = z
-    .object({ CRAWL_INTERVAL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.05, 'must be at least 0.05 hours').max(24 * 30).default(6) })
-    .safeParse(process.env);
-  if (!env.success) {
-    console.error(`error: ${firstIssue(env.error)}`);
-    process.exit(2);
-  }
   let databasePath: string;
+  let intervalHours: number;
   try {
     databasePath = getDatabasePath();
+    intervalHours = getCrawlIntervalHours();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`error: ${error.message}`);
     process.exit(2);
   }
-  const interval = env.data.CRAWL_INTERVAL_HOURS * HOUR;
+  const interval = intervalHours * HOUR;
   // stderr, as the crawls it starts log: their stdout is each run's summary.
   const logger = jsonLogger('stderr');
   let stopping = false;

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { E2E_BASE_URL } from './server';
+import { fixturePath } from '../test/support/fixtures';
 
 // Against the production server (scripts/start.sh): what range readers depend on over real HTTP.
-const NWB = readFileSync(join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb'));
+const NWB = readFileSync(fixturePath('nwb', 'ecephys-kilosort-gzip.nwb'));
 
 test('HEAD /data/<uuid> carries the size, and a ranged GET follows the redirect to the bytes', async ({ request }) => {
   const uuid = process.env.E2E_NWB_UUID!;
@@ -30,7 +30,7 @@ test("h5wasm's lazy file in a Web Worker reads the NWB through /data/<uuid>, equ
   const path = '/acquisition/ElectricalSeries/data';
   const h5wasm = (await import('h5wasm/node')).default;
   await h5wasm.ready;
-  const local = new h5wasm.File(join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb'), 'r');
+  const local = new h5wasm.File(fixturePath('nwb', 'ecephys-kilosort-gzip.nwb'), 'r');
   const dataset = local.get(path) as InstanceType<typeof h5wasm.Dataset>;
   const expected = { shape: dataset.shape, values: Array.from(dataset.value as Int16Array) };
   local.close();

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { SHAPES } from '../test/support/fixture-bucket';
+import { metadataFixture } from '../test/support/fixtures';
 
 const SLACKBOT = 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)';
 const EXPERIMENT = SHAPES.maxwellNwb;
@@ -69,7 +69,7 @@ test('the experiment page shows the summary, recordings, files by folder and the
   await page.screenshot({ path: testInfo.outputPath('experiment-page.png'), fullPage: true });
 
   // The copy button fetches the metadata file as the crawler read it.
-  const original = readFileSync(join(process.cwd(), '..', 'shared/fixtures/metadata/maxwell-nwb.json'), 'utf8');
+  const original = metadataFixture('maxwell-nwb.json');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByRole('button', { name: 'copy JSON' }).click();
   await expect(page.getByRole('button', { name: 'copied' })).toBeVisible();

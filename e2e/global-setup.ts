@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crawl } from '../crawler/crawl';
@@ -10,6 +10,7 @@ import { applyReaderCors, createS3Client } from '../lib/s3';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
+import { nwbFixture } from '../test/support/fixtures';
 import { hostileBucket } from '../test/support/hostile-bucket';
 import { createTestBucket, putObjects } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
@@ -36,11 +37,11 @@ export default async function globalSetup() {
   await putObjects(client, bucket, {
     ...fixtureBucketObjects(),
     ...Object.fromEntries(syntheticBucketObjects({ experiments: 60, filesPerExperiment: 4 })),
-    [E2E_NWB_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
+    [E2E_NWB_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
     [E2E_FILTER_KEY]: await unsupportedFilterFile(),
     [E2E_HUGE_KEY]: await hugeSeriesFile(),
-    [E2E_REPLACED_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
-    [E2E_DELETED_KEY]: readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url)),
+    [E2E_REPLACED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
+    [E2E_DELETED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
   });
   // Browsers follow /data redirects to the bucket: it must allow the app's origin.
   await applyReaderCors(client, bucket, [E2E_BASE_URL, E2E_ALT_BASE_URL]);

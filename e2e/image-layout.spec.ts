@@ -16,7 +16,7 @@ test('the server starts from the image layout, serves pages, assets, the worker 
   const port = 3227;
   const server = spawn(process.execPath, ['server.mjs'], {
     cwd: app,
-    env: { ...process.env, HOSTNAME: '127.0.0.1', PORT: String(port), NODE_ENV: 'production' },
+    env: { ...process.env, BIND_ADDRESS: '127.0.0.1', PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,13 +1,13 @@
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { objectUuid } from '../lib/db/crawl-store';
 import { SHAPES } from '../test/support/fixture-bucket';
 import { UNSUPPORTED_FILTER_ID, unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_REPLACED_KEY } from './server';
+import { fixturePath } from '../test/support/fixtures';
 
-const NWB_PATH = join(process.cwd(), '..', 'shared/fixtures/nwb/ecephys-kilosort-gzip.nwb');
+const NWB_PATH = fixturePath('nwb', 'ecephys-kilosort-gzip.nwb');
 
 /** The fixture's ElectricalSeries as Node reads it: [samples][channels] in µV (int16 × conversion 1e-6 V). */
 async function fileTraces(): Promise<number[][]> {

@@ -158,14 +158,49 @@ export function getConfig(): Config {
   return cached;
 }
 
-const logLevel = z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info');
+const logSchema = z.object({ LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info') });
+
+const serverSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0, 'must be a port number').max(65535, 'must be a port number').default(3000),
+  BIND_ADDRESS: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+  WEB_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be between 1 and 64').max(64, 'must be between 1 and 64').optional(),
+});
+
+/** Where `npm start` listens and how many front/page process pairs it runs (unset: lib/memory-limit.ts). */
+export function getServerSettings(): { port: number; bindAddress: string; webConcurrency: number | undefined } {
+  const e = parseOrThrow(serverSchema, process.env);
+  return { port: e.PORT, bindAddress: e.BIND_ADDRESS, webConcurrency: e.WEB_CONCURRENCY };
+}
+
+/** What the server's supervisor tells the processes it forks (server/main.ts); not set by people. */
+export function getServerRole(): { role: 'front' | 'pages' | undefined; pagesSocket: string | undefined } {
+  const e = parseOrThrow(z.object({ SERVER_ROLE: z.enum(['front', 'pages']).optional(), PAGES_SOCKET: z.string().min(1).optional() }), process.env);
+  return { role: e.SERVER_ROLE, pagesSocket: e.PAGES_SOCKET };
+}
+
+const scheduleSchema = z.object({
+  CRAWL_INTERVAL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.05, 'must be at least 0.05 hours').max(24 * 30, 'must be at most 720 hours').default(6),
+});
+
+/** Hours between the end of a successful crawl and the next (`npm run crawl:schedule`). */
+export function getCrawlIntervalHours(): number {
+  return parseOrThrow(scheduleSchema, process.env).CRAWL_INTERVAL_HOURS;
+}
 
 /** Only `LOG_LEVEL`, for the loggers, which start before the rest of the configuration is read. */
-export function getLogLevel(): z.infer<typeof logLevel> {
-  return parseOrThrow(z.object({ LOG_LEVEL: logLevel }), process.env).LOG_LEVEL;
+export function getLogLevel(): z.infer<typeof logSchema>['LOG_LEVEL'] {
+  return parseOrThrow(logSchema, process.env).LOG_LEVEL;
 }
 
 /** Only `DATABASE_PATH`, for tools that never talk to S3 (`npm run db:migrate`). */
 export function getDatabasePath(): string {
   return parseOrThrow(z.object({ DATABASE_PATH: databasePath }), process.env).DATABASE_PATH;
 }
+
+/** Every variable a person may set, as the README's configuration table lists them (test/config-docs.test.ts). */
+export const DOCUMENTED_VARIABLES = [
+  ...Object.keys(envSchema.shape),
+  ...Object.keys(serverSchema.shape),
+  ...Object.keys(scheduleSchema.shape),
+  ...Object.keys(logSchema.shape),
+];

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { metadataFixture } from '../test/support/fixtures';
 import { summarizeRecordings, type JsonObject } from './metadata-shape';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../shared/fixtures/metadata/${name}`, import.meta.url), 'utf8')) as JsonObject;
+const fixture = (name: Parameters<typeof metadataFixture>[0]) => JSON.parse(metadataFixture(name)) as JsonObject;
 
 describe('summarizeRecordings', () => {
   it('gives each recording its length from frames and sample rate', () => {

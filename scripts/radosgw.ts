@@ -1,7 +1,10 @@
 /**
  * A throwaway single-node Ceph cluster (1 mon, 1 memstore OSD, radosgw) on 127.0.0.1, so tests run against
- * the same S3 server the lab uses: real SigV4 checking, AWS-like listings. Measured settings and their reasons:
- * /work/shared/notes/s3-test-server.md.
+ * the same S3 server the lab uses: real SigV4 checking, AWS-like listings. Settings measured on these
+ * machines: `tcp_nodelay=1` on the beast frontend (without it every GET or LIST took about 48 ms, with it
+ * about 3 ms); `paxos_propose_interval = 0.05` and `paxos_min_wait = 0.01` (a cold start fell from 13.5 s
+ * to 1.6 s); no crush update on start, the OSD added to the map by hand (otherwise it died with "wrong
+ * fsid"); pools of size 1; memstore, so data lives in RAM and is gone when the cluster stops.
  *
  * Run directly: `npx tsx scripts/radosgw.ts [--port N]` prints one JSON line and runs until SIGINT/SIGTERM.
  */

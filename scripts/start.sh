@@ -13,8 +13,5 @@ cp -r .next/static .next/standalone/.next/static
 [ -d public ] && cp -r public .next/standalone/public
 # The server changes into its own folder: make a relative index path absolute first.
 export DATABASE_PATH="$(realpath -m "${DATABASE_PATH:-data/search.db}")"
-# The server binds to $HOSTNAME, which shells set to the machine's name: bind explicitly.
-export HOSTNAME="${BIND_ADDRESS:-0.0.0.0}"
-export PORT="${PORT:-3000}"
 export NEXT_TELEMETRY_DISABLED=1
 exec node .next/standalone/server.mjs

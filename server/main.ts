@@ -6,9 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { firstIssue } from '@/contracts/issues';
 import type { AppError } from '@/lib/errors';
+import { ConfigError, getServerRole, getServerSettings } from '@/lib/config';
 import { log, withRequestId } from '@/lib/log';
 import { containerMemoryLimit, serverProcesses } from '@/lib/memory-limit';
 import { setProcessPriority } from '@/lib/process-priority';
@@ -39,26 +38,21 @@ const dev = process.argv.includes('--dev');
 // In production every line is JSON for the log collector; the dev server talks to a person.
 if (!dev) sendConsoleToLog();
 
-const env = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOSTNAME: z.string().min(1).default('0.0.0.0'),
-    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-    SERVER_ROLE: z.enum(['front', 'pages']).optional(),
-    PAGES_SOCKET: z.string().min(1).optional(),
-  })
-  .safeParse(process.env);
-if (!env.success) {
-  console.error(`error: ${firstIssue(env.error)}`);
+let settings: ReturnType<typeof getServerSettings> & ReturnType<typeof getServerRole>;
+try {
+  settings = { ...getServerSettings(), ...getServerRole() };
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`error: ${error.message}`);
   process.exit(1);
 }
 // Node's warnings (the AWS SDK's Node version notice among them) as log lines, not free text.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => log('warn', warning.message, { warning: warning.name }));
 
-const { PORT: port, HOSTNAME: hostname, SERVER_ROLE: role, PAGES_SOCKET: pagesSocket } = env.data;
+const { port, bindAddress: hostname, role, pagesSocket } = settings;
 // Next's dev server compiles on demand and keeps its own state: one process.
-const processes = dev ? 1 : (env.data.WEB_CONCURRENCY ?? serverProcesses(availableParallelism(), containerMemoryLimit()));
+const processes = dev ? 1 : (settings.webConcurrency ?? serverProcesses(availableParallelism(), containerMemoryLimit()));
 const PAGES_NICENESS = 5;
 
 // The standalone build is self-contained in the folder of its bundled server; dev runs from the repository.

@@ -1,11 +1,10 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectUuid } from '../lib/db/crawl-store';
 import type { AppDatabase } from '../lib/db/index';
 import { BROKEN, fixtureBucketObjects, MANY_FILES, MANY_FILES_COUNT, SHAPES } from './support/fixture-bucket';
+import { nwbFixture } from './support/fixtures';
 import { crawlInto, dumpIndex, integrityCheck, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, deletePrefix, putObjects, testClient } from './support/s3';
 
@@ -15,7 +14,6 @@ let dir: ReturnType<typeof tempDir>;
 let db: AppDatabase;
 
 const EXPERIMENTS = Object.keys(SHAPES).length + Object.keys(BROKEN).length + 1;
-const NWB_FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'nwb');
 
 const row = (path: string) =>
   db.$client.prepare('SELECT * FROM experiments WHERE path = ?').get(path) as Record<string, unknown> | undefined;
@@ -224,7 +222,7 @@ describe('crawling a bucket on radosgw', () => {
   it('builds the manifest of each HDF5 file once per version: its bytes are the file\'s own', async () => {
     const experiment = 'ephys/2024-02-02-e-manifest_check';
     const key = `${experiment}/shared/recording.nwb`;
-    const [first, second] = ['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'].map((name) => readFileSync(join(NWB_FIXTURES, name)));
+    const [first, second] = (['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'] as const).map(nwbFixture);
     const manifestOf = () =>
       db.$client
         .prepare('SELECT m.status, m.etag = o.etag AS current, m.ranges, m.bytes FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')

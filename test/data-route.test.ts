@@ -1,6 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +9,11 @@ import { objectUuid } from '../lib/db/crawl-store';
 import { openDatabase } from '../lib/db/index';
 import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
+import { nwbFixture } from './support/fixtures';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testConfig, testS3 } from './support/s3';
 
-const NWB = readFileSync(new URL('../../shared/fixtures/nwb/ecephys-kilosort-gzip.nwb', import.meta.url));
+const NWB = nwbFixture('ecephys-kilosort-gzip.nwb');
 // 3 MiB that differ everywhere, so a wrong range cannot pass for a right one.
 const BIG = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7919 + (i >> 11)) & 0xff));
 const EXPERIMENT = 'ephys/2023-05-05-e-nwb_fixture';

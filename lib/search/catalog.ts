@@ -6,7 +6,7 @@ import { catalogRows } from '../db/search-queries';
 /**
  * The few columns every search filters and counts facets on, for all experiments, held in memory.
  * Filtering and counting a match set of 30,000 rows in typed arrays takes a millisecond; five GROUP BY
- * passes in SQLite took tens (see ../shared/notes/search-scale.md). Reloaded after the crawler commits, at
+ * passes in SQLite took tens at 100,000 experiments. Reloaded after the crawler commits, at
  * most once per `maxStaleMs`: a reload blocks the process (0.4 s at 100,000 experiments).
  */
 export interface Catalog {

@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-/** The lab's real metadata documents (../shared/fixtures), read by tests only. */
-export function labFixture(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/metadata/${name}`, import.meta.url), 'utf8');
-}
+import { metadataFixture } from './fixtures';
 
 const small = (text: string) => new TextEncoder().encode(text);
 
@@ -32,13 +27,13 @@ export const MANY_FILES_COUNT = 1_234;
 
 export function fixtureBucketObjects(): Record<string, string | Uint8Array> {
   const objects: Record<string, string | Uint8Array> = {
-    [`${SHAPES.maxwellOld}/metadata.json`]: labFixture('maxwell-old.json'),
+    [`${SHAPES.maxwellOld}/metadata.json`]: metadataFixture('maxwell-old.json'),
     [`${SHAPES.maxwellOld}/original/data/data_GABA_BL_20325.raw.h5`]: small('raw'),
     [`${SHAPES.maxwellOld}/original/log/data_GABA_BL_20325.csv`]: 'time,event\n0,start\n',
     [`${SHAPES.maxwellOld}/derived/kilosort2/data_GABA_BL_20325_phy.zip`]: small('zip'),
-    [`${SHAPES.maxwellNwb}/metadata.json`]: labFixture('maxwell-nwb.json'),
+    [`${SHAPES.maxwellNwb}/metadata.json`]: metadataFixture('maxwell-nwb.json'),
     [`${SHAPES.maxwellNwb}/shared/data_GABA_BL_20325.nwb`]: small('nwb'),
-    [`${SHAPES.mearec}/metadata.json`]: labFixture('mearec-tetrode.json'),
+    [`${SHAPES.mearec}/metadata.json`]: metadataFixture('mearec-tetrode.json'),
     [`${SHAPES.mearec}/original/data/recordings_6cells_tetrode_30.0_10.0uV.h5`]: small('h5'),
     [`${SHAPES.listStyle}/metadata.json`]: JSON.stringify({
       uuid: '2021-03-04-e-slice_bicuculline',
