@@ -16,8 +16,8 @@ function clientComponents(folder) {
   return found;
 }
 
-const escape = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const clientEntries = [...clientComponents('app'), ...clientComponents('components')].map((p) => `^${escape(p)}$`);
+const escapeRegExp = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const clientEntries = [...clientComponents('app'), ...clientComponents('components')].map((p) => `^${escapeRegExp(p)}$`);
 // Everything that runs in a browser: the client components, and the viewer's page code and workers.
 const BROWSER = [...clientEntries, '^viewer/'].join('|');
 

@@ -97,7 +97,7 @@ function serverMemory(): Record<string, string[]> {
     const role = environmentOf(pid, 'SERVER_ROLE') ?? 'server';
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024);
-    (byRole[role] ??= []).push(`${mb('RssAnon')} + ${mb('RssFile')}`);
+    byRole[role] = [...(byRole[role] ?? []), `${mb('RssAnon')} + ${mb('RssFile')}`];
   }
   return byRole;
 }

@@ -76,17 +76,22 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
   }
 
   return (
-    <div onKeyDown={onKeyDown}>
+    <div>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is too new for the lab's browsers; role="search" says the same */}
       <form action="/" method="get" role="search" className="search-form" onSubmit={(e) => e.preventDefault()}>
         <input
           type="search"
           name="q"
           aria-label="Search experiments"
           placeholder="Search experiments: hc328, GABA_v0, species:mouse, kilosort2…"
+          // The page is for searching: the box takes the keys at once, as a search engine's does.
+          // biome-ignore lint/a11y/noAutofocus: the search box is the page's one control on arrival
           autoFocus
           autoComplete="off"
           value={state.q}
           onChange={(e) => setState({ ...state, q: e.target.value })}
+          // Arrows and Enter move through the results while typing.
+          onKeyDown={onKeyDown}
         />
         <select
           name="sort"
@@ -124,10 +129,13 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
                     const on = param ? state[param].includes(value) : false;
                     const next = param ? toggleFilter(state, param, value) : { ...state, from: `${value}-01-01`, to: `${value}-12-31` };
                     return (
+                      // biome-ignore lint/a11y/useSemanticElements: a <button> would not be a link without JavaScript
                       <a
                         key={value}
                         href={searchHref(next)}
                         className={on ? 'chip on' : 'chip'}
+                        // A toggle (its state in aria-pressed) that is also a link, so it works without JavaScript.
+                        role="button"
                         aria-pressed={on}
                         data-testid={`facet-${facet.name}`}
                         onClick={(e) => {

@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  let config;
+  let config: ReturnType<typeof getConfig>;
   try {
     config = getConfig();
   } catch (error) {

@@ -236,7 +236,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
     return { status: 'built', manifest, fetches, fetchedBytes };
   } catch (error) {
     if (error instanceof FetchFailed) throw error.original;
-    return { status: 'unreadable', error: describe(error) };
+    return { status: 'unreadable', error: describeHdf5Error(error) };
   } finally {
     for (const path of paths) FS.unlink(path);
   }
@@ -246,7 +246,7 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
  * h5wasm throws HDF5's whole error stack, outermost call first; the innermost says what was wrong with
  * the file (`truncated file: eof = 319488, …`), without the library's source paths.
  */
-function describe(error: unknown): string {
+function describeHdf5Error(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const frames = [...text.matchAll(/#\d+: .* in (\w+)\(\): (.+)$/gm)];
   const innermost = frames.at(-1);

@@ -60,7 +60,10 @@ function addToExperiments(found: Map<string, ListedExperiment>, prefix: string, 
   const path = `${prefix}/${uuid}`;
   if (NOT_A_FOLDER_NAME.has(uuid)) return path;
   let experiment = found.get(path);
-  if (!experiment) found.set(path, (experiment = { prefix, uuid, path, objects: [] }));
+  if (!experiment) {
+    experiment = { prefix, uuid, path, objects: [] };
+    found.set(path, experiment);
+  }
   experiment.objects.push(object);
   return undefined;
 }

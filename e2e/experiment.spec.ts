@@ -88,7 +88,7 @@ test('broken metadata is shown as the error, with the file as it is', async ({ p
 test('/experiment/<uuid> redirects to the canonical URL; unknown experiments are a real 404', async ({ request }) => {
   const redirect = await request.get(`/experiment/${UUID}`, { maxRedirects: 0 });
   expect(redirect.status()).toBe(307);
-  expect(redirect.headers()['location']).toBe(`/experiment/${EXPERIMENT}`);
+  expect(redirect.headers().location).toBe(`/experiment/${EXPERIMENT}`);
   for (const path of ['/experiment/ephys/no-such-experiment', '/experiment/no-such-uuid', '/experiment/ephys/no-such/card']) {
     const missing = await request.get(path);
     expect(missing.status(), path).toBe(404);

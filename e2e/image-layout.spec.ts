@@ -46,7 +46,7 @@ test('the server starts from the image layout, serves pages, assets, the worker 
     });
     expect(redirect.status()).toBe(302);
     expect(redirect.headers()['x-request-id']).toBe('e2e-log-check-1');
-    expect(redirect.headers()['location']).toContain('X-Amz-Signature=');
+    expect(redirect.headers().location).toContain('X-Amz-Signature=');
     expect((await request.get(`${base}/api/search?q=secret-search-words`)).headers()['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await expect.poll(() => output.includes('e2e-log-check-1')).toBe(true);
     // Every line, Next.js's own start-up lines included.

@@ -35,7 +35,11 @@ test('the trace view draws the NWB file’s channels, values as in the file; the
   await expect(trace).toHaveAttribute('data-unit', 'µV');
   const drawn = await drawnValues(page);
   expect(drawn).toHaveLength(10);
-  drawn.forEach((channel, c) => channel.forEach((value, i) => expect(value, `channel ${c} sample ${i}`).toBeCloseTo(expected[i]![c]!, 3)));
+  drawn.forEach((channel, c) => {
+    channel.forEach((value, i) => {
+      expect(value, `channel ${c} sample ${i}`).toBeCloseTo(expected[i]![c]!, 3);
+    });
+  });
   await expect(page.getByTestId('raster')).toHaveAttribute('data-units', '13');
   await expect(page.getByTestId('raster')).toHaveAttribute('data-spikes', '788');
   await page.screenshot({ path: testInfo.outputPath('viewer.png'), fullPage: true });
@@ -82,7 +86,11 @@ test('a deep link restores the same view: series, time window and channels', asy
   await expect(trace).toHaveAttribute('data-first-sample', '25');
   const drawn = await drawnValues(page);
   expect(drawn.map((c) => c.length)).toEqual([25, 25, 25]);
-  drawn.forEach((channel, c) => channel.forEach((value, i) => expect(value).toBeCloseTo(expected[25 + i]![2 + c]!, 3)));
+  drawn.forEach((channel, c) => {
+    channel.forEach((value, i) => {
+      expect(value).toBeCloseTo(expected[25 + i]![2 + c]!, 3);
+    });
+  });
   // Moving on keeps the URL in step.
   await page.getByRole('button', { name: 'later' }).click();
   await expect(page).toHaveURL(/t=0\.02&d=0\.01&ch=2&n=3/);

@@ -42,8 +42,12 @@ export class ManifestBytes {
 
   constructor(private readonly manifest: Manifest) {
     this.starts = manifest.ranges.map(([start]) => start);
+    this.offsets = [];
     let offset = 0;
-    this.offsets = manifest.ranges.map(([, length]) => (offset += length) - length);
+    for (const [, length] of manifest.ranges) {
+      this.offsets.push(offset);
+      offset += length;
+    }
     if (offset !== manifest.bytes.length) throw new Error(`a manifest's ranges cover ${offset} bytes, its data ${manifest.bytes.length}`);
   }
 

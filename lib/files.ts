@@ -1,5 +1,5 @@
 import 'server-only';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { lookup } from 'mime-types';
 import { z } from 'zod';
 import { parseRange, type ByteRange } from './byte-range';
@@ -165,7 +165,7 @@ export async function streamFile(file: IndexedFile, options: { range: string | n
   }
   const { s3 } = getConfig();
   reader ??= createS3Client(s3);
-  let object;
+  let object: GetObjectCommandOutput;
   try {
     object = await reader.client.send(
       new GetObjectCommand({

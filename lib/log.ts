@@ -12,7 +12,8 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 
 // One store per process: the server bundle and Next.js's compiled routes each load this module.
 const shared = globalThis as unknown as { requestContext?: AsyncLocalStorage<{ requestId: string }> };
-const requestContext = (shared.requestContext ??= new AsyncLocalStorage());
+shared.requestContext ??= new AsyncLocalStorage();
+const requestContext = shared.requestContext;
 
 /** Runs `fn` (and everything it starts) as part of the request `requestId`. */
 export function withRequestId<T>(requestId: string, fn: () => T): T {

@@ -13,7 +13,7 @@ export async function siteOrigin(): Promise<string> {
   const { siteUrl, trustForwardedHeaders } = getConfig();
   if (siteUrl) return siteUrl;
   const h = await headers();
-  const forwarded = (name: string) => (trustForwardedHeaders ? h.get(name)?.split(',')[0]!.trim() : undefined);
+  const forwarded = (name: string) => (trustForwardedHeaders ? h.get(name)?.split(',')[0]?.trim() : undefined);
   const host = forwarded('x-forwarded-host') ?? h.get('host') ?? '';
   const proto = forwarded('x-forwarded-proto') ?? 'http';
   return `${proto === 'https' ? 'https' : 'http'}://${HOST.test(host) ? host : 'localhost'}`;

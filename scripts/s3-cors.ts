@@ -11,7 +11,7 @@ import { applyReaderCors, createS3Client, describeS3Error } from '../lib/s3';
 const flags = z.object({ origin: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) origin' })).min(1, 'is required (one or more)') });
 
 async function main(): Promise<number> {
-  let config;
+  let config: ReturnType<typeof getConfig>;
   let allowed: string[];
   try {
     const { values } = parseArgs({ options: { origin: { type: 'string', multiple: true } }, strict: true });

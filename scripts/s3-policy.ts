@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
-  let config;
+  let config: ReturnType<typeof getConfig>;
   try {
     config = getConfig();
   } catch (error) {

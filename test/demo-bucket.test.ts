@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import h5wasm, { Dataset, Group } from 'h5wasm/node';
+import h5wasm, { Dataset, type Group } from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BROKEN_KEYS, generateDemoObjects, type DemoObject } from '../scripts/demo-bucket/index';
 import { uploadDemoObjects } from '../scripts/demo-bucket/upload';
@@ -41,7 +41,12 @@ beforeAll(async () => {
   const big = files.find((o) => sizeOf(o) >= BIG);
   if (big) bigBefore = { ino: statSync(big.body.path).ino, mtimeMs: statSync(big.body.path).mtimeMs };
   // Damage the small cached files: deleted ones and truncated ones must both be rebuilt.
-  files.filter((o) => sizeOf(o) < BIG).forEach((o, i) => (i % 2 ? truncateSync(o.body.path, Math.floor(sizeOf(o) / 2)) : rmSync(o.body.path)));
+  files
+    .filter((o) => sizeOf(o) < BIG)
+    .forEach((o, i) => {
+      if (i % 2) truncateSync(o.body.path, Math.floor(sizeOf(o) / 2));
+      else rmSync(o.body.path);
+    });
   second = await generateDemoObjects({ cacheDir });
 }, 600_000);
 

@@ -35,7 +35,9 @@ describe('SearchPool', () => {
       const db = openDatabase(path, { readonly: true });
       const queries = BENCH_QUERIES.map((q) => request(q.q));
       const answers = await Promise.all(queries.map((r) => pool.search(r)));
-      answers.forEach((json, i) => expect(JSON.parse(json)).toEqual(searchExperiments(db.$client, queries[i]!)));
+      answers.forEach((json, i) => {
+        expect(JSON.parse(json)).toEqual(searchExperiments(db.$client, queries[i]!));
+      });
       db.$client.close();
     } finally {
       await pool.close();

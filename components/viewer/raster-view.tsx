@@ -12,7 +12,12 @@ export function RasterView({ units }: { units: Units }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   let t0 = Infinity;
   let t1 = -Infinity;
-  for (const spikes of units.spikeTimes) for (const t of spikes) (t0 = Math.min(t0, t)), (t1 = Math.max(t1, t));
+  for (const spikes of units.spikeTimes) {
+    for (const t of spikes) {
+      t0 = Math.min(t0, t);
+      t1 = Math.max(t1, t);
+    }
+  }
   const spikeCount = units.spikeTimes.reduce((n, s) => n + s.length, 0);
 
   useEffect(() => {

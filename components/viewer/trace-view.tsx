@@ -108,7 +108,9 @@ function draw(canvas: HTMLCanvasElement, trace: TraceWindow, firstChannel: numbe
   ctx.font = '11px system-ui, sans-serif';
   const means = trace.channels.map((c) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length));
   let spread = 1e-12;
-  trace.channels.forEach((c, i) => c.forEach((v) => (spread = Math.max(spread, Math.abs(v - means[i]!)))));
+  trace.channels.forEach((c, i) => {
+    for (const v of c) spread = Math.max(spread, Math.abs(v - means[i]!));
+  });
   const scale = (LANE_HEIGHT / 2 - 2) / spread;
   trace.channels.forEach((values, lane) => {
     const mid = lane * LANE_HEIGHT + LANE_HEIGHT / 2;

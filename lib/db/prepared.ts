@@ -7,7 +7,10 @@ export function perConnection<Connection extends object, T>(prepare: (connection
   const prepared = new WeakMap<Connection, T>();
   return (connection) => {
     let value = prepared.get(connection);
-    if (value === undefined) prepared.set(connection, (value = prepare(connection)));
+    if (value === undefined) {
+      value = prepare(connection);
+      prepared.set(connection, value);
+    }
     return value;
   };
 }

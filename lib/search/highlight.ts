@@ -11,7 +11,7 @@ import type { Segment } from '../../contracts/search-answer';
 
 const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 const TOKEN_CHARACTER = /^[\p{L}\p{N}\p{M}\p{Co}]$/u;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 const CONTEXT_TOKENS = 8;
 const MAX_SNIPPET_CHARS = 240;
 

@@ -220,7 +220,9 @@ describe('parseSearchQuery against SQLite FTS5', () => {
     'mouse hippocampus slice 2024-01-15',
   ];
   const insert = sqlite.prepare('INSERT INTO t(rowid, x) VALUES (?, ?)');
-  rows.forEach((row, index) => insert.run(index + 1, row));
+  rows.forEach((row, index) => {
+    insert.run(index + 1, row);
+  });
 
   const matching = sqlite.prepare<[string], number>('SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid').pluck();
   const all = sqlite.prepare<[], number>('SELECT rowid FROM t ORDER BY rowid').pluck();

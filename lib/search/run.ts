@@ -121,7 +121,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   let total = 0;
   const candidates = matched ? matched.ids.map((id) => catalog.indexOf.get(id) ?? -1) : catalog.newestFirst;
   for (const row of candidates) {
-    if (row < 0 || (excluded && excluded.has(catalog.ids[row]!)) || !constraints.every((c) => c(catalog, row))) continue;
+    if (row < 0 || (excluded?.has(catalog.ids[row]!)) || !constraints.every((c) => c(catalog, row))) continue;
     matching[row] = 1;
     rows[total++] = row;
   }

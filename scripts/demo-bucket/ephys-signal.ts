@@ -244,7 +244,7 @@ export class SyntheticEphys {
     const scale = 1e-6 / this.spec.conversion;
     for (let i = 0; i < count * c; i++) {
       const v = Math.round(uv[i]! * scale);
-      out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      out[i] = v > 32767 ? 32767 : Math.max(v , -32768);
     }
     this.nextFrame += count;
   }

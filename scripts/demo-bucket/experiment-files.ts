@@ -93,7 +93,7 @@ export async function experimentObjects(e: Experiment, ctx: GenerationContext): 
   const out: DemoObject[] = [];
   const add = (path: string, body: DemoObject['body']) => out.push({ key: e.key(path), body, contentType: contentTypeOf(path) });
 
-  if (e.shape === 'manifest-only') add('images/manifest.json', Buffer.from(JSON.stringify(imagingManifest(e, images), null, 2) + '\n'));
+  if (e.shape === 'manifest-only') add('images/manifest.json', Buffer.from(`${JSON.stringify(imagingManifest(e, images), null, 2)}\n`));
   else if (e.shape !== 'no-metadata') {
     // Ephys tools write with indent 4; the fluidics and imaging services with indent 2.
     const indent = ['fluidics', 'imaging'].includes(e.shape) ? 2 : 4;

@@ -29,7 +29,7 @@ function clusterInfo(units: SimulatedUnit[], seconds: number, pitchUm: number): 
     const contamination = u.label === 'good' ? (u.id * 7) % 9 : 20 + ((u.id * 13) % 60);
     rows.push([u.id, (u.amplitudeUv * 0.6).toFixed(1), contamination.toFixed(1), u.label, u.amplitudeUv.toFixed(2), u.channel, u.channel * pitchUm, (n / seconds).toFixed(4), u.label, n].join('\t'));
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 /** One row per unit, one column per 50 ms bin: darker where the unit fired. */
@@ -80,7 +80,7 @@ export function kilosortZips(input: KilosortInput): Record<'phy' | 'acqm' | 'fig
       { name: 'spike_clusters.npy', data: npy(all.clusters) },
       { name: 'channel_map.npy', data: npy(Int32Array.from({ length: channels }, (_, i) => i)) },
       { name: 'cluster_info.tsv', data: clusterInfo(kept, seconds, input.pitchUm) },
-      { name: 'cluster_group.tsv', data: ['cluster_id\tgroup', ...kept.map((u) => `${u.id}\t${u.label}`)].join('\n') + '\n' },
+      { name: 'cluster_group.tsv', data: `${['cluster_id\tgroup', ...kept.map((u) => `${u.id}\t${u.label}`)].join('\n')}\n` },
     ],
     modified,
   );
@@ -89,7 +89,7 @@ export function kilosortZips(input: KilosortInput): Record<'phy' | 'acqm' | 'fig
   const thresholds = { min_snr: 5, min_fr: 0.1, max_isi_viol: 0.2, min_spikes: 10, curated_units: good.length, total_units: kept.length };
   const acqm = zip(
     [
-      { name: 'qm.json', data: JSON.stringify(thresholds, null, 2) + '\n' },
+      { name: 'qm.json', data: `${JSON.stringify(thresholds, null, 2)}\n` },
       { name: 'spike_times.npy', data: npy(curated.times) },
       { name: 'spike_clusters.npy', data: npy(curated.clusters) },
       { name: 'cluster_info.tsv', data: clusterInfo(good, seconds, input.pitchUm) },

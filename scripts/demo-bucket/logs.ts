@@ -29,7 +29,7 @@ export function recordingLog(e: Experiment, recordings: Recording[]): string {
     for (let t = 60; t < Math.min(seconds, 1200); t += 60) rows.push(`${clock(r.date, start, t)},heartbeat,${r.name},${r.chipId ?? ''},${env()}`);
     rows.push(`${clock(r.date, start, seconds)},recording_stopped,${r.name},${r.chipId ?? ''},${env()}`);
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 /** Pump actions of the Autoculture over two days. */
@@ -46,7 +46,7 @@ export function pumpLog(e: Experiment): string {
       rows.push(`${clock(e.date, hour * 60 + 2 * w + 1, rng.int(0, 40))},pump1,${well},${volume},dispense,${status}`);
     }
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 /** One line per captured frame. */
@@ -56,5 +56,5 @@ export function cameraLog(e: Experiment, images: ImagePlan[]): string {
   for (const image of images) {
     rows.push(`${image.time.replace('T', ' ').replace(/-(\d\d)-(\d\d)$/, ':$1:$2')},${image.path},${image.well},${image.z},${rng.int(8, 40)},${rng.range(0.4, 0.98).toFixed(3)}`);
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }

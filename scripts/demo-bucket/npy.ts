@@ -14,7 +14,7 @@ export function npy(array: NpyArray): Buffer {
   let header = `{'descr': '${descr(array)}', 'fortran_order': False, 'shape': (${array.length},), }`;
   // numpy pads the header with spaces so the data starts on a 64-byte boundary.
   const total = 10 + header.length + 1;
-  header = header.padEnd(header.length + ((64 - (total % 64)) % 64), ' ') + '\n';
+  header = `${header.padEnd(header.length + ((64 - (total % 64)) % 64), ' ')}\n`;
   const preamble = Buffer.alloc(10);
   preamble.write('\x93NUMPY', 0, 'latin1');
   preamble[6] = 1;

@@ -147,7 +147,7 @@ function fixedCases(): { objects: Record<string, string | Uint8Array>; cases: Ho
   add({ path: 'ephys/2023-01-17-e-gzip', what: 'gzip bytes named metadata.json', broken: true }, new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x4a]));
   add({ path: 'ephys/2023-01-18-e-empty', what: 'an empty file', broken: true }, '');
   add({ path: 'ephys/2023-01-19-e-json_string', what: 'a JSON string, not an object', broken: true }, '"just a string"');
-  add({ path: 'ephys/2023-01-20-e-unclosed_deep', what: 'an unclosed array 100,000 deep', broken: true }, '{"a":' + '['.repeat(100_000));
+  add({ path: 'ephys/2023-01-20-e-unclosed_deep', what: 'an unclosed array 100,000 deep', broken: true }, `{"a":${'['.repeat(100_000)}`);
   add({ path: 'ephys/2023-01-21-e-duplicate_keys', what: 'the same key 10,000 times' }, `{${Array.from({ length: 10_000 }, (_, i) => `"notes":"n${i}"`).join(',')}}`);
   add({ path: 'ephys/2023-01-22-e-whitespace', what: '5 MB of whitespace around a tiny object' }, `${' '.repeat(5 * 1024 * 1024)}{"notes":"padded"}`);
   add({ path: 'imaging/2023-01-23-i-deep_manifest', what: 'an imaging manifest.json nested 3,000 deep', truncation: 'depth' });
@@ -204,7 +204,7 @@ function randomDocument(next: () => number): { json: string; depth: number; brok
   // `depth`: the objects and arrays around the innermost value.
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   if (next() < 0.15) {
-    const broken = pick(['{"a":', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"a":undefined}', '\ufeff{"a":1}', '{"a":"\\x41"}', '[1,2]', 'null', '{"a":"' + '\\'.repeat(7) + '"}']);
+    const broken = pick(['{"a":', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"a":undefined}', '\ufeff{"a":1}', '{"a":"\\x41"}', '[1,2]', 'null', `{"a":"${'\\'.repeat(7)}"}`]);
     return { json: broken, depth: 0, broken: true };
   }
   const depth = 1 + Math.floor(next() * next() * 400);

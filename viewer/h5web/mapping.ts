@@ -117,6 +117,6 @@ export function parseSelection(selection: string | undefined, dims: number[]): D
  * providers do the same), else the flat array of the selection.
  */
 export function toValue(result: ReadResult, shape: Shape, selection: DimSelection[] | undefined): unknown {
-  const scalar = shape.class === ShapeClass.Scalar || (selection !== undefined && selection.every((s) => typeof s === 'number'));
+  const scalar = shape.class === ShapeClass.Scalar || (selection?.every((s) => typeof s === 'number'));
   return scalar ? result.values[0] : result.values;
 }
