@@ -11,7 +11,16 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts', 'crawler/**/*.test.ts', 'lib/**/*.test.ts', 'server/**/*.test.ts', 'viewer/**/*.test.ts', 'components/**/*.test.ts', 'hdf5/**/*.test.ts', 'contracts/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'crawler/**/*.test.ts',
+      'lib/**/*.test.ts',
+      'server/**/*.test.ts',
+      'viewer/**/*.test.ts',
+      'components/**/*.test.ts',
+      'hdf5/**/*.test.ts',
+      'contracts/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: integration files share one S3 server and would only fight over the CPU in parallel.

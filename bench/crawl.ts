@@ -20,7 +20,12 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
 
-const { experiments: EXPERIMENTS, files: FILES, delay: DELAY, concurrency: CONCURRENCY } = benchFlags(
+const {
+  experiments: EXPERIMENTS,
+  files: FILES,
+  delay: DELAY,
+  concurrency: CONCURRENCY,
+} = benchFlags(
   z.object({ experiments: countFlag(5000), files: countFlag(10, 1, 1000), delay: countFlag(20, 0, 10_000), concurrency: countFlag(16, 1, 256) }),
 );
 const OLD_WAY_SAMPLE = 100;
@@ -82,7 +87,9 @@ try {
 
   const row = (name: string, s: CrawlSummary & { cpuSeconds: number }) => {
     const total = Object.values(s.experiments).reduce((a, b) => a + b, 0) - s.experiments.deleted;
-    const requests = Object.entries(s.s3Requests).map(([k, v]) => `${k} ${v}`).join(', ');
+    const requests = Object.entries(s.s3Requests)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const indexing = s.seconds - s.manifests.seconds;
     const { built, notHdf5, unreadable, failed } = s.manifests;
     const manifests = `${s.manifests.seconds.toFixed(2)} (${built + notHdf5 + unreadable + failed} files: ${built} built, ${notHdf5} not HDF5)`;

@@ -53,12 +53,16 @@ const PORT = 3223;
 const BUCKET = 'bench-load';
 const ROOT = join(import.meta.dirname, '..');
 
-
 const s3 = await startRadosgw();
 const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-load-'));
 try {
   const objects = syntheticBucketObjects({ experiments: EXPERIMENTS, filesPerExperiment: FILES });
-  const direct = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const direct = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   console.error(`uploading ${objects.size} objects…`);
   await uploadObjects(direct, BUCKET, objects);
   direct.destroy();
@@ -78,7 +82,11 @@ try {
     DATABASE_PATH: database,
   };
   const crawl = (args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '16', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '16', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const started = performance.now();
@@ -94,7 +102,10 @@ try {
   const paths = (db.$client.prepare('SELECT path FROM experiments').all() as { path: string }[]).map((r) => r.path);
   const files = (db.$client.prepare('SELECT uuid FROM objects LIMIT 20000').all() as { uuid: string }[]).map((r) => r.uuid);
   const words = new Set<string>();
-  for (const { purpose, uuid } of db.$client.prepare('SELECT purpose, uuid FROM experiments LIMIT 400').all() as { purpose: string | null; uuid: string }[]) {
+  for (const { purpose, uuid } of db.$client.prepare('SELECT purpose, uuid FROM experiments LIMIT 400').all() as {
+    purpose: string | null;
+    uuid: string;
+  }[]) {
     for (const word of (purpose ?? '').toLowerCase().match(/[a-z0-9]{4,}/g) ?? []) words.add(word);
     words.add(uuid.split('-').slice(3, 5).join('-'));
   }
@@ -155,21 +166,35 @@ try {
     .split('\n')
     .filter((line) => line.includes('"msg":"event loop delay"'))
     .map((line) => JSON.parse(line) as { p99Ms: number; maxMs: number; gcMaxMs: number });
-  console.log(`\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside; ${bucketPriority}, ${loadPriority}\n`);
+  console.log(
+    `\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside; ${bucketPriority}, ${loadPriority}\n`,
+  );
   console.log('| request | share | req/s | p50 ms | p99 ms |');
   console.log('|---|---|---|---|---|');
   for (const [label, latencies] of run.latencies) {
     const sorted = [...latencies].sort((a, b) => a - b);
-    console.log(`| ${label} | ${((100 * sorted.length) / run.completed).toFixed(0)} % | ${(sorted.length / run.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} |`);
+    console.log(
+      `| ${label} | ${((100 * sorted.length) / run.completed).toFixed(0)} % | ${(sorted.length / run.seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} |`,
+    );
   }
   const all = [...run.latencies.values()].flat().sort((a, b) => a - b);
-  console.log(`| **all** | 100 % | ${(run.completed / run.seconds).toFixed(0)} | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`);
-  console.log(`\nsearch as the server timed it (request log, arrival to last byte): p50 ${percentile(serverSearch, 50)} ms, p99 ${percentile(serverSearch, 99)} ms`);
+  console.log(
+    `| **all** | 100 % | ${(run.completed / run.seconds).toFixed(0)} | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`,
+  );
+  console.log(
+    `\nsearch as the server timed it (request log, arrival to last byte): p50 ${percentile(serverSearch, 50)} ms, p99 ${percentile(serverSearch, 99)} ms`,
+  );
   const worst = (key: 'p99Ms' | 'maxMs' | 'gcMaxMs') => Math.max(...loopDelays.map((d) => d[key]));
-  console.log(`front processes' event loop delay over ${loopDelays.length} 10 s intervals: worst p99 ${worst('p99Ms')} ms, worst max ${worst('maxMs')} ms; longest GC pause ${worst('gcMaxMs')} ms`);
+  console.log(
+    `front processes' event loop delay over ${loopDelays.length} 10 s intervals: worst p99 ${worst('p99Ms')} ms, worst max ${worst('maxMs')} ms; longest GC pause ${worst('gcMaxMs')} ms`,
+  );
   const cores = (cpuUse.busy + cpuUse.idle + cpuUse.steal) / run.seconds;
   const share = (seconds: number) => `${seconds.toFixed(1)} s (${((100 * seconds) / (run.seconds * cores)).toFixed(0)} %)`;
-  console.log(`CPU time during the load, of ${cores.toFixed(1)} cores × ${run.seconds.toFixed(0)} s: ${Object.entries(cpuUse.byGroup).map(([group, seconds]) => `${group} ${share(seconds)}`).join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`);
+  console.log(
+    `CPU time during the load, of ${cores.toFixed(1)} cores × ${run.seconds.toFixed(0)} s: ${Object.entries(cpuUse.byGroup)
+      .map(([group, seconds]) => `${group} ${share(seconds)}`)
+      .join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`,
+  );
   console.log(`errors: ${run.errors} of ${run.completed}; SQLITE_BUSY or "database is locked" in the server log: ${busy}`);
   console.log(`crawl: ${crawled.status}, ${JSON.stringify(crawled.experiments)}, ended ${crawled.endedAfter.toFixed(1)} s after the load started`);
   console.log('targets: zero errors, no SQLITE_BUSY while the crawl writes, search p99 under 100 ms');

@@ -86,14 +86,23 @@ const cold = await runHttp(0);
 const warm = await runHttp(32);
 
 const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
-console.log(`\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`);
-for (const [name, run] of [['no cache', cold], ['cache', warm]] as const) {
-  console.log(`HTTP, ${name}: ${CONNECTIONS} connections for ${SECONDS} s: ${run.completed} requests, ${(run.completed / run.seconds).toFixed(0)} req/s, ${run.errors} errors`);
+console.log(
+  `\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`,
+);
+for (const [name, run] of [
+  ['no cache', cold],
+  ['cache', warm],
+] as const) {
+  console.log(
+    `HTTP, ${name}: ${CONNECTIONS} connections for ${SECONDS} s: ${run.completed} requests, ${(run.completed / run.seconds).toFixed(0)} req/s, ${run.errors} errors`,
+  );
 }
 console.log('\n| query kind | in-process p50 ms | HTTP no cache p50 / p99 ms | HTTP with cache p50 / p99 ms |');
 console.log('|---|---|---|---|');
 const row = (label: string, f: number[], c: number[], w: number[]) =>
-  console.log(`| ${label} | ${ms(percentile(f, 50))} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} | ${ms(percentile(w, 50))} / ${ms(percentile(w, 99))} |`);
+  console.log(
+    `| ${label} | ${ms(percentile(f, 50))} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} | ${ms(percentile(w, 50))} / ${ms(percentile(w, 99))} |`,
+  );
 const sorted = (values: number[] | undefined) => [...(values ?? [])].sort((a, b) => a - b);
 for (const kind of new Set(BENCH_QUERIES.map((q) => q.kind))) {
   row(kind, sorted(floor.get(kind)), sorted(cold.latencies.get(kind)), sorted(warm.latencies.get(kind)));

@@ -29,9 +29,11 @@ import { startAppServer } from './support/app-server';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
 
-const { seconds: SECONDS, channels: CHANNELS, delay: DELAY_MS } = benchFlags(
-  z.object({ seconds: countFlag(1900, 1, 100_000), channels: countFlag(64, 1, 4096), delay: countFlag(20, 0, 10_000) }),
-);
+const {
+  seconds: SECONDS,
+  channels: CHANNELS,
+  delay: DELAY_MS,
+} = benchFlags(z.object({ seconds: countFlag(1900, 1, 100_000), channels: countFlag(64, 1, 4096), delay: countFlag(20, 0, 10_000) }));
 const RATE = 20_000;
 const PORT = 3221;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -59,7 +61,15 @@ async function recordingFile(): Promise<string> {
       device: { name: 'MaxOne', description: 'MaxOne high-density MEA', manufacturer: 'MaxWell Biosystems' },
       electrodeGroup: { name: 'chip1', description: 'routed electrodes', location: 'organoid' },
       subject: { subjectId: 'bench', species: 'Homo sapiens', description: 'organoid' },
-      signal: { seed: 'bench-viewer', channels: CHANNELS, sampleRate: RATE, frames: SECONDS * RATE, conversion: MAXWELL_CONVERSION, units: CHANNELS / 2, burstIntervalS: 6 },
+      signal: {
+        seed: 'bench-viewer',
+        channels: CHANNELS,
+        sampleRate: RATE,
+        frames: SECONDS * RATE,
+        conversion: MAXWELL_CONVERSION,
+        units: CHANNELS / 2,
+        burstIntervalS: 6,
+      },
       chunks: [16384, CHANNELS],
       gzipLevel: 4,
       pitchUm: 17.5,
@@ -99,7 +109,10 @@ function appRequests(page: Page): AppRequest[] {
       const done = (finished: typeof r) => {
         if (finished !== r) return;
         page.off('requestfinished', done);
-        r.sizes().then((sizes) => resolve(sizes.responseBodySize), () => resolve(0));
+        r.sizes().then(
+          (sizes) => resolve(sizes.responseBodySize),
+          () => resolve(0),
+        );
       };
       page.on('requestfinished', done);
     });
@@ -116,7 +129,14 @@ async function measured(app: AppRequest[], s3: ReturnType<S3Proxy['log']>, start
   const timeline = [...appBefore.map((r) => ({ at: r.at, what: r.request })), ...before.map((r) => ({ at: r.at, what: `S3 ${r.range ?? 'all'}` }))]
     .sort((a, b) => a.at - b.at)
     .map((r) => `${r.at - started} ms ${r.what}`);
-  return { appRequests: appBefore.length, appBytes, s3Requests: before.length, s3Bytes: before.reduce((n, r) => n + r.bytes, 0), ms: until - started, timeline };
+  return {
+    appRequests: appBefore.length,
+    appBytes,
+    s3Requests: before.length,
+    s3Bytes: before.reduce((n, r) => n + r.bytes, 0),
+    ms: until - started,
+    timeline,
+  };
 }
 
 const path = await recordingFile();
@@ -143,7 +163,16 @@ try {
 
   const database = join(dir, 'search.db');
   const db = openDatabase(database);
-  const config = { endpoint: s3.endpoint, publicEndpoint: s3.endpoint, region: s3.region, bucket: BUCKET, profile: undefined, forcePathStyle: true, maxAttempts: 3, presignTtlSeconds: 3600 };
+  const config = {
+    endpoint: s3.endpoint,
+    publicEndpoint: s3.endpoint,
+    region: s3.region,
+    bucket: BUCKET,
+    profile: undefined,
+    forcePathStyle: true,
+    maxAttempts: 3,
+    presignTtlSeconds: 3600,
+  };
   const crawler = createS3Client(config);
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey });
   const summary = await crawl({ db, s3: crawler, bucket: BUCKET }, { prefixes: ['ephys'], concurrency: 4, rebuild: false, dryRun: false });
@@ -185,7 +214,10 @@ try {
       proxy.resetCounts();
       const started = Date.now();
       await page.goto(`/files/${fileUuid}?t=0&d=1&ch=0&n=${CHANNELS}`);
-      await page.getByTestId('trace').and(page.locator(`[data-channels="${CHANNELS}"]`)).waitFor({ timeout: 120_000 });
+      await page
+        .getByTestId('trace')
+        .and(page.locator(`[data-channels="${CHANNELS}"]`))
+        .waitFor({ timeout: 120_000 });
       const drawnAt = await page.evaluate(() => (window as unknown as { traceDrawnAt: number }).traceDrawnAt);
       results.viewer = await measured(seen, proxy.log(), started, drawnAt);
       await context.close();
@@ -205,7 +237,13 @@ try {
             worker.onerror = (event) => resolve({ error: event.message });
             worker.postMessage({ url, path: '/acquisition/ElectricalSeries/data', slice });
           }),
-        { url: `/data/${fileUuid}`, slice: [[0, RATE], [0, CHANNELS]] as [number, number][] },
+        {
+          url: `/data/${fileUuid}`,
+          slice: [
+            [0, RATE],
+            [0, CHANNELS],
+          ] as [number, number][],
+        },
       );
       if (answer.error) throw new Error(`the old way failed: ${answer.error}`);
       results['old way'] = await measured(seen, proxy.log(), started, Date.now());
@@ -219,19 +257,25 @@ try {
 
   const viewer = results.viewer!;
   const old = results['old way']!;
-  console.log(`\nfirst second of ${CHANNELS} channels of a ${(size / 1e9).toFixed(2)} GB NWB (${SECONDS} s at ${RATE} Hz, chunks 16384 × ${CHANNELS}, gzip), ${DELAY_MS} ms added per S3 request\n`);
+  console.log(
+    `\nfirst second of ${CHANNELS} channels of a ${(size / 1e9).toFixed(2)} GB NWB (${SECONDS} s at ${RATE} Hz, chunks 16384 × ${CHANNELS}, gzip), ${DELAY_MS} ms added per S3 request\n`,
+  );
   console.log('| way | requests to the app | requests to S3 | all requests | bytes from the app | bytes from S3 | all bytes | time to first trace |');
   console.log('|---|---|---|---|---|---|---|---|');
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
   for (const [name, r] of Object.entries(results)) {
-    console.log(`| ${name} | ${r.appRequests} | ${r.s3Requests} | ${r.appRequests + r.s3Requests} | ${mb(r.appBytes)} | ${mb(r.s3Bytes)} | ${mb(r.appBytes + r.s3Bytes)} | ${(r.ms / 1000).toFixed(2)} s |`);
+    console.log(
+      `| ${name} | ${r.appRequests} | ${r.s3Requests} | ${r.appRequests + r.s3Requests} | ${mb(r.appBytes)} | ${mb(r.s3Bytes)} | ${mb(r.appBytes + r.s3Bytes)} | ${(r.ms / 1000).toFixed(2)} s |`,
+    );
   }
   const fewerRequests = (old.appRequests + old.s3Requests) / (viewer.appRequests + viewer.s3Requests);
   const fewerBytes = (old.appBytes + old.s3Bytes) / (viewer.appBytes + viewer.s3Bytes);
-  console.log(`\n${fewerRequests.toFixed(1)}x fewer requests, ${fewerBytes.toFixed(1)}x fewer bytes; first trace in ${(viewer.ms / 1000).toFixed(2)} s`);
+  console.log(
+    `\n${fewerRequests.toFixed(1)}x fewer requests, ${fewerBytes.toFixed(1)}x fewer bytes; first trace in ${(viewer.ms / 1000).toFixed(2)} s`,
+  );
   console.log('targets: >= 3x fewer requests, >= 2x fewer bytes, first trace within 2 s');
   for (const [name, r] of Object.entries(results)) console.log(`${name}, requests as sent: ${r.timeline.join(', ')}`);
-  console.log('(the old way\'s time is reading the data in its worker; the viewer\'s includes loading the page, its worker and drawing)');
+  console.log("(the old way's time is reading the data in its worker; the viewer's includes loading the page, its worker and drawing)");
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await s3.stop();

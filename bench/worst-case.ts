@@ -40,7 +40,11 @@ function worstQuery(i: number): { label: string; method: string; path: string; e
   const phrase = (offset: number) => Array.from({ length: 16 }, (_, k) => rotate(COMMON, i + offset)[k % COMMON.length]).join('_');
   const kinds = [
     { label: 'two 16-token phrases', q: `${phrase(0)} ${phrase(7)}`, expected: 200 },
-    { label: '32 alternatives', q: Array.from({ length: 32 }, (_, k) => rotate(COMMON, i)[k % COMMON.length] + (k >= COMMON.length ? String(k) : '')).join(' OR '), expected: 200 },
+    {
+      label: '32 alternatives',
+      q: Array.from({ length: 32 }, (_, k) => rotate(COMMON, i)[k % COMMON.length] + (k >= COMMON.length ? String(k) : '')).join(' OR '),
+      expected: 200,
+    },
     { label: 'one letter, a facet', q: 'aeiouscd'[i % 8]!, params: { sample_type: 'organoid' }, expected: 200 },
     { label: '250-token word', q: `${'1.'.repeat(249)}${i % 10}`, expected: 400 },
   ];
@@ -71,7 +75,9 @@ async function probeFor(seconds: number): Promise<Record<(typeof PROBES)[number]
   for (let i = 0; performance.now() < deadline; i++) {
     const uuid = uuids[i % uuids.length];
     const label = PROBES[i % PROBES.length]!;
-    const [method, path] = ({ 'HEAD /data': ['HEAD', `/data/${uuid}`], 'GET /api/files': ['GET', `/api/files/${uuid}`], 'GET /api/health': ['GET', '/api/health'] } as const)[label];
+    const [method, path] = (
+      { 'HEAD /data': ['HEAD', `/data/${uuid}`], 'GET /api/files': ['GET', `/api/files/${uuid}`], 'GET /api/health': ['GET', '/api/health'] } as const
+    )[label];
     const start = performance.now();
     await probe.send(method, path);
     times[label].push(performance.now() - start);
@@ -133,14 +139,21 @@ attack.close();
 probe.close();
 await server.stop();
 
-console.log(`\nworst-case searches: ${flags.connections} connections for ${flags.seconds} s over ${flags.experiments.toLocaleString('en-US')} experiments / ${flags.objects.toLocaleString('en-US')} objects`);
+console.log(
+  `\nworst-case searches: ${flags.connections} connections for ${flags.seconds} s over ${flags.experiments.toLocaleString('en-US')} experiments / ${flags.objects.toLocaleString('en-US')} objects`,
+);
 console.log(`${run.completed} searches, ${(run.completed / run.seconds).toFixed(1)}/s, ${run.errors} with another status than expected\n`);
 console.log('| request | p50 / p99 / max ms |');
 console.log('|---|---|');
 for (const [label, values] of run.latencies) console.log(`| search: ${label} | ${summary(values)} |`);
 for (const [label, values] of Object.entries(quiet)) console.log(`| ${label}, no search running | ${summary(values)} |`);
 for (const [label, values] of Object.entries(loud)) console.log(`| ${label}, during the worst searches | ${summary(values)} |`);
-console.log(`\nresident memory per process, private + mapped from the index (MB): at start → after the worst searches → after ${flags.unique.toLocaleString('en-US')} more no cache had seen:`);
-for (const role of Object.keys(after)) console.log(`- ${role}: ${(started[role] ?? []).join(', ')} → ${(before[role] ?? []).join(', ')} → ${after[role]!.join(', ')}`);
+console.log(
+  `\nresident memory per process, private + mapped from the index (MB): at start → after the worst searches → after ${flags.unique.toLocaleString('en-US')} more no cache had seen:`,
+);
+for (const role of Object.keys(after))
+  console.log(`- ${role}: ${(started[role] ?? []).join(', ')} → ${(before[role] ?? []).join(', ')} → ${after[role]!.join(', ')}`);
 console.log(`\ntarget: HEAD /data, /api/files and /api/health answer in milliseconds while the worst searches run`);
-console.log(`rerun: npm run bench:worst -- --connections ${flags.connections} --seconds ${flags.seconds} --unique ${flags.unique} --experiments ${flags.experiments} --objects ${flags.objects}`);
+console.log(
+  `rerun: npm run bench:worst -- --connections ${flags.connections} --seconds ${flags.seconds} --unique ${flags.unique} --experiments ${flags.experiments} --objects ${flags.objects}`,
+);

@@ -93,20 +93,13 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
           // Arrows and Enter move through the results while typing.
           onKeyDown={onKeyDown}
         />
-        <select
-          name="sort"
-          aria-label="Sort"
-          value={state.sort ?? ''}
-          onChange={(e) => setState({ ...state, sort: e.target.value || undefined })}
-        >
+        <select name="sort" aria-label="Sort" value={state.sort ?? ''} onChange={(e) => setState({ ...state, sort: e.target.value || undefined })}>
           <option value="">{state.q ? 'Relevance' : 'Newest'} (default)</option>
           <option value="relevance">Relevance</option>
           <option value="newest">Newest</option>
           <option value="oldest">Oldest</option>
         </select>
-        {FILTER_PARAMS.flatMap((name) =>
-          state[name].map((value) => <input key={`${name}=${value}`} type="hidden" name={name} value={value} />),
-        )}
+        {FILTER_PARAMS.flatMap((name) => state[name].map((value) => <input key={`${name}=${value}`} type="hidden" name={name} value={value} />))}
         <noscript>
           <button type="submit">Search</button>
         </noscript>

@@ -4,7 +4,6 @@ import { experimentHref } from './experiment-href';
 
 /** Rendering only (no hooks): the server page and the live search both use it. */
 
-
 function ago(date: Date, now: number): string {
   const minutes = Math.round((now - date.getTime()) / 60_000);
   if (minutes < 1) return 'just now';
@@ -64,7 +63,11 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
 /** The facets shown beside the results: every filter's, then the years. */
 export function facetEntries(response: SearchResponse) {
   const facets = FILTER_NAMES.map((name) => ({ name: name as FilterName | 'year', label: FILTERS[name].label as string }));
-  return [...facets, { name: 'year' as const, label: 'Year' }].map(({ name, label }) => ({ name, label, values: response.facets[name].slice(0, 12) }));
+  return [...facets, { name: 'year' as const, label: 'Year' }].map(({ name, label }) => ({
+    name,
+    label,
+    values: response.facets[name].slice(0, 12),
+  }));
 }
 
 export function EmptyState({ hasQuery }: { hasQuery: boolean }) {
@@ -72,10 +75,9 @@ export function EmptyState({ hasQuery }: { hasQuery: boolean }) {
     <div className="empty" data-testid="empty">
       <p>{hasQuery ? 'No experiments match.' : 'The index is empty.'}</p>
       <p className="muted">
-        Search words are combined; the last word matches as you type (<code>hc3</code> finds hc328). Use{' '}
-        <code>&quot;exact phrase&quot;</code>, <code>-word</code> to exclude, <code>OR</code>, and filters like{' '}
-        <code>species:mouse</code>, <code>hardware:maxwell</code>, <code>modality:ephys</code>,{' '}
-        <code>after:2023-06</code>, <code>before:2024-01-01</code>.
+        Search words are combined; the last word matches as you type (<code>hc3</code> finds hc328). Use <code>&quot;exact phrase&quot;</code>,{' '}
+        <code>-word</code> to exclude, <code>OR</code>, and filters like <code>species:mouse</code>, <code>hardware:maxwell</code>,{' '}
+        <code>modality:ephys</code>, <code>after:2023-06</code>, <code>before:2024-01-01</code>.
       </p>
     </div>
   );

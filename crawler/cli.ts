@@ -32,7 +32,12 @@ environment.`;
 const flagsSchema = z.object({
   count: z.coerce.number({ error: 'must be a number' }).int().positive('must be at least 1').optional(),
   prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a folder name like ephys')).optional(),
-  concurrency: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be between 1 and 256').max(256, 'must be between 1 and 256').default(16),
+  concurrency: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, 'must be between 1 and 256')
+    .max(256, 'must be between 1 and 256')
+    .default(16),
   delete: z.boolean().default(false),
   'dry-run': z.boolean().default(false),
   help: z.boolean().default(false),

@@ -85,10 +85,7 @@ async function planExperiment(
   const stored = loadExperimentState(ctx.db, experiment.path);
   const metadataObject = pickMetadataObject(experiment);
   const metadataChanged =
-    options.rebuild ||
-    !stored ||
-    stored.metadataKey !== (metadataObject?.key ?? null) ||
-    stored.metadataEtag !== (metadataObject?.etag ?? null);
+    options.rebuild || !stored || stored.metadataKey !== (metadataObject?.key ?? null) || stored.metadataEtag !== (metadataObject?.etag ?? null);
   const { upsert, remove } = options.rebuild
     ? { upsert: experiment.objects, remove: diffObjects(stored, experiment.objects).remove }
     : diffObjects(stored, experiment.objects);
@@ -135,7 +132,12 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    for (const { write, reason } of writeExperiments(ctx.db, ctx.bucket, started, batch.map((p) => p.write))) {
+    for (const { write, reason } of writeExperiments(
+      ctx.db,
+      ctx.bucket,
+      started,
+      batch.map((p) => p.write),
+    )) {
       ctx.onWarning?.(`${write.fields.path}: ${reason}`);
       const kept = refusedWrite(write, reason);
       if (kept && writeExperiments(ctx.db, ctx.bucket, started, [kept]).length === 0) continue;

@@ -102,14 +102,19 @@ describe('leadingDate', () => {
 
 describe('deriveFields on hostile documents', () => {
   it('takes the largest channel count and rate of 150,000 recordings', () => {
-    const recordings = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`r${i}`, { num_channels: (i % 1024) + 1, sample_rate: i === 777 ? 40000 : 20000 }]));
+    const recordings = Object.fromEntries(
+      Array.from({ length: 150_000 }, (_, i) => [`r${i}`, { num_channels: (i % 1024) + 1, sample_rate: i === 777 ? 40000 : 20000 }]),
+    );
     const fields = deriveFields('2023-01-06-e-many', { ephys_experiments: recordings });
     expect(fields).toMatchObject({ channelCount: 1024, sampleRate: 40000 });
     expect(fields.recordingNames).toHaveLength(150_000);
   });
 
   it('cuts summary fields to a sentence and the purpose to a paragraph', () => {
-    const fields = deriveFields('2023-01-09-e-long', { notes: { purpose: 'p'.repeat(9_000_000), biology: { species: 's'.repeat(5000) } }, hardware: 'h'.repeat(300) });
+    const fields = deriveFields('2023-01-09-e-long', {
+      notes: { purpose: 'p'.repeat(9_000_000), biology: { species: 's'.repeat(5000) } },
+      hardware: 'h'.repeat(300),
+    });
     expect(fields.purpose).toHaveLength(2000);
     expect(fields.purpose!.endsWith('…')).toBe(true);
     expect(fields.species).toHaveLength(200);

@@ -88,9 +88,7 @@ export function deriveFields(uuid: string, metadata: JsonObject | null): Derived
   const lower = (v: string | null) => v?.toLowerCase() ?? null;
   return {
     date:
-      leadingDate(uuid) ??
-      leadingDate(m.timestamp) ??
-      leadingDate(recordings.map((r) => r.fields.timestamp).find((t) => leadingDate(t) !== null)),
+      leadingDate(uuid) ?? leadingDate(m.timestamp) ?? leadingDate(recordings.map((r) => r.fields.timestamp).find((t) => leadingDate(t) !== null)),
     species: clip(lower(text(get(biology, 'species')) ?? text(m.species))),
     sampleType: clip(lower(text(get(biology, 'sample_type')) ?? text(m.sample_type))),
     cellLine: clip(text(get(biology, 'cell_line')) ?? text(m.cell_line)),

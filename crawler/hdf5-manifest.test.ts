@@ -9,10 +9,12 @@ import { ManifestPool } from './manifest-pool';
 
 const NWB = (['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'] as const).map((name) => new Uint8Array(nwbFixture(name)));
 
-const fetchFrom = (file: Uint8Array, log: [number, number][] = []) => async (start: number, end: number) => {
-  log.push([start, end]);
-  return file.slice(start, end + 1);
-};
+const fetchFrom =
+  (file: Uint8Array, log: [number, number][] = []) =>
+  async (start: number, end: number) => {
+    log.push([start, end]);
+    return file.slice(start, end + 1);
+  };
 
 /** Everything a viewer shows without plotting: every attribute, shape and small dataset, by path. */
 function structure(file: H5File): Record<string, unknown> {
@@ -45,32 +47,37 @@ async function openThrough(reader: BlockReader): Promise<H5File> {
 }
 
 describe('HDF5 manifests', () => {
-  it.each(NWB.map((bytes, i) => [i, bytes] as const))('hold every byte the structure of NWB fixture %i needs: a walk from the manifest alone sees the whole file', async (_, bytes) => {
-    const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
-    if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
-    const { manifest } = result;
-    for (const [i, [start, length]] of manifest.ranges.entries()) {
-      const offset = manifest.ranges.slice(0, i).reduce((n, [, l]) => n + l, 0);
-      expect(manifest.bytes.subarray(offset, offset + length)).toEqual(bytes.subarray(start, start + length));
-    }
-    const offline = new BlockReader({
-      size: bytes.length,
-      etag: 'x',
-      manifest,
-      transport: (start, end) => {
-        throw new Error(`the walk needed bytes ${start}-${end}, which the manifest does not hold`);
-      },
-    });
-    const fromManifest = await openThrough(offline);
-    const fromFile = await openThrough(new BlockReader({ size: bytes.length, etag: 'x', transport: (start, end) => ({ bytes: bytes.slice(start, end + 1), etag: null }) }));
-    try {
-      expect(structure(fromManifest)).toEqual(structure(fromFile));
-    } finally {
-      fromManifest.close();
-      fromFile.close();
-    }
-    expect(offline.stats.requests).toBe(0);
-  });
+  it.each(NWB.map((bytes, i) => [i, bytes] as const))(
+    'hold every byte the structure of NWB fixture %i needs: a walk from the manifest alone sees the whole file',
+    async (_, bytes) => {
+      const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
+      if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
+      const { manifest } = result;
+      for (const [i, [start, length]] of manifest.ranges.entries()) {
+        const offset = manifest.ranges.slice(0, i).reduce((n, [, l]) => n + l, 0);
+        expect(manifest.bytes.subarray(offset, offset + length)).toEqual(bytes.subarray(start, start + length));
+      }
+      const offline = new BlockReader({
+        size: bytes.length,
+        etag: 'x',
+        manifest,
+        transport: (start, end) => {
+          throw new Error(`the walk needed bytes ${start}-${end}, which the manifest does not hold`);
+        },
+      });
+      const fromManifest = await openThrough(offline);
+      const fromFile = await openThrough(
+        new BlockReader({ size: bytes.length, etag: 'x', transport: (start, end) => ({ bytes: bytes.slice(start, end + 1), etag: null }) }),
+      );
+      try {
+        expect(structure(fromManifest)).toEqual(structure(fromFile));
+      } finally {
+        fromManifest.close();
+        fromFile.close();
+      }
+      expect(offline.stats.requests).toBe(0);
+    },
+  );
 
   it('reads the structure of a 1 GB-style recording without its chunks: the manifest stays small', async () => {
     const [bytes] = NWB;
@@ -112,7 +119,9 @@ describe('HDF5 manifests', () => {
     try {
       const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, fetchFrom(bytes))));
       const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, fetchFrom(bytes))));
-      expect(results.map((r) => r.status === 'built' && r.manifest.ranges)).toEqual([...direct, ...direct].map((r) => r.status === 'built' && r.manifest.ranges));
+      expect(results.map((r) => r.status === 'built' && r.manifest.ranges)).toEqual(
+        [...direct, ...direct].map((r) => r.status === 'built' && r.manifest.ranges),
+      );
       const refused = new Error('SlowDown');
       await expect(pool.build(NWB[0]!.length, () => Promise.reject(refused))).rejects.toBe(refused);
     } finally {
@@ -148,10 +157,26 @@ describe('HDF5 manifests', () => {
 
 describe('blockRuns', () => {
   it('turns the blocks a call ran into, in any order, into sorted runs of bounded length', () => {
-    expect(blockRuns([7, 3, 4, 5, 100, 2, 4])).toEqual([[2, 5], [7, 7], [100, 100]]);
+    expect(blockRuns([7, 3, 4, 5, 100, 2, 4])).toEqual([
+      [2, 5],
+      [7, 7],
+      [100, 100],
+    ]);
     // A read near the end and one near the start are two ranges, never one spanning the file or inverted.
-    expect(blockRuns([16_000_000, 0])).toEqual([[0, 0], [16_000_000, 16_000_000]]);
-    expect(blockRuns(Array.from({ length: 40 }, (_, i) => i), 16)).toEqual([[0, 15], [16, 31], [32, 39]]);
+    expect(blockRuns([16_000_000, 0])).toEqual([
+      [0, 0],
+      [16_000_000, 16_000_000],
+    ]);
+    expect(
+      blockRuns(
+        Array.from({ length: 40 }, (_, i) => i),
+        16,
+      ),
+    ).toEqual([
+      [0, 15],
+      [16, 31],
+      [32, 39],
+    ]);
     expect(blockRuns([])).toEqual([]);
   });
 });

@@ -118,7 +118,8 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
     } catch (error) {
       throw new FetchFailed(error);
     }
-    if (bytes.length !== end - start + 1) throw new FetchFailed(new Error(`asked S3 for ${end - start + 1} bytes at ${start}, received ${bytes.length}`));
+    if (bytes.length !== end - start + 1)
+      throw new FetchFailed(new Error(`asked S3 for ${end - start + 1} bytes at ${start}, received ${bytes.length}`));
     fetchedBytes += bytes.length;
     for (let b = first; b <= last; b++) blocks.set(b, bytes.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK));
   };
@@ -251,5 +252,13 @@ function describeHdf5Error(error: unknown): string {
   const frames = [...text.matchAll(/#\d+: .* in (\w+)\(\): (.+)$/gm)];
   const innermost = frames.at(-1);
   if (innermost) return `${innermost[2]!.trim()} (HDF5 ${innermost[1]})`.slice(0, 500);
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' ').slice(0, 500) || 'HDF5 could not read the file';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(' ')
+      .slice(0, 500) || 'HDF5 could not read the file'
+  );
 }

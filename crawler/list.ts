@@ -85,7 +85,9 @@ async function listRange(state: ListState, options: ListOptions, range: KeyRange
       const skipped = addToExperiments(state.found, range.prefix, object);
       if (skipped && !state.skipped.has(skipped)) {
         state.skipped.add(skipped);
-        options.onWarning?.(`s3://${options.bucket}/${skipped}/ is skipped: a folder named "${skipped.slice(range.prefix.length + 1)}" cannot be linked to`);
+        options.onWarning?.(
+          `s3://${options.bucket}/${skipped}/ is skipped: a folder named "${skipped.slice(range.prefix.length + 1)}" cannot be linked to`,
+        );
       }
       state.objects++;
     }

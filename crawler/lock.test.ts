@@ -11,13 +11,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A process holding the lock until it is killed. */
 async function holder(path: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `
     const { acquireCrawlLock } = await import(${JSON.stringify(new URL('./lock.ts', import.meta.url).pathname)});
     // Kept referenced: a collected connection closes, and its lock goes with it.
     globalThis.lock = acquireCrawlLock(${JSON.stringify(path)});
     console.log(globalThis.lock ? 'held' : 'busy');
     setInterval(() => {}, 1000);
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return { child, state: line.toString().trim() };
 }

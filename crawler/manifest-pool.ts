@@ -115,7 +115,8 @@ export class ManifestPool {
     void thread.worker.terminate();
     const seconds = this.fileTimeLimitMs / 1000;
     for (const [jobId, { build }] of jobs) {
-      if (jobId === culprit) build.resolve({ status: 'unreadable', error: `its structure took HDF5 over ${seconds} s to walk; the walk was stopped` });
+      if (jobId === culprit)
+        build.resolve({ status: 'unreadable', error: `its structure took HDF5 over ${seconds} s to walk; the walk was stopped` });
       else this.start(build);
     }
   }

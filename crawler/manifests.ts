@@ -51,7 +51,8 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
           try {
             const head = await read(0, HEAD_BYTES - 1);
             // The builder starts by reading the first block: it gets the one read here.
-            const fromHead = (start: number, end: number) => (start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end));
+            const fromHead = (start: number, end: number) =>
+              start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end);
             result = hasHdf5Signature(head) ? await pool.build(object.size, fromHead) : { status: 'not_hdf5' };
           } catch (error) {
             counts.failed++;

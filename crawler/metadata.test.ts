@@ -70,7 +70,12 @@ describe('flattenMetadata limits', () => {
 
   it('keeps a value inside as many objects as the depth limit, and none inside more', () => {
     const inside = (containers: number) => JSON.parse(`${'{"a":'.repeat(containers)}"v"${'}'.repeat(containers)}`);
-    expect(flattenMetadata(inside(METADATA_LIMITS.depth))).toMatchObject({ text: `${Array(METADATA_LIMITS.depth - 1).fill('a').join('.')}.a v`, truncation: null });
+    expect(flattenMetadata(inside(METADATA_LIMITS.depth))).toMatchObject({
+      text: `${Array(METADATA_LIMITS.depth - 1)
+        .fill('a')
+        .join('.')}.a v`,
+      truncation: null,
+    });
     expect(flattenMetadata(inside(METADATA_LIMITS.depth + 1))).toMatchObject({ text: '', truncation: expect.stringMatching(/nests deeper/) });
   });
 

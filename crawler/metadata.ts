@@ -9,9 +9,7 @@ import { isObject, type JsonObject } from '../lib/metadata-shape';
 export const MAX_METADATA_BYTES = 10 * 1024 * 1024;
 
 /** `text` is kept whenever the bytes were readable text, so a broken file can still be shown as it is. */
-export type DecodedMetadata =
-  | { ok: true; value: JsonObject; text: string }
-  | { ok: false; error: string; text: string | null };
+export type DecodedMetadata = { ok: true; value: JsonObject; text: string } | { ok: false; error: string; text: string | null };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

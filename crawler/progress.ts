@@ -16,7 +16,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
     ? new SingleBar(
         {
           stream,
-          format: '{phase} [{bar}] {value}/{total} experiments | {objects} objects | {rate}/s | new {new} upd {updated} same {unchanged} failed {failed}',
+          format:
+            '{phase} [{bar}] {value}/{total} experiments | {objects} objects | {rate}/s | new {new} upd {updated} same {unchanged} failed {failed}',
           hideCursor: true,
         },
         Presets.shades_classic,

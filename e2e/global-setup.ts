@@ -17,7 +17,6 @@ import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { hugeSeriesFile } from '../test/support/huge-series';
 import { E2E_ALT_BASE_URL, E2E_BASE_URL, E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_HUGE_KEY, E2E_NWB_KEY, E2E_PORT, E2E_REPLACED_KEY } from './server';
 
-
 /**
  * The app as it runs in production (the standalone build) over an index crawled from radosgw. Needs
  * `next build` first; `npm test` does that.
@@ -57,8 +56,20 @@ export default async function globalSetup() {
   };
   Object.assign(process.env, env);
   const db = openDatabase(env.DATABASE_PATH);
-  const s3 = createS3Client({ endpoint: server.endpoint, publicEndpoint: server.endpoint, region: server.region, bucket, profile: undefined, forcePathStyle: true, maxAttempts: 3, presignTtlSeconds: 3600 });
-  const summary = await crawl({ db, s3, bucket }, { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false });
+  const s3 = createS3Client({
+    endpoint: server.endpoint,
+    publicEndpoint: server.endpoint,
+    region: server.region,
+    bucket,
+    profile: undefined,
+    forcePathStyle: true,
+    maxAttempts: 3,
+    presignTtlSeconds: 3600,
+  });
+  const summary = await crawl(
+    { db, s3, bucket },
+    { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false },
+  );
   s3.client.destroy();
   db.$client.close();
   if (summary.status !== 'succeeded') throw new Error(`e2e crawl ${summary.status}: ${summary.error}`);

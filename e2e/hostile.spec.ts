@@ -41,7 +41,10 @@ test('every hostile experiment has its page, card and API answer', async ({ requ
     expect(html.length, c.what).toBeLessThan(MAX_PAGE_BYTES);
     // The uuid as the page's heading, escaped as HTML.
     const heading = /<h1 class="uuid">([^<]*)<\/h1>/.exec(html)?.[1];
-    expect(heading?.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#x27;', "'").replaceAll('&amp;', '&'), c.what).toBe(name.uuid);
+    expect(
+      heading?.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#x27;', "'").replaceAll('&amp;', '&'),
+      c.what,
+    ).toBe(name.uuid);
     if (c.broken) expect(html, c.what).toContain('Metadata could not be read');
     if (c.truncation) expect(html, c.what).toContain('Search does not see all of this metadata');
 
@@ -101,7 +104,11 @@ test('requests no route can answer are the client errors they are', async ({ req
 });
 
 test('an X-Forwarded-Host sent by a client does not move the canonical link or the card', async ({ request, baseURL }) => {
-  const html = await (await request.get(experimentHref(nameOf(hostile.cases[0]!.path)), { headers: { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' } })).text();
+  const html = await (
+    await request.get(experimentHref(nameOf(hostile.cases[0]!.path)), {
+      headers: { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' },
+    })
+  ).text();
   expect(html).not.toContain('evil.example');
   expect(html).toContain(`<link rel="canonical" href="${baseURL}/experiment/`);
 });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 // The Dockerfile's run stage, without Docker (no engine on these machines): the standalone build with
 // .next/static and public copied in, started with `node server.mjs` from its folder, as the image's CMD.
-test('the server starts from the image layout, serves pages, assets, the worker and health, and logs JSON lines without secrets', async ({ request }) => {
+test('the server starts from the image layout, serves pages, assets, the worker and health, and logs JSON lines without secrets', async ({
+  request,
+}) => {
   const app = mkdtempSync(join(tmpdir(), 'bgs-image-'));
   cpSync('.next/standalone', app, { recursive: true });
   rmSync(join(app, '.next', 'static'), { recursive: true, force: true });
@@ -50,9 +52,14 @@ test('the server starts from the image layout, serves pages, assets, the worker 
     expect((await request.get(`${base}/api/search?q=secret-search-words`)).headers()['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await expect.poll(() => output.includes('e2e-log-check-1')).toBe(true);
     // Every line, Next.js's own start-up lines included.
-    const records = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toContainEqual(expect.objectContaining({ level: 'info', msg: expect.stringMatching(/^✓ Running next\.config/) }));
-    expect(records).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request', requestId: 'e2e-log-check-1', method: 'GET', status: 302 }));
+    expect(records).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'request', requestId: 'e2e-log-check-1', method: 'GET', status: 302 }),
+    );
     for (const secret of ['X-Amz-Signature', 'X-Amz-Credential', process.env.AWS_SECRET_ACCESS_KEY!, 'e2e-cookie-value', 'secret-search-words']) {
       expect(output).not.toContain(secret);
     }

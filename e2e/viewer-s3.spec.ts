@@ -29,7 +29,9 @@ test('a selection over 64 MB is refused with what to narrow, and a smaller one o
   // 60 s of 64 channels at 20 kHz, int16: 153.6 MB.
   await page.goto(`/files/${uuid}?t=0&d=60&ch=0&n=${HUGE_SERIES.channels}`);
   const error = page.getByTestId('trace-error');
-  await expect(error).toContainText('that selection of /acquisition/ElectricalSeries/data is 146 MB, over the 64 MB a view may read', { timeout: 20_000 });
+  await expect(error).toContainText('that selection of /acquisition/ElectricalSeries/data is 146 MB, over the 64 MB a view may read', {
+    timeout: 20_000,
+  });
   await expect(error).toContainText('choose a shorter time window or fewer channels');
   await page.screenshot({ path: testInfo.outputPath('too-large.png'), fullPage: true });
   await page.goto(`/files/${uuid}?t=0&d=1&ch=0&n=${HUGE_SERIES.channels}`);

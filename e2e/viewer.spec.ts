@@ -45,7 +45,9 @@ test('the trace view draws the NWB file’s channels, values as in the file; the
   await page.screenshot({ path: testInfo.outputPath('viewer.png'), fullPage: true });
 });
 
-test('the crawler’s manifest serves the structure (and this small file’s first views): no S3 read until a check that the file is unchanged', async ({ page }) => {
+test('the crawler’s manifest serves the structure (and this small file’s first views): no S3 read until a check that the file is unchanged', async ({
+  page,
+}) => {
   const s3Origin = new URL(process.env.S3_ENDPOINT!).origin;
   const uuid = process.env.E2E_NWB_UUID!;
   const openAndCount = async () => {

@@ -15,12 +15,27 @@ function recordingTransport(etag: string | null = '"abc"') {
 }
 
 const reader = (transport: RangeTransport, options: Partial<ConstructorParameters<typeof BlockReader>[0]> = {}) =>
-  new BlockReader({ size: FILE.length, etag: 'abc', transport, blockSize: 1000, readAheadBlocks: 2, largeReadBytes: 5000, tailBytes: 500, ...options });
+  new BlockReader({
+    size: FILE.length,
+    etag: 'abc',
+    transport,
+    blockSize: 1000,
+    readAheadBlocks: 2,
+    largeReadBytes: 5000,
+    tailBytes: 500,
+    ...options,
+  });
 
 describe('BlockReader', () => {
   it('returns exactly the bytes asked for, across block boundaries and at the end of the file', () => {
     const r = reader(recordingTransport().transport);
-    for (const [position, length] of [[0, 10], [995, 10], [1500, 3000], [9990, 100], [0, 10_000]] as const) {
+    for (const [position, length] of [
+      [0, 10],
+      [995, 10],
+      [1500, 3000],
+      [9990, 100],
+      [0, 10_000],
+    ] as const) {
       expect(r.read(position, length), `${position}+${length}`).toEqual(FILE.slice(position, Math.min(FILE.length, position + length)));
     }
     expect(r.read(10_000, 5)).toEqual(new Uint8Array(0));
@@ -42,7 +57,10 @@ describe('BlockReader', () => {
     const r = reader(transport);
     r.read(0, 500); // block 0, nothing to continue
     r.read(1000, 500); // continues: block 1 and two ahead
-    expect(requests).toEqual([[0, 999], [1000, 3999]]);
+    expect(requests).toEqual([
+      [0, 999],
+      [1000, 3999],
+    ]);
     r.read(2000, 2000); // blocks 2-3, read ahead before
     expect(requests).toHaveLength(2);
     r.read(4000, 10); // continues from 3: block 4 and two ahead
@@ -100,7 +118,13 @@ describe('BlockReader', () => {
 describe('BlockReader with a manifest', () => {
   it('answers reads the manifest holds without a request, and fetches the rest as before', () => {
     const { requests, transport } = recordingTransport();
-    const manifest = packManifest([[0, 600], [9000, 1000]], (start, length) => FILE.slice(start, start + length));
+    const manifest = packManifest(
+      [
+        [0, 600],
+        [9000, 1000],
+      ],
+      (start, length) => FILE.slice(start, start + length),
+    );
     const r = reader(transport, { manifest });
     expect(r.read(0, 8)).toEqual(FILE.slice(0, 8));
     expect(r.read(9500, 500)).toEqual(FILE.slice(9500, 10_000));

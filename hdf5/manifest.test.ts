@@ -6,17 +6,54 @@ const bytesAt = (start: number, length: number) => FILE.slice(start, start + len
 
 describe('manifest ranges', () => {
   it('merges overlapping and touching reads into sorted ranges and drops empty ones', () => {
-    expect(mergeRanges([[100, 10], [0, 8], [105, 20], [125, 5], [8, 0], [200, 1]])).toEqual([[0, 8], [100, 30], [200, 1]]);
+    expect(
+      mergeRanges([
+        [100, 10],
+        [0, 8],
+        [105, 20],
+        [125, 5],
+        [8, 0],
+        [200, 1],
+      ]),
+    ).toEqual([
+      [0, 8],
+      [100, 30],
+      [200, 1],
+    ]);
   });
 
   it('answers reads inside one range with the file bytes, and nothing that crosses a gap', () => {
-    const manifest = packManifest([[0, 512], [300, 400], [4000, 96], [2048, 8]], bytesAt);
-    expect(manifest.ranges).toEqual([[0, 700], [2048, 8], [4000, 96]]);
+    const manifest = packManifest(
+      [
+        [0, 512],
+        [300, 400],
+        [4000, 96],
+        [2048, 8],
+      ],
+      bytesAt,
+    );
+    expect(manifest.ranges).toEqual([
+      [0, 700],
+      [2048, 8],
+      [4000, 96],
+    ]);
     const known = new ManifestBytes(manifest);
-    for (const [position, length] of [[0, 8], [100, 600], [2048, 8], [4050, 46]] as const) {
+    for (const [position, length] of [
+      [0, 8],
+      [100, 600],
+      [2048, 8],
+      [4050, 46],
+    ] as const) {
       expect(known.get(position, length), `${position}+${length}`).toEqual(bytesAt(position, length));
     }
-    for (const [position, length] of [[600, 200], [700, 1], [2047, 2], [2050, 8], [4095, 2], [10, 5000]] as const) {
+    for (const [position, length] of [
+      [600, 200],
+      [700, 1],
+      [2047, 2],
+      [2050, 8],
+      [4095, 2],
+      [10, 5000],
+    ] as const) {
       expect(known.get(position, length), `${position}+${length}`).toBeUndefined();
     }
   });

@@ -40,6 +40,9 @@ export function evaluatePreconditions(headers: Headers, version: Version): Preco
   if (ifRange === null) return { status: 'proceed', honourRange: true };
   const value = ifRange.trim();
   // An entity tag must match strongly; a date must be exactly the file's Last-Modified (§13.1.5).
-  const matches = value.startsWith('"') || value.startsWith('W/') ? value === current : Date.parse(value) === Math.floor(version.lastModified.getTime() / 1000) * 1000;
+  const matches =
+    value.startsWith('"') || value.startsWith('W/')
+      ? value === current
+      : Date.parse(value) === Math.floor(version.lastModified.getTime() / 1000) * 1000;
   return { status: 'proceed', honourRange: matches };
 }

@@ -21,7 +21,10 @@ const envSchema = z
   .object({
     S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     S3_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must look like us-east-1').default('us-east-1'),
+    S3_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must look like us-east-1')
+      .default('us-east-1'),
     S3_BUCKET: z
       .string({ error: 'is required (the bucket to index, e.g. braingeneers)' })
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name'),
@@ -31,12 +34,13 @@ const envSchema = z
     S3_PREFIXES: z
       .string()
       .default(DEFAULT_PREFIXES)
-      .transform((v) => v.split(',').map((p) => p.trim().replace(/\/+$/, '')).filter(Boolean))
-      .pipe(
-        z
-          .array(z.string().regex(prefixName, 'must be comma-separated folder names without slashes'))
-          .min(1, 'must name at least one prefix'),
-      ),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim().replace(/\/+$/, ''))
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(prefixName, 'must be comma-separated folder names without slashes')).min(1, 'must name at least one prefix')),
     DATABASE_PATH: databasePath,
     PRESIGN_TTL_SECONDS: z.coerce
       .number({ error: 'must be a number of seconds' })
@@ -158,12 +162,19 @@ export function getConfig(): Config {
   return cached;
 }
 
-const logSchema = z.object({ LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info') });
+const logSchema = z.object({
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info'),
+});
 
 const serverSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0, 'must be a port number').max(65535, 'must be a port number').default(3000),
   BIND_ADDRESS: z.string().min(1, 'must not be empty').default('0.0.0.0'),
-  WEB_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be between 1 and 64').max(64, 'must be between 1 and 64').optional(),
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, 'must be between 1 and 64')
+    .max(64, 'must be between 1 and 64')
+    .optional(),
 });
 
 /** Where `npm start` listens and how many front/page process pairs it runs (unset: lib/memory-limit.ts). */
@@ -179,7 +190,11 @@ export function getServerRole(): { role: 'front' | 'pages' | undefined; pagesSoc
 }
 
 const scheduleSchema = z.object({
-  CRAWL_INTERVAL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.05, 'must be at least 0.05 hours').max(24 * 30, 'must be at most 720 hours').default(6),
+  CRAWL_INTERVAL_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .min(0.05, 'must be at least 0.05 hours')
+    .max(24 * 30, 'must be at most 720 hours')
+    .default(6),
 });
 
 /** Hours between the end of a successful crawl and the next (`npm run crawl:schedule`). */

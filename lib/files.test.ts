@@ -16,7 +16,10 @@ describe('contentTypeOf', () => {
     expect(contentTypeOf(key)).toBe(type);
   });
 
-  it.each(['index.html', 'page.xhtml', 'figure.svg', 'data.xml', 'app.js', 'module.mjs'])('%s, which a browser would run as part of the site, is plain bytes', (name) => {
-    expect(contentTypeOf(`ephys/x/${name}`)).toBe('application/octet-stream');
-  });
+  it.each(['index.html', 'page.xhtml', 'figure.svg', 'data.xml', 'app.js', 'module.mjs'])(
+    '%s, which a browser would run as part of the site, is plain bytes',
+    (name) => {
+      expect(contentTypeOf(`ephys/x/${name}`)).toBe('application/octet-stream');
+    },
+  );
 });

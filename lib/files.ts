@@ -26,7 +26,8 @@ export function lookupFile(rawUuid: string): IndexedFile {
 // HDF5 by its format (no registry names .nwb or .h5); the rest by mime-db, except what a browser would run
 // as a page or script of this site when the app streams it (DATA_MODE=proxy): those are plain bytes.
 const HDF5_NAME = /\.(nwb|h5|hdf5)$/i;
-const ACTIVE_TYPE = /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/ecmascript|text\/ecmascript)/;
+const ACTIVE_TYPE =
+  /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/ecmascript|text\/ecmascript)/;
 
 export function contentTypeOf(key: string): string {
   const name = fileName(key);
@@ -95,7 +96,10 @@ export async function readerUrl(file: IndexedFile): Promise<{ url: string; expir
 /** A 304 or 412 for a precondition the request set (lib/conditional-request.ts). */
 export function preconditionResponse(status: 304 | 412, file: IndexedFile): Response {
   if (status === 412) {
-    return new AppError('precondition_failed:file', `the indexed version of this file has ETag "${file.etag}", not the one the request requires`).toResponse();
+    return new AppError(
+      'precondition_failed:file',
+      `the indexed version of this file has ETag "${file.etag}", not the one the request requires`,
+    ).toResponse();
   }
   const headers = headHeaders(file);
   headers.delete('Content-Length');
@@ -182,12 +186,18 @@ export async function streamFile(file: IndexedFile, options: { range: string | n
       throw new AppError('conflict:file', 'the file changed in the bucket since it was indexed; the next crawl will pick it up', { cause: error });
     }
     if (status === 404) throw new AppError('not_found:file', 'the file is no longer in the bucket', { cause: error });
-    throw new AppError(status === 503 || status === undefined ? 'unavailable:s3' : 'bad_gateway:s3', `S3 did not serve the file: ${describeS3Error(error)}`, { cause: error });
+    throw new AppError(
+      status === 503 || status === undefined ? 'unavailable:s3' : 'bad_gateway:s3',
+      `S3 did not serve the file: ${describeS3Error(error)}`,
+      { cause: error },
+    );
   }
   const wanted = range ?? { start: 0, end: file.size - 1 };
   const served = servedRange(object.ContentRange, file.size);
   if (!object.Body || !served || served.start > wanted.start || served.end < wanted.end) {
-    object.Body?.transformToWebStream().cancel().catch(() => {});
+    object.Body?.transformToWebStream()
+      .cancel()
+      .catch(() => {});
     throw new AppError('bad_gateway:s3', `S3 answered bytes ${wanted.start}-${wanted.end} with ${object.ContentRange ?? 'no range'}`);
   }
   if (range) headers.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);

@@ -66,7 +66,13 @@ export function outlineJson(document: Record<string, unknown>, limits = OUTLINE_
           continue;
         }
         const count = Array.isArray(container) ? container.length : Object.keys(container).length;
-        const node = { key, kind: array ? ('array' as const) : ('object' as const), count, children: [] as OutlineNode[], hidden: 0 as 'depth' | number };
+        const node = {
+          key,
+          kind: array ? ('array' as const) : ('object' as const),
+          count,
+          children: [] as OutlineNode[],
+          hidden: 0 as 'depth' | number,
+        };
         into.push(node);
         if (count === 0) continue;
         if (depth + 1 >= limits.depth) {

@@ -17,7 +17,12 @@ function run(env: Record<string, string> = {}) {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
   });
-  const lines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { status: child.status, stdout: lines(child.stdout), stderr: lines(child.stderr) };
 }
 

@@ -28,7 +28,11 @@ describe('setProcessPriority', () => {
   it('sets every thread of the process, and threads started later inherit it', () => {
     const script = join(dir, 'child.mts');
     writeFileSync(script, CHILD);
-    const { changed, before, nice } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })) as { changed: boolean; before: number; nice: number[] };
+    const { changed, before, nice } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })) as {
+      changed: boolean;
+      before: number;
+      nice: number[];
+    };
     expect(changed).toBe(true);
     // Node starts V8's and libuv's threads before any script runs: more than the main thread had to change.
     expect(before).toBeGreaterThan(1);

@@ -83,12 +83,7 @@ function toListedObject(o: _Object, encoded: boolean): ListedObject | undefined 
 }
 
 /** Every object under `prefix`, page by page (ListObjectsV2 returns at most 1,000 keys a page). */
-export async function* listObjects(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-  startAfter?: string,
-): AsyncGenerator<ListedObject[]> {
+export async function* listObjects(client: S3Client, bucket: string, prefix: string, startAfter?: string): AsyncGenerator<ListedObject[]> {
   let token: string | undefined;
   do {
     const page = await client.send(
@@ -144,17 +139,15 @@ async function readAtMost(body: NonNullable<GetObjectCommandOutput['Body']>, max
 }
 
 /** The object's bytes, refusing (before and while reading) anything larger than `maxBytes`. */
-export async function getObjectBytes(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  maxBytes: number,
-): Promise<{ bytes: Uint8Array; etag: string }> {
+export async function getObjectBytes(client: S3Client, bucket: string, key: string, maxBytes: number): Promise<{ bytes: Uint8Array; etag: string }> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = response.Body;
   if (!body) throw new Error(`S3 returned no body for ${key}`);
   if ((response.ContentLength ?? 0) > maxBytes) {
-    body.transformToWebStream().cancel().catch(() => {});
+    body
+      .transformToWebStream()
+      .cancel()
+      .catch(() => {});
     throw new ObjectTooLargeError(`${response.ContentLength} bytes, over the ${maxBytes}-byte limit`);
   }
   const bytes = await readAtMost(body, maxBytes, key);
@@ -181,8 +174,13 @@ export async function getObjectRange(client: S3Client, bucket: string, key: stri
   const served = /^bytes (\d+)-(\d+)\//.exec(response.ContentRange ?? '');
   const exact = served !== null && Number(served[1]) === start && Number(served[2]) <= end;
   if (!exact || (response.ContentLength ?? 0) > length) {
-    body.transformToWebStream().cancel().catch(() => {});
-    throw new RangeMismatchError(`S3 answered bytes=${start}-${end} of ${key} with ${response.ContentRange ?? `${response.ContentLength ?? '?'} bytes and no range`}`);
+    body
+      .transformToWebStream()
+      .cancel()
+      .catch(() => {});
+    throw new RangeMismatchError(
+      `S3 answered bytes=${start}-${end} of ${key} with ${response.ContentRange ?? `${response.ContentLength ?? '?'} bytes and no range`}`,
+    );
   }
   return readAtMost(body, length, key);
 }
@@ -220,16 +218,11 @@ export function attachmentDisposition(name: string): string {
  * A presigned GET for exactly `key`, valid `expiresIn` seconds, for the endpoint browsers reach. With
  * `downloadName`, S3 answers with `Content-Disposition: attachment` for that name.
  */
-export function presignGet(
-  client: S3Client,
-  input: { bucket: string; key: string; expiresIn: number; downloadName?: string },
-): Promise<string> {
+export function presignGet(client: S3Client, input: { bucket: string; key: string; expiresIn: number; downloadName?: string }): Promise<string> {
   const disposition = input.downloadName ? attachmentDisposition(input.downloadName) : undefined;
-  return getSignedUrl(
-    client,
-    new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentDisposition: disposition }),
-    { expiresIn: input.expiresIn },
-  );
+  return getSignedUrl(client, new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentDisposition: disposition }), {
+    expiresIn: input.expiresIn,
+  });
 }
 
 /**
@@ -258,8 +251,20 @@ export function leastPrivilegePolicy(bucket: string, principals: { web: string; 
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'SiteAndCrawlerReadObjects', Effect: 'Allow', Principal: { AWS: [principals.web, principals.crawler] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] },
-      { Sid: 'CrawlerListsTheBucket', Effect: 'Allow', Principal: { AWS: [principals.crawler] }, Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`] },
+      {
+        Sid: 'SiteAndCrawlerReadObjects',
+        Effect: 'Allow',
+        Principal: { AWS: [principals.web, principals.crawler] },
+        Action: ['s3:GetObject'],
+        Resource: [`arn:aws:s3:::${bucket}/*`],
+      },
+      {
+        Sid: 'CrawlerListsTheBucket',
+        Effect: 'Allow',
+        Principal: { AWS: [principals.crawler] },
+        Action: ['s3:ListBucket'],
+        Resource: [`arn:aws:s3:::${bucket}`],
+      },
     ],
   };
 }

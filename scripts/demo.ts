@@ -81,7 +81,15 @@ async function main(): Promise<void> {
   const tsx = ['--import', 'tsx'];
 
   console.error(`demo: starting S3 server on ${BIND_ADDRESS}:${S3_PORT}`);
-  const s3server = start(process.execPath, ['--openssl-legacy-provider', ...tsx, 'scripts/demo-s3.ts', join(DATA, 's3'), String(S3_PORT), BUCKET, BIND_ADDRESS]);
+  const s3server = start(process.execPath, [
+    '--openssl-legacy-provider',
+    ...tsx,
+    'scripts/demo-s3.ts',
+    join(DATA, 's3'),
+    String(S3_PORT),
+    BUCKET,
+    BIND_ADDRESS,
+  ]);
   await waitForLine(s3server, 'ready', 'the S3 server');
 
   const config = parseConfig(process.env);

@@ -31,8 +31,7 @@ export interface RadosgwServer {
   createUser(uid: string): Promise<{ accessKeyId: string; secretAccessKey: string; arn: string }>;
 }
 
-export const INSTALL_COMMAND =
-  'apt-get update && apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common';
+export const INSTALL_COMMAND = 'apt-get update && apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd ceph-common';
 
 // Fixed so that a developer can point other tools at a server started by hand without reading its output.
 const ACCESS_KEY_ID = 'BRAINGENEERSTESTKEY0';
@@ -125,21 +124,14 @@ async function logTail(dir: string, name: string, lines = 30): Promise<string> {
 
 async function run(dir: string, logName: string, command: string, args: string[]): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    execFile(
-      command,
-      args,
-      { cwd: dir, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolveRun(stdout);
-          return;
-        }
-        const reason = error.killed ? `timed out after ${STEP_TIMEOUT_MS / 1000} s` : `failed (${error.message.split('\n')[0]})`;
-        void logTail(dir, logName).then((tail) =>
-          reject(new Error(`${command} ${args.join(' ')} ${reason}\n${stderr.trim()}\n${tail}`)),
-        );
-      },
-    );
+    execFile(command, args, { cwd: dir, timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) {
+        resolveRun(stdout);
+        return;
+      }
+      const reason = error.killed ? `timed out after ${STEP_TIMEOUT_MS / 1000} s` : `failed (${error.message.split('\n')[0]})`;
+      void logTail(dir, logName).then((tail) => reject(new Error(`${command} ${args.join(' ')} ${reason}\n${stderr.trim()}\n${tail}`)));
+    });
   });
 }
 
@@ -197,13 +189,7 @@ async function stopDaemon(daemon: Daemon): Promise<void> {
   }
 }
 
-async function waitFor(
-  what: string,
-  dir: string,
-  daemon: Daemon,
-  check: () => Promise<boolean>,
-  timeoutMs = STEP_TIMEOUT_MS,
-): Promise<void> {
+async function waitFor(what: string, dir: string, daemon: Daemon, check: () => Promise<boolean>, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (daemon.exitCode !== undefined) {
@@ -327,8 +313,14 @@ export async function startRadosgw(options: { port?: number } = {}): Promise<Rad
     };
     await startGateway();
     await run(dir, 'client.rgw.a', 'radosgw-admin', [
-      '-c', conf, 'user', 'create', '--uid=test', '--display-name=test',
-      `--access-key=${ACCESS_KEY_ID}`, `--secret=${SECRET_ACCESS_KEY}`,
+      '-c',
+      conf,
+      'user',
+      'create',
+      '--uid=test',
+      '--display-name=test',
+      `--access-key=${ACCESS_KEY_ID}`,
+      `--secret=${SECRET_ACCESS_KEY}`,
     ]);
 
     return {
@@ -345,10 +337,19 @@ export async function startRadosgw(options: { port?: number } = {}): Promise<Rad
         await startGateway();
       },
       createUser: async (uid) => {
-        const keys = { accessKeyId: `BGS${randomUUID().replaceAll('-', '').slice(0, 17).toUpperCase()}`, secretAccessKey: randomUUID() + randomUUID() };
+        const keys = {
+          accessKeyId: `BGS${randomUUID().replaceAll('-', '').slice(0, 17).toUpperCase()}`,
+          secretAccessKey: randomUUID() + randomUUID(),
+        };
         await run(dir, 'client.rgw.a', 'radosgw-admin', [
-          '-c', conf, 'user', 'create', `--uid=${uid}`, `--display-name=${uid}`,
-          `--access-key=${keys.accessKeyId}`, `--secret=${keys.secretAccessKey}`,
+          '-c',
+          conf,
+          'user',
+          'create',
+          `--uid=${uid}`,
+          `--display-name=${uid}`,
+          `--access-key=${keys.accessKeyId}`,
+          `--secret=${keys.secretAccessKey}`,
         ]);
         // radosgw names a user of the default tenant so in bucket policies.
         return { ...keys, arn: `arn:aws:iam:::user/${uid}` };

@@ -11,7 +11,9 @@ import { firstIssue } from '../contracts/issues';
 import { ConfigError, getConfig } from '../lib/config';
 import { createS3Client, describeS3Error, leastPrivilegePolicy } from '../lib/s3';
 
-const principal = z.string().regex(/^arn:aws:iam::\d*:(user|role)\/[\w+=,.@/-]+$/, 'must be a principal ARN such as arn:aws:iam:::user/braingeneers-search-web');
+const principal = z
+  .string()
+  .regex(/^arn:aws:iam::\d*:(user|role)\/[\w+=,.@/-]+$/, 'must be a principal ARN such as arn:aws:iam:::user/braingeneers-search-web');
 const flags = z.object({ web: principal, crawler: principal, apply: z.boolean().default(false) });
 
 async function main(): Promise<number> {

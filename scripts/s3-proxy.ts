@@ -46,8 +46,16 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 // Query parameters that keep a bucket GET a listing (v1 and v2); any other one names a subresource (?acl, ?cors…).
 const LIST_PARAMS = new Set([
-  'list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'marker',
-  'encoding-type', 'fetch-owner', 'x-id',
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'marker',
+  'encoding-type',
+  'fetch-owner',
+  'x-id',
 ]);
 // Query parameters that keep an object request a plain GET/HEAD/PUT/DELETE (presigned URLs carry X-Amz-*).
 const OBJECT_PARAMS = new Set(['versionid', 'partnumber', 'x-id']);
@@ -87,7 +95,6 @@ export function classifyS3Request(method: string, url: string, headers: Incoming
       return 'Other';
   }
 }
-
 
 function checkFaults(f: S3Faults): void {
   for (const name of ['failRate', 'dropRate'] as const) {
@@ -146,8 +153,7 @@ export async function startS3Proxy(options: {
   setFaults(options);
 
   const random = seededRandom(options.seed ?? 1);
-  const emptyCounts = (): Record<S3Operation, number> =>
-    Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<S3Operation, number>;
+  const emptyCounts = (): Record<S3Operation, number> => Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<S3Operation, number>;
   let counts = emptyCounts();
   let faultedCount = 0;
   let bytesSentCount = 0;

@@ -19,7 +19,6 @@ const DRUGS = ['GABA', 'bicuculline', 'TTX', '4-AP', 'baseline', 'unperturbed'];
 const SPECIES = ['human', 'mouse'];
 const SAMPLE_TYPES = ['organoid', 'slice', '2D culture'];
 
-
 export interface SyntheticOptions {
   experiments: number;
   /** Objects per experiment, metadata.json included. */

@@ -15,9 +15,16 @@ console.error(new Error('render failed'));
 
 describe('sendConsoleToLog', () => {
   it('turns each console call into one JSON line: colours stripped, stack traces kept in the line, empty calls dropped', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    });
     expect(child.status).toBe(0);
-    const lines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+    const lines = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(lines(child.stdout)).toEqual([
       expect.objectContaining({ level: 'info', msg: '✓ Running next.config took 4ms' }),
       expect.objectContaining({ level: 'info', msg: 'one of 2' }),

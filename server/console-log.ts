@@ -7,10 +7,12 @@ import { log } from '@/lib/log';
  * so that every line a log collector reads parses.
  */
 export function sendConsoleToLog(): void {
-  const as = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const msg = stripVTControlCharacters(format(...args)).trim();
-    if (msg) log(level, msg);
-  };
+  const as =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const msg = stripVTControlCharacters(format(...args)).trim();
+      if (msg) log(level, msg);
+    };
   console.log = console.info = console.debug = as('info');
   console.warn = as('warn');
   console.error = as('error');

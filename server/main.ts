@@ -71,7 +71,10 @@ else serveFront(await nextHandler());
  * health checks and the next request while one runs. Pages search in their own process, in place.
  */
 function startSearching(): void {
-  startSearchThreads(() => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)), 1);
+  startSearchThreads(
+    () => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)),
+    1,
+  );
 }
 
 /** Next.js's request handler for this build (or the dev server). */
@@ -95,7 +98,9 @@ function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknow
     // Every answer, the API's JSON and file bytes too: browsers must take the type as sent.
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // The path only: query strings hold what people search for, and nothing here needs them.
-    res.once('finish', () => withRequestId(id, () => log('info', 'request', { method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })));
+    res.once('finish', () =>
+      withRequestId(id, () => log('info', 'request', { method, path, status: res.statusCode, ms: Math.round(performance.now() - started) })),
+    );
     withRequestId(id, () => {
       const refused = refusedRequest(method, path);
       if (refused) return refuse(res, refused);
@@ -173,7 +178,8 @@ function supervise(count: number): void {
   cluster.on('listening', () => {
     const memoryLimit = containerMemoryLimit();
     const limit = memoryLimit === undefined ? {} : { memoryLimitMb: Math.round(memoryLimit / 1024 ** 2) };
-    if (++listening === 2 * count) log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count, cores: availableParallelism(), ...limit });
+    if (++listening === 2 * count)
+      log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count, cores: availableParallelism(), ...limit });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

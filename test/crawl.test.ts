@@ -15,8 +15,7 @@ let db: AppDatabase;
 
 const EXPERIMENTS = Object.keys(SHAPES).length + Object.keys(BROKEN).length + 1;
 
-const row = (path: string) =>
-  db.$client.prepare('SELECT * FROM experiments WHERE path = ?').get(path) as Record<string, unknown> | undefined;
+const row = (path: string) => db.$client.prepare('SELECT * FROM experiments WHERE path = ?').get(path) as Record<string, unknown> | undefined;
 const objectCount = (path: string) =>
   db.$client.prepare('SELECT count(*) FROM objects o JOIN experiments e ON e.id = o.experiment_id WHERE e.path = ?').pluck().get(path);
 const search = (query: string) =>
@@ -219,13 +218,15 @@ describe('crawling a bucket on radosgw', () => {
     expect(run).toMatchObject({ status: 'failed', error: summary.error });
   });
 
-  it('builds the manifest of each HDF5 file once per version: its bytes are the file\'s own', async () => {
+  it("builds the manifest of each HDF5 file once per version: its bytes are the file's own", async () => {
     const experiment = 'ephys/2024-02-02-e-manifest_check';
     const key = `${experiment}/shared/recording.nwb`;
     const [first, second] = (['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'] as const).map(nwbFixture);
     const manifestOf = () =>
       db.$client
-        .prepare('SELECT m.status, m.etag = o.etag AS current, m.ranges, m.bytes FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
+        .prepare(
+          'SELECT m.status, m.etag = o.etag AS current, m.ranges, m.bytes FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?',
+        )
         .get(key) as { status: string; current: number; ranges: string; bytes: Buffer };
     const expectFileBytes = (file: Buffer) => {
       const { status, current, ranges, bytes } = manifestOf();

@@ -100,7 +100,9 @@ describe('/data/<uuid> with DATA_MODE=proxy', () => {
   });
 
   it('sends a download as an attachment under the file name', async () => {
-    const response = await GET(new NextRequest(`http://localhost/data/${uuid}?download=1`, { headers: { Range: 'bytes=0-3' } }), { params: Promise.resolve({ uuid }) });
+    const response = await GET(new NextRequest(`http://localhost/data/${uuid}?download=1`, { headers: { Range: 'bytes=0-3' } }), {
+      params: Promise.resolve({ uuid }),
+    });
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="big.nwb"; filename*=UTF-8''big.nwb`);
     await response.arrayBuffer();
   });

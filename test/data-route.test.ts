@@ -34,7 +34,12 @@ const s3Requests = () => Object.values(proxy.counts()).reduce((a, b) => a + b, 0
 beforeAll(async () => {
   client = testClient();
   bucket = await createTestBucket(client, 'data');
-  await putObjects(client, bucket, { [`${EXPERIMENT}/metadata.json`]: '{"notes": {"purpose": "fixture"}}', [NWB_KEY]: NWB, [BIG_KEY]: BIG, [DOTS_KEY]: 'bytes behind a dot segment' });
+  await putObjects(client, bucket, {
+    [`${EXPERIMENT}/metadata.json`]: '{"notes": {"purpose": "fixture"}}',
+    [NWB_KEY]: NWB,
+    [BIG_KEY]: BIG,
+    [DOTS_KEY]: 'bytes behind a dot segment',
+  });
   dir = tempDir('data');
   const db = openTempIndex(dir.path);
   expect((await crawlInto(db, bucket)).status).toBe('succeeded');
@@ -98,7 +103,10 @@ describe('/data/<file uuid>', () => {
       const response = await (method === 'HEAD' ? HEAD : GET)(request, context(uuid));
       expect([method, response.status, response.headers.get('etag')]).toEqual([method, 304, etag]);
     }
-    const mismatch = await HEAD(new NextRequest(`http://localhost/data/${uuid}`, { method: 'HEAD', headers: { 'If-Match': '"elsewhere"' } }), context(uuid));
+    const mismatch = await HEAD(
+      new NextRequest(`http://localhost/data/${uuid}`, { method: 'HEAD', headers: { 'If-Match': '"elsewhere"' } }),
+      context(uuid),
+    );
     expect(mismatch.status).toBe(412);
     expect(s3Requests()).toBe(before);
   });
@@ -175,7 +183,7 @@ describe('/api/files/<file uuid>', () => {
     expect(body).not.toHaveProperty('manifest');
   });
 
-  it('adds the bytes of the file\'s structure with ?manifest=1, only for the indexed version', async () => {
+  it("adds the bytes of the file's structure with ?manifest=1, only for the indexed version", async () => {
     const uuid = objectUuid(bucket, NWB_KEY);
     const answer = async (path: string) => (await fileInfo(appRequest(path), context(uuid))).json();
     const { manifest } = await answer(`/api/files/${uuid}?manifest=1`);
@@ -205,7 +213,7 @@ describe('/api/files/<file uuid>', () => {
 describe('bucket CORS for browser readers (npm run s3:cors)', () => {
   const origin = 'http://search.example.org';
 
-  it('lets the app\'s origin read ranges and see the range headers, and no other origin', async () => {
+  it("lets the app's origin read ranges and see the range headers, and no other origin", async () => {
     const rules = await applyReaderCors(client, bucket, [origin]);
     expect(rules[0]).toMatchObject({ AllowedOrigins: [origin], AllowedMethods: expect.arrayContaining(['GET', 'HEAD']) });
     const uuid = objectUuid(bucket, BIG_KEY);

@@ -105,7 +105,11 @@ describe('bucket layout', () => {
 describe('metadata.json', () => {
   const texts = () => first.filter((o) => o.key.endsWith('/metadata.json')).map((o) => [o.key, bytesOf(o).toString('utf8')] as const);
   const parsed = () =>
-    new Map(texts().filter(([key]) => !DEMO_BROKEN_KEYS.includes(key)).map(([key, text]) => [key, JSON.parse(text) as Record<string, unknown>]));
+    new Map(
+      texts()
+        .filter(([key]) => !DEMO_BROKEN_KEYS.includes(key))
+        .map(([key, text]) => [key, JSON.parse(text) as Record<string, unknown>]),
+    );
 
   it('fails to parse exactly for the keys listed as broken', () => {
     expect(DEMO_BROKEN_KEYS.length).toBeGreaterThanOrEqual(1);
@@ -135,7 +139,23 @@ describe('metadata.json', () => {
     expect(docs.some((d) => d.hardware === 'Maxwell' && /"path":"shared\/[^"]+\.nwb"/.test(JSON.stringify(d)))).toBe(true);
     expect(text).toMatch(/"hardware":"MEArec Simulated Recording"/);
     expect(text).toMatch(/"path":"s3:\/\/braingeneers\/ephys\//);
-    for (const word of ['hc328', 'e14', 'H9', 'KOLF2.1J', 'human', 'mouse', 'organoid', 'slice', '2D culture', 'GABA', 'bicuculline', 'TTX', '4-AP', 'Axion', 'Intan']) {
+    for (const word of [
+      'hc328',
+      'e14',
+      'H9',
+      'KOLF2.1J',
+      'human',
+      'mouse',
+      'organoid',
+      'slice',
+      '2D culture',
+      'GABA',
+      'bicuculline',
+      'TTX',
+      '4-AP',
+      'Axion',
+      'Intan',
+    ]) {
       expect(text, word).toContain(word);
     }
   });

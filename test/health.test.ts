@@ -11,7 +11,16 @@ let dir: ReturnType<typeof tempDir>;
 
 const health = async () => {
   const response = GET();
-  return { status: response.status, body: (await response.json()) as { ok: boolean; problems: string[]; experiments: number; migrations: { applied: number; known: number }; lastCrawl: { status: string } | null } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      ok: boolean;
+      problems: string[];
+      experiments: number;
+      migrations: { applied: number; known: number };
+      lastCrawl: { status: string } | null;
+    },
+  };
 };
 
 beforeAll(async () => {

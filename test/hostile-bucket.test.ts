@@ -34,14 +34,29 @@ let warnings: string[];
 async function crawlOnce(target: AppDatabase, name: string, into: string[] = []): Promise<CrawlSummary> {
   const s3 = createS3Client(testConfig(name));
   try {
-    return await crawl({ db: target, s3, bucket: name, onWarning: (w) => into.push(w) }, { prefixes: PREFIXES, concurrency: 8, rebuild: false, dryRun: false });
+    return await crawl(
+      { db: target, s3, bucket: name, onWarning: (w) => into.push(w) },
+      { prefixes: PREFIXES, concurrency: 8, rebuild: false, dryRun: false },
+    );
   } finally {
     s3.client.destroy();
   }
 }
 
-type Row = { path: string; metadata_error: string | null; metadata_truncation: string | null; species: string | null; sample_type: string | null; purpose: string | null };
-const rows = () => new Map((db.$client.prepare('SELECT path, metadata_error, metadata_truncation, species, sample_type, purpose FROM experiments').all() as Row[]).map((r) => [r.path, r]));
+type Row = {
+  path: string;
+  metadata_error: string | null;
+  metadata_truncation: string | null;
+  species: string | null;
+  sample_type: string | null;
+  purpose: string | null;
+};
+const rows = () =>
+  new Map(
+    (db.$client.prepare('SELECT path, metadata_error, metadata_truncation, species, sample_type, purpose FROM experiments').all() as Row[]).map(
+      (r) => [r.path, r],
+    ),
+  );
 
 beforeAll(async () => {
   client = testClient();
@@ -70,7 +85,13 @@ describe('crawling a hostile bucket', () => {
   it('indexes the ordinary experiments as if the hostile ones were not there', () => {
     const indexed = rows();
     for (const [path, expected] of hostile.ordinary) {
-      expect(indexed.get(path)).toMatchObject({ metadata_error: null, metadata_truncation: null, species: expected.species, sample_type: expected.sampleType, purpose: expected.purpose });
+      expect(indexed.get(path)).toMatchObject({
+        metadata_error: null,
+        metadata_truncation: null,
+        species: expected.species,
+        sample_type: expected.sampleType,
+        purpose: expected.purpose,
+      });
     }
   });
 
@@ -96,9 +117,15 @@ describe('crawling a hostile bucket', () => {
     for (const key of expected) expect(stored.has(key), JSON.stringify(key)).toBe(true);
   });
 
-  it('records each crafted HDF5 file as unreadable with HDF5\'s reason', () => {
+  it("records each crafted HDF5 file as unreadable with HDF5's reason", () => {
     const manifests = new Map(
-      (db.$client.prepare('SELECT o.key, m.status, m.error FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id').all() as { key: string; status: string; error: string }[]).map((m) => [m.key, m]),
+      (
+        db.$client.prepare('SELECT o.key, m.status, m.error FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id').all() as {
+          key: string;
+          status: string;
+          error: string;
+        }[]
+      ).map((m) => [m.key, m]),
     );
     const files = hostile.cases.flatMap((c) => c.unreadableHdf5 ?? []);
     expect(files.length).toBeGreaterThan(4);
@@ -119,11 +146,49 @@ describe('crawling a hostile bucket', () => {
   it('answers 2,000 random queries over it with 200 or a 400 naming what is wrong, never a 500', async () => {
     Object.assign(process.env, { DATABASE_PATH: join(dir.path, 'search.db'), S3_BUCKET: bucket });
     const next = seededRandom(2000);
-    const pieces = ['"', '-', ':', 'OR', '*', '(', ')', 'species:', 'after:2023', 'before:', 'prefix:', 'sample_type:"', '\\', '\u0000', '\ud800', '🧠', 'é', '%ff', '1.1.1', '_', '/', 'e', 'ordinary', 'folder', 'nwb', ' ', '  ', '\t', '\n', 'NEAR(', '^', '{', '}'];
+    const pieces = [
+      '"',
+      '-',
+      ':',
+      'OR',
+      '*',
+      '(',
+      ')',
+      'species:',
+      'after:2023',
+      'before:',
+      'prefix:',
+      'sample_type:"',
+      '\\',
+      '\u0000',
+      '\ud800',
+      '🧠',
+      'é',
+      '%ff',
+      '1.1.1',
+      '_',
+      '/',
+      'e',
+      'ordinary',
+      'folder',
+      'nwb',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      'NEAR(',
+      '^',
+      '{',
+      '}',
+    ];
     const statuses = new Map<number, number>();
     for (let i = 0; i < 2000; i++) {
       const q = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pieces[Math.floor(next() * pieces.length)]!).join(next() < 0.5 ? '' : ' ');
-      const params = new URLSearchParams({ q, ...(next() < 0.2 ? { sort: ['relevance', 'newest', 'oldest', 'bogus'][Math.floor(next() * 4)]! } : {}), ...(next() < 0.1 ? { cursor: q.slice(0, 20) } : {}) });
+      const params = new URLSearchParams({
+        q,
+        ...(next() < 0.2 ? { sort: ['relevance', 'newest', 'oldest', 'bogus'][Math.floor(next() * 4)]! } : {}),
+        ...(next() < 0.1 ? { cursor: q.slice(0, 20) } : {}),
+      });
       const response = await searchRoute(new Request(`http://localhost/api/search?${params}`));
       const body = (await response.json()) as { error?: { message: string }; total?: number };
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -137,15 +202,25 @@ describe('crawling a hostile bucket', () => {
   it('keeps the rest of a batch when the index refuses one experiment, and records the refusal on it', async () => {
     const small = await createTestBucket(client, 'refused');
     const paths = Array.from({ length: 10 }, (_, i) => `ephys/2024-05-${String(i + 1).padStart(2, '0')}-e-batch_${i}`);
-    await putObjects(client, small, Object.fromEntries(paths.map((p, i) => [`${p}/metadata.json`, JSON.stringify({ notes: { purpose: i === 4 ? 'refuse-me' : `kept ${i}` } })])));
+    await putObjects(
+      client,
+      small,
+      Object.fromEntries(paths.map((p, i) => [`${p}/metadata.json`, JSON.stringify({ notes: { purpose: i === 4 ? 'refuse-me' : `kept ${i}` } })])),
+    );
     const other = tempDir('refused');
     const target = openTempIndex(other.path);
     try {
       // A real refusal from SQLite, as a value it cannot store would give: the trigger rejects the row with its metadata.
-      target.$client.exec("CREATE TRIGGER refuse BEFORE INSERT ON experiments WHEN NEW.metadata_raw LIKE '%refuse-me%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+      target.$client.exec(
+        "CREATE TRIGGER refuse BEFORE INSERT ON experiments WHEN NEW.metadata_raw LIKE '%refuse-me%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+      );
       const summary = await crawlOnce(target, small);
       expect(summary).toMatchObject({ status: 'succeeded', experiments: { new: 10, failed: 0 } });
-      const stored = target.$client.prepare('SELECT path, purpose, metadata_error FROM experiments ORDER BY path').all() as { path: string; purpose: string | null; metadata_error: string | null }[];
+      const stored = target.$client.prepare('SELECT path, purpose, metadata_error FROM experiments ORDER BY path').all() as {
+        path: string;
+        purpose: string | null;
+        metadata_error: string | null;
+      }[];
       expect(stored.map((r) => r.path)).toEqual(paths);
       expect(stored[4]).toMatchObject({ metadata_error: "the index could not store this experiment's metadata: refused by the test" });
       expect(stored.filter((r) => r.metadata_error === null)).toHaveLength(9);

@@ -28,7 +28,8 @@ let web: Keys & { arn: string };
 let crawler: Keys & { arn: string };
 let dir: ReturnType<typeof tempDir>;
 
-const clientOf = (keys: Keys) => new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, maxAttempts: 1, credentials: keys });
+const clientOf = (keys: Keys) =>
+  new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, maxAttempts: 1, credentials: keys });
 const asEnv = (keys: Keys) => Object.assign(process.env, { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey });
 const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ name: 'AccessDenied' });
 
@@ -38,7 +39,9 @@ beforeAll(async () => {
   bucket = await createTestBucket(owner, 'privilege');
   await putObjects(owner, bucket, { 'ephys/2024-02-02-e-least_privilege/metadata.json': '{"notes":{"purpose":"least privilege"}}', [KEY]: BYTES });
   [web, crawler] = await Promise.all([server.createUser('search-web'), server.createUser('search-crawler')]);
-  await owner.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(leastPrivilegePolicy(bucket, { web: web.arn, crawler: crawler.arn })) }));
+  await owner.send(
+    new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(leastPrivilegePolicy(bucket, { web: web.arn, crawler: crawler.arn })) }),
+  );
   dir = tempDir('privilege');
 }, 120_000);
 
@@ -48,7 +51,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const config = () => ({ endpoint: server.endpoint, publicEndpoint: server.endpoint, region: server.region, bucket, profile: undefined, forcePathStyle: true, maxAttempts: 1, presignTtlSeconds: 600 });
+const config = () => ({
+  endpoint: server.endpoint,
+  publicEndpoint: server.endpoint,
+  region: server.region,
+  bucket,
+  profile: undefined,
+  forcePathStyle: true,
+  maxAttempts: 1,
+  presignTtlSeconds: 600,
+});
 
 describe('separate, least-privilege credentials', () => {
   it('the crawler indexes the bucket with its own, and cannot write or delete', async () => {
@@ -75,7 +87,9 @@ describe('separate, least-privilege credentials', () => {
 
     Object.assign(process.env, { DATABASE_PATH: join(dir.path, 'search.db'), S3_BUCKET: bucket, S3_ENDPOINT: server.endpoint, DATA_MODE: 'proxy' });
     const uuid = objectUuid(bucket, KEY);
-    const streamed = await GET(new NextRequest(`http://localhost/data/${uuid}`, { headers: { Range: 'bytes=100-199' } }), { params: Promise.resolve({ uuid }) });
+    const streamed = await GET(new NextRequest(`http://localhost/data/${uuid}`, { headers: { Range: 'bytes=100-199' } }), {
+      params: Promise.resolve({ uuid }),
+    });
     expect(streamed.status).toBe(206);
     expect(Buffer.from(await streamed.arrayBuffer()).equals(BYTES.subarray(100, 200))).toBe(true);
 

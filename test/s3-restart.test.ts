@@ -32,7 +32,10 @@ const crawlEnv = (): NodeJS.ProcessEnv => ({
 /** The crawler CLI in its own process, as cron runs it; resolves to its exit code and summary. */
 function crawl(): Promise<{ code: number | null; summary: { status: string; experiments: Record<string, number> } }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '4'], { env: crawlEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '4'], {
+      env: crawlEnv(),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.on('error', reject);
@@ -50,7 +53,12 @@ beforeAll(async () => {
   s3 = await startRadosgw();
   // Every request pays 40 ms, so a crawl lasts long enough to restart the gateway in the middle of it.
   proxy = await startS3Proxy({ target: s3.endpoint, delayMs: 40 });
-  client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   bucket = await createTestBucket(client, 'restart');
   await putObjects(client, bucket, Object.fromEntries(syntheticBucketObjects({ experiments: 120, filesPerExperiment: 3, seed: 11 })));
   dir = tempDir('restart');

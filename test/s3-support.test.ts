@@ -80,102 +80,147 @@ describe('radosgw', () => {
     expect(startupMs).toBeLessThan(20_000);
   });
 
-  it('puts, lists and gets an object', async () => {
-    await roundTrip(client(server.endpoint), 'direct/metadata.json', '{"ok":true}');
-  }, TEST_TIMEOUT_MS);
+  it(
+    'puts, lists and gets an object',
+    async () => {
+      await roundTrip(client(server.endpoint), 'direct/metadata.json', '{"ok":true}');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('rejects a wrong secret key with 403 SignatureDoesNotMatch', async () => {
-    const error = await rejection(client(server.endpoint, 'wrong-secret').send(new ListObjectsV2Command({ Bucket: BUCKET })));
-    expect(error).toBeInstanceOf(S3ServiceException);
-    expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch');
-    expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(403);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'rejects a wrong secret key with 403 SignatureDoesNotMatch',
+    async () => {
+      const error = await rejection(client(server.endpoint, 'wrong-secret').send(new ListObjectsV2Command({ Bucket: BUCKET })));
+      expect(error).toBeInstanceOf(S3ServiceException);
+      expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch');
+      expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(403);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('keeps its objects across a gateway restart', async () => {
-    const s3 = client(server.endpoint);
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'restart/a', Body: 'a' }));
-    await server.restartGateway();
-    const listing = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'restart/' }));
-    expect(listing.Contents?.map((o) => o.Key)).toEqual(['restart/a']);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'keeps its objects across a gateway restart',
+    async () => {
+      const s3 = client(server.endpoint);
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'restart/a', Body: 'a' }));
+      await server.restartGateway();
+      const listing = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'restart/' }));
+      expect(listing.Contents?.map((o) => o.Key)).toEqual(['restart/a']);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('s3 proxy', () => {
-  it('forwards signed requests and counts them per operation', async () => {
-    const p = await proxy();
-    const s3 = client(p.endpoint);
-    await roundTrip(s3, 'proxied/metadata.json', '{"via":"proxy"}');
-    await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'proxied/metadata.json' }));
-    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'proxied/metadata.json' }));
-    expect(p.counts()).toEqual(counts({ PutObject: 1, ListObjects: 1, GetObject: 1, HeadObject: 1, DeleteObject: 1 }));
-    expect(p.faulted()).toBe(0);
-    p.resetCounts();
-    expect(p.counts()).toEqual(counts({}));
-  }, TEST_TIMEOUT_MS);
-
-  it('streams a large body both ways', async () => {
-    const p = await proxy();
-    await roundTrip(client(p.endpoint), 'proxied/large.bin', randomBytes(8 * 1024 * 1024));
-  }, TEST_TIMEOUT_MS);
-
-  it('still lets radosgw reject a wrong secret key', async () => {
-    const p = await proxy();
-    const error = await rejection(client(p.endpoint, 'wrong-secret').send(new ListObjectsV2Command({ Bucket: BUCKET })));
-    expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch');
-    expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(403);
-  }, TEST_TIMEOUT_MS);
-
-  it('answers 503 SlowDown without reaching the server when failRate is 1', async () => {
-    const p = await proxy({ failRate: 1 });
-    const s3 = client(p.endpoint);
-    const error = await rejection(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'direct/metadata.json' })));
-    expect((error as S3ServiceException).name).toBe('SlowDown');
-    expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(503);
-    // A PUT that never reaches the server leaves no object behind.
-    await rejection(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'faulted/never', Body: 'x' })));
-    expect(p.counts()).toEqual(counts({ GetObject: 1, PutObject: 1 }));
-    expect(p.faulted()).toBe(2);
-    const listing = await client(server.endpoint).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'faulted/' }));
-    expect(listing.KeyCount).toBe(0);
-  }, TEST_TIMEOUT_MS);
-
-  it('drops the connection without an answer when dropRate is 1', async () => {
-    const p = await proxy({ dropRate: 1 });
-    const error = await rejection(client(p.endpoint).send(new ListObjectsV2Command({ Bucket: BUCKET })));
-    expect(error).not.toBeInstanceOf(S3ServiceException);
-    expect(p.counts()).toEqual(counts({ ListObjects: 1 }));
-    expect(p.faulted()).toBe(1);
-  }, TEST_TIMEOUT_MS);
-
-  it('adds the configured delay and can change faults at run time', async () => {
-    const p = await proxy({ delayMs: 150 });
-    const s3 = client(p.endpoint);
-    let started = performance.now();
-    await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 }));
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    p.setFaults({ delayMs: 0, failRate: 1 });
-    started = performance.now();
-    await rejection(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 })));
-    expect(performance.now() - started).toBeLessThan(140);
-    expect(() => p.setFaults({ failRate: 2 })).toThrow(RangeError);
-  }, TEST_TIMEOUT_MS);
-
-  it('injects the same faults for the same seed', async () => {
-    const outcomes = async (seed: number): Promise<boolean[]> => {
-      const p = await proxy({ failRate: 0.5, seed });
+  it(
+    'forwards signed requests and counts them per operation',
+    async () => {
+      const p = await proxy();
       const s3 = client(p.endpoint);
-      const results: boolean[] = [];
-      // Sequential, so requests reach the proxy in the same order in both runs.
-      for (let i = 0; i < 12; i++) {
-        results.push(await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'direct/metadata.json' })).then(() => true, () => false));
-      }
-      return results;
-    };
-    const first = await outcomes(42);
-    expect(first).toContain(true);
-    expect(first).toContain(false);
-    expect(await outcomes(42)).toEqual(first);
-  }, TEST_TIMEOUT_MS);
+      await roundTrip(s3, 'proxied/metadata.json', '{"via":"proxy"}');
+      await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'proxied/metadata.json' }));
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'proxied/metadata.json' }));
+      expect(p.counts()).toEqual(counts({ PutObject: 1, ListObjects: 1, GetObject: 1, HeadObject: 1, DeleteObject: 1 }));
+      expect(p.faulted()).toBe(0);
+      p.resetCounts();
+      expect(p.counts()).toEqual(counts({}));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'streams a large body both ways',
+    async () => {
+      const p = await proxy();
+      await roundTrip(client(p.endpoint), 'proxied/large.bin', randomBytes(8 * 1024 * 1024));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'still lets radosgw reject a wrong secret key',
+    async () => {
+      const p = await proxy();
+      const error = await rejection(client(p.endpoint, 'wrong-secret').send(new ListObjectsV2Command({ Bucket: BUCKET })));
+      expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch');
+      expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(403);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'answers 503 SlowDown without reaching the server when failRate is 1',
+    async () => {
+      const p = await proxy({ failRate: 1 });
+      const s3 = client(p.endpoint);
+      const error = await rejection(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'direct/metadata.json' })));
+      expect((error as S3ServiceException).name).toBe('SlowDown');
+      expect((error as S3ServiceException).$metadata.httpStatusCode).toBe(503);
+      // A PUT that never reaches the server leaves no object behind.
+      await rejection(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'faulted/never', Body: 'x' })));
+      expect(p.counts()).toEqual(counts({ GetObject: 1, PutObject: 1 }));
+      expect(p.faulted()).toBe(2);
+      const listing = await client(server.endpoint).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'faulted/' }));
+      expect(listing.KeyCount).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'drops the connection without an answer when dropRate is 1',
+    async () => {
+      const p = await proxy({ dropRate: 1 });
+      const error = await rejection(client(p.endpoint).send(new ListObjectsV2Command({ Bucket: BUCKET })));
+      expect(error).not.toBeInstanceOf(S3ServiceException);
+      expect(p.counts()).toEqual(counts({ ListObjects: 1 }));
+      expect(p.faulted()).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'adds the configured delay and can change faults at run time',
+    async () => {
+      const p = await proxy({ delayMs: 150 });
+      const s3 = client(p.endpoint);
+      let started = performance.now();
+      await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 }));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+      p.setFaults({ delayMs: 0, failRate: 1 });
+      started = performance.now();
+      await rejection(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 })));
+      expect(performance.now() - started).toBeLessThan(140);
+      expect(() => p.setFaults({ failRate: 2 })).toThrow(RangeError);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'injects the same faults for the same seed',
+    async () => {
+      const outcomes = async (seed: number): Promise<boolean[]> => {
+        const p = await proxy({ failRate: 0.5, seed });
+        const s3 = client(p.endpoint);
+        const results: boolean[] = [];
+        // Sequential, so requests reach the proxy in the same order in both runs.
+        for (let i = 0; i < 12; i++) {
+          results.push(
+            await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'direct/metadata.json' })).then(
+              () => true,
+              () => false,
+            ),
+          );
+        }
+        return results;
+      };
+      const first = await outcomes(42);
+      expect(first).toContain(true);
+      expect(first).toContain(false);
+      expect(await outcomes(42)).toEqual(first);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   it('classifies requests by method, path and query', () => {
     expect(classifyS3Request('GET', '/b?list-type=2&prefix=a%2F&max-keys=1')).toBe('ListObjects');

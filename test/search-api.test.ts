@@ -19,7 +19,14 @@ let dir: ReturnType<typeof tempDir>;
 interface Body {
   total: number;
   sort: string;
-  results: { uuid: string; path: string; prefix: string; date: string | null; snippet: { text: string; match: boolean }[]; files: { uuid: string; key: string }[] }[];
+  results: {
+    uuid: string;
+    path: string;
+    prefix: string;
+    date: string | null;
+    snippet: { text: string; match: boolean }[];
+    files: { uuid: string; key: string }[];
+  }[];
   facets: Record<string, { value: string; count: number }[]>;
   nextCursor: string | null;
   stats: { experiments: number; oldestDate: string; newestDate: string; lastCrawlFinishedAt: string };
@@ -36,11 +43,30 @@ async function api(params: Record<string, string | string[]>, route = searchRout
 const paths = (body: Body) => body.results.map((r) => r.path);
 /** An experiment with nothing but its folder name, as the crawler writes one without metadata. */
 const experimentFields = (uuid: string): ExperimentFields => ({
-  uuid, prefix: 'ephys', path: `ephys/${uuid}`,
-  metadataSource: 'none', metadataKey: null, metadataEtag: null, metadataRaw: null, metadataError: null, metadataTruncation: null,
-  metadataText: '', fileText: '', date: uuid.slice(0, 10), species: null, sampleType: null, cellLine: null,
-  hardware: null, chipIds: null, channelCount: null, sampleRate: null, recordingNames: [], purpose: null,
-  objectCount: 0, totalBytes: 0, newestModified: new Date(),
+  uuid,
+  prefix: 'ephys',
+  path: `ephys/${uuid}`,
+  metadataSource: 'none',
+  metadataKey: null,
+  metadataEtag: null,
+  metadataRaw: null,
+  metadataError: null,
+  metadataTruncation: null,
+  metadataText: '',
+  fileText: '',
+  date: uuid.slice(0, 10),
+  species: null,
+  sampleType: null,
+  cellLine: null,
+  hardware: null,
+  chipIds: null,
+  channelCount: null,
+  sampleRate: null,
+  recordingNames: [],
+  purpose: null,
+  objectCount: 0,
+  totalBytes: 0,
+  newestModified: new Date(),
 });
 // Shorter than the default 5 s, so the test can wait it out.
 const STALE_MS = 300;
@@ -162,15 +188,13 @@ describe('GET /api/search', () => {
     }
   });
 
-  it('sees a crawl\'s commit once SEARCH_STALE_SECONDS have passed: cached answers follow the index', async () => {
+  it("sees a crawl's commit once SEARCH_STALE_SECONDS have passed: cached answers follow the index", async () => {
     const q = 'zebrafish';
     const before = (await api({ q })).body;
     expect(before.total).toBe(0);
     // Within the window the answers from before the commit may stand; after it, never.
     const writer = openDatabase(process.env.DATABASE_PATH!);
-    writeExperiments(writer, 'b', new Date(), [
-      { fields: experimentFields('2026-01-01-e-zebrafish_pilot'), upsert: [], remove: [] },
-    ]);
+    writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields('2026-01-01-e-zebrafish_pilot'), upsert: [], remove: [] }]);
     writer.$client.close();
     await pastStaleWindow();
     const after = (await api({ q })).body;
@@ -238,14 +262,56 @@ describe('GET /api/experiments', () => {
   });
 });
 
-
 describe('whatever is typed', () => {
   const pieces = [
-    'hc328', 'GABA_v0', 'rec4.2', 'organoid', 'mouse', '"', '""', '"dose', '*', '^', '(', ')', 'NEAR(', 'NEAR(a b, 2)',
-    'AND', 'OR', 'NOT', '-', '-mouse', '+', '{uuid path}', 'uuid:', 'metadata_text:x', 'species:', 'species:"homo sapiens"',
-    'after:', 'after:2023-06', 'after:20x', 'before:2024-02-30', 'modality:ephys', 'modality:x', 'hardware:maxwell', ':',
-    "' OR 1=1 --", '"; DROP TABLE experiments; --', '\u0000', '\u0007', '\u202e', 'שלום', 'مرحبا', '🧠', '🧪🐭', 'é', '\\', '%', '_',
-    'x'.repeat(300), '  ',
+    'hc328',
+    'GABA_v0',
+    'rec4.2',
+    'organoid',
+    'mouse',
+    '"',
+    '""',
+    '"dose',
+    '*',
+    '^',
+    '(',
+    ')',
+    'NEAR(',
+    'NEAR(a b, 2)',
+    'AND',
+    'OR',
+    'NOT',
+    '-',
+    '-mouse',
+    '+',
+    '{uuid path}',
+    'uuid:',
+    'metadata_text:x',
+    'species:',
+    'species:"homo sapiens"',
+    'after:',
+    'after:2023-06',
+    'after:20x',
+    'before:2024-02-30',
+    'modality:ephys',
+    'modality:x',
+    'hardware:maxwell',
+    ':',
+    "' OR 1=1 --",
+    '"; DROP TABLE experiments; --',
+    '\u0000',
+    '\u0007',
+    '\u202e',
+    'שלום',
+    'مرحبا',
+    '🧠',
+    '🧪🐭',
+    'é',
+    '\\',
+    '%',
+    '_',
+    'x'.repeat(300),
+    '  ',
   ];
 
   it('10,000 generated queries: zero 5xx, every answer a result or a 400 with a message', async () => {

@@ -3,13 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BENCH_QUERIES,
-  RARE_WORD_ROWS,
-  RARE_WORDS,
-  SYNTHETIC_BUCKET,
-  buildSyntheticIndex,
-} from '../bench/support/synthetic-index';
+import { BENCH_QUERIES, RARE_WORD_ROWS, RARE_WORDS, SYNTHETIC_BUCKET, buildSyntheticIndex } from '../bench/support/synthetic-index';
 import { deriveFields } from '../crawler/derive';
 import { flattenMetadata } from '../crawler/metadata';
 import { objectUuid } from '../lib/db/crawl-store';
@@ -24,9 +18,12 @@ let built: { seconds: number; bytes: number };
 let progress: number[];
 let db: AppDatabase;
 
-const count = (sql: string, ...params: unknown[]) => db.$client.prepare(sql).pluck().get(...params) as number;
-const experimentMatches = (match: string) =>
-  count('SELECT count(*) FROM experiments_fts WHERE experiments_fts MATCH ?', match);
+const count = (sql: string, ...params: unknown[]) =>
+  db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
+const experimentMatches = (match: string) => count('SELECT count(*) FROM experiments_fts WHERE experiments_fts MATCH ?', match);
 // File names are searched through experiments_fts.file_text; their frequencies are counted on the keys.
 const objectsNamed = (fragment: string) => count("SELECT count(*) FROM objects WHERE key LIKE '%' || ? || '%'", fragment);
 
@@ -105,13 +102,22 @@ describe('buildSyntheticIndex', () => {
       expect(row.date).toBe(row.uuid.slice(0, 10));
     }
     const prefixes = new Map(
-      (db.$client.prepare('SELECT prefix, count(*) n FROM experiments GROUP BY prefix').all() as { prefix: string; n: number }[]).map(
-        (r) => [r.prefix, r.n],
-      ),
+      (db.$client.prepare('SELECT prefix, count(*) n FROM experiments GROUP BY prefix').all() as { prefix: string; n: number }[]).map((r) => [
+        r.prefix,
+        r.n,
+      ]),
     );
     expect([...prefixes.keys()].sort()).toEqual(['archive', 'ephys', 'fluidics', 'imaging', 'integrated']);
     expect(prefixes.get('ephys')! / EXPERIMENTS).toBeGreaterThan(0.5);
-    for (const pattern of ['%/metadata.json', '%/original/data/%.raw.h5', '%/original/log/%.csv', '%/shared/%.nwb', '%/derived/kilosort2/%_phy.zip', '%/derived/kilosort2/%_acqm.zip', '%/derived/kilosort2/%_figure.zip']) {
+    for (const pattern of [
+      '%/metadata.json',
+      '%/original/data/%.raw.h5',
+      '%/original/log/%.csv',
+      '%/shared/%.nwb',
+      '%/derived/kilosort2/%_phy.zip',
+      '%/derived/kilosort2/%_acqm.zip',
+      '%/derived/kilosort2/%_figure.zip',
+    ]) {
       expect(count('SELECT count(*) FROM objects WHERE key LIKE ?', pattern), pattern).toBeGreaterThan(100);
     }
     // Recording names such as `rec4.2` and `Trace_20230812_17_00_14_GABA_BL_20247`.

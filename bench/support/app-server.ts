@@ -8,7 +8,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * The production server (scripts/start.sh over the last `npm run build`), started and ready. Its log lines
  * go to `onLog` when given, else to this process's stderr.
  */
-export async function startAppServer(port: number, env: Record<string, string>, onLog?: (text: string) => void): Promise<{ pid: number; stop(): Promise<void> }> {
+export async function startAppServer(
+  port: number,
+  env: Record<string, string>,
+  onLog?: (text: string) => void,
+): Promise<{ pid: number; stop(): Promise<void> }> {
   const server = spawn('bash', ['scripts/start.sh'], {
     cwd: ROOT,
     env: { ...process.env, ...env, BIND_ADDRESS: '127.0.0.1', PORT: String(port) },

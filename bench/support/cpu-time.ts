@@ -16,8 +16,17 @@ function cpuSeconds(pid: number): number | undefined {
 
 /** Seconds the machine's CPUs spent busy, idle, and taken by the hypervisor for other guests (steal). */
 function machineSeconds(): { busy: number; idle: number; steal: number } {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number) as number[];
-  return { busy: (user! + nice! + system! + irq! + softirq!) / TICKS_PER_SECOND, idle: (idle! + iowait!) / TICKS_PER_SECOND, steal: steal! / TICKS_PER_SECOND };
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number) as number[];
+  return {
+    busy: (user! + nice! + system! + irq! + softirq!) / TICKS_PER_SECOND,
+    idle: (idle! + iowait!) / TICKS_PER_SECOND,
+    steal: steal! / TICKS_PER_SECOND,
+  };
 }
 
 /**

@@ -14,12 +14,18 @@ export const countFlag = (fallback: number, min = 1, max = 10_000_000) => {
  * with NaN.
  */
 export function benchFlags<S extends z.ZodObject>(schema: S, switches: string[] = []): z.infer<S> {
-  const options = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, { type: switches.includes(name) ? ('boolean' as const) : ('string' as const) }]));
+  const options = Object.fromEntries(
+    Object.keys(schema.shape).map((name) => [name, { type: switches.includes(name) ? ('boolean' as const) : ('string' as const) }]),
+  );
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({ options, strict: true, allowPositionals: false }));
   } catch (error) {
-    console.error(`error: ${(error as Error).message}; the flags are ${Object.keys(options).map((name) => `--${name}`).join(', ')}`);
+    console.error(
+      `error: ${(error as Error).message}; the flags are ${Object.keys(options)
+        .map((name) => `--${name}`)
+        .join(', ')}`,
+    );
     process.exit(2);
   }
   const parsed = schema.safeParse(values);

@@ -17,7 +17,10 @@ export function processesMatching(text: string): number[] {
 /** The value of `name` in a process's environment, when readable. */
 export function environmentOf(pid: number, name: string): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1);
+    return readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((entry) => entry.startsWith(`${name}=`))
+      ?.slice(name.length + 1);
   } catch {
     return undefined;
   }

@@ -90,7 +90,6 @@ export const BENCH_QUERIES: { kind: string; q: string; params?: Record<string, s
 // ---------------------------------------------------------------------------------------------------------
 // Randomness
 
-
 type Weighted<T> = readonly (readonly [T, number])[];
 
 class Rng {
@@ -248,10 +247,7 @@ const CONDITIONS: Weighted<Condition> = [
     {
       tag: 'bic',
       uuidWords: ['bicuculline', 'bic'],
-      purposes: [
-        'Bicuculline wash-in on {subject} to disinhibit the network',
-        'Bicuculline {x}uM added at minute {n}',
-      ],
+      purposes: ['Bicuculline wash-in on {subject} to disinhibit the network', 'Bicuculline {x}uM added at minute {n}'],
     },
     6,
   ],
@@ -295,11 +291,7 @@ const CONDITIONS: Weighted<Condition> = [
     {
       tag: 'spont',
       uuidWords: ['unperturbed', 'spont', 'spontaneous'],
-      purposes: [
-        'Spontaneous activity of {subject}',
-        'Unperturbed {subject}, long recording',
-        'Spontaneous firing of {subject} at day {div}',
-      ],
+      purposes: ['Spontaneous activity of {subject}', 'Unperturbed {subject}, long recording', 'Spontaneous firing of {subject} at day {div}'],
     },
     15,
   ],
@@ -307,10 +299,7 @@ const CONDITIONS: Weighted<Condition> = [
     {
       tag: 'dev',
       uuidWords: ['timecourse', 'dev', 'maturation'],
-      purposes: [
-        'Development time course of {subject}, day {div}',
-        'Maturation of {subject}, recorded every {n} days',
-      ],
+      purposes: ['Development time course of {subject}, day {div}', 'Maturation of {subject}, recorded every {n} days'],
     },
     10,
   ],
@@ -318,10 +307,7 @@ const CONDITIONS: Weighted<Condition> = [
     {
       tag: 'feed',
       uuidWords: ['feeding', 'media'],
-      purposes: [
-        'Media change effect on activity; automated feeding every {n} h',
-        'Effect of {media} on {subject}',
-      ],
+      purposes: ['Media change effect on activity; automated feeding every {n} h', 'Effect of {media} on {subject}'],
     },
     7,
   ],
@@ -427,8 +413,16 @@ class Generator {
     } else if (species === 'mouse') cellLine = rng.weighted(MOUSE_LINES);
     else if (species === 'rat') cellLine = rng.pick(RAT_LINES);
     const condition = simulated ? MEAREC_CONDITION : rng.weighted(CONDITIONS);
-    const chips = Array.from({ length: rng.weighted([[1, 6], [2, 2], [3, 2], [4, 1]] as const) }, () =>
-      rng.int(16000, 26999),
+    const chips = Array.from(
+      {
+        length: rng.weighted([
+          [1, 6],
+          [2, 2],
+          [3, 2],
+          [4, 1],
+        ] as const),
+      },
+      () => rng.int(16000, 26999),
     );
     const div = rng.int(7, 180);
 
@@ -494,12 +488,7 @@ class Generator {
     const metadataKind = this.rare.has(index) ? 'ok' : drawnKind;
     const hasMetadata = metadataKind !== 'none';
     const stages = ephys
-      ? [
-          'raw',
-          ...(rng.chance(0.5) ? ['log'] : []),
-          ...(rng.chance(0.6) ? ['nwb'] : []),
-          ...(rng.chance(0.65) ? ['phy', 'acqm', 'figure'] : []),
-        ]
+      ? ['raw', ...(rng.chance(0.5) ? ['log'] : []), ...(rng.chance(0.6) ? ['nwb'] : []), ...(rng.chance(0.65) ? ['phy', 'acqm', 'figure'] : [])]
       : prefix === 'imaging'
         ? ['tif', 'tif', 'tif', 'png']
         : ['log', 'csv'];
@@ -615,7 +604,9 @@ class Generator {
       let seconds = rng.int(9, 18) * 3600;
       for (let i = 0; i < count; i++) {
         seconds += rng.int(60, 1800);
-        names.push(`${tag.toLowerCase()}${i + 1}_${yymmdd}_${pad(Math.floor(seconds / 3600) % 24)}${pad(Math.floor(seconds / 60) % 60)}${pad(seconds % 60)}`);
+        names.push(
+          `${tag.toLowerCase()}${i + 1}_${yymmdd}_${pad(Math.floor(seconds / 3600) % 24)}${pad(Math.floor(seconds / 60) % 60)}${pad(seconds % 60)}`,
+        );
       }
     } else if (prefix === 'imaging') {
       for (let i = 0; i < count; i++) names.push(`plate${rng.int(1, 12)}_t${pad(i, 3)}`);

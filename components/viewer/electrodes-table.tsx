@@ -7,7 +7,10 @@ export function ElectrodesTable({ table }: { table: Table }) {
       <details>
         <summary>
           <h2>
-            Electrodes <span className="muted">{table.total.toLocaleString('en-US')} rows{table.rows.length < table.total ? `, first ${table.rows.length} shown` : ''}</span>
+            Electrodes{' '}
+            <span className="muted">
+              {table.total.toLocaleString('en-US')} rows{table.rows.length < table.total ? `, first ${table.rows.length} shown` : ''}
+            </span>
           </h2>
         </summary>
         <div className="table-scroll">

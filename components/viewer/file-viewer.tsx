@@ -75,7 +75,12 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
     window.history.replaceState(null, '', `?${params}${window.location.hash}`);
   }, []);
 
-  if (state.status === 'loading') return <p className="muted" data-testid="viewer-loading">Opening {filename}…</p>;
+  if (state.status === 'loading')
+    return (
+      <p className="muted" data-testid="viewer-loading">
+        Opening {filename}…
+      </p>
+    );
   if (state.status === 'error') {
     return (
       <p className="error" data-testid="viewer-error" data-kind={state.kind}>
@@ -99,7 +104,13 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
         </label>
       )}
       {client && series && (
-        <TraceView client={client} series={series} view={view} onView={(next) => changeView({ ...next, path: series.path })} onSettled={traceSettled} />
+        <TraceView
+          client={client}
+          series={series}
+          view={view}
+          onView={(next) => changeView({ ...next, path: series.path })}
+          onSettled={traceSettled}
+        />
       )}
       {extras?.units && <RasterView units={extras.units} />}
       {extras?.electrodes && <ElectrodesTable table={extras.electrodes} />}

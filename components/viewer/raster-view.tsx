@@ -38,9 +38,20 @@ export function RasterView({ units }: { units: Units }) {
   return (
     <section className="raster-view">
       <h2>
-        Units <span className="muted">{units.ids.length} units, {spikeCount.toLocaleString('en-US')} spikes, {Number.isFinite(t0) ? `${t0.toFixed(2)}–${t1.toFixed(2)} s` : 'no spikes'}</span>
+        Units{' '}
+        <span className="muted">
+          {units.ids.length} units, {spikeCount.toLocaleString('en-US')} spikes,{' '}
+          {Number.isFinite(t0) ? `${t0.toFixed(2)}–${t1.toFixed(2)} s` : 'no spikes'}
+        </span>
       </h2>
-      <canvas ref={canvas} data-testid="raster" data-units={units.ids.length} data-spikes={spikeCount} width={WIDTH} height={Math.max(1, units.ids.length) * ROW} />
+      <canvas
+        ref={canvas}
+        data-testid="raster"
+        data-units={units.ids.length}
+        data-spikes={spikeCount}
+        width={WIDTH}
+        height={Math.max(1, units.ids.length) * ROW}
+      />
     </section>
   );
 }

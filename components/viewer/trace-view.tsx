@@ -59,30 +59,65 @@ export function TraceView({
   return (
     <section className="trace-view">
       <h2>
-        {series.path} <span className="muted">{series.neurodataType}, {series.samples.toLocaleString('en-US')} samples × {series.channels} channels{series.rate ? `, ${series.rate} Hz` : ''}</span>
+        {series.path}{' '}
+        <span className="muted">
+          {series.neurodataType}, {series.samples.toLocaleString('en-US')} samples × {series.channels} channels
+          {series.rate ? `, ${series.rate} Hz` : ''}
+        </span>
       </h2>
       <div className="trace-controls">
-        <button type="button" onClick={() => move({ t: view.t - view.d })} aria-label="earlier">◀</button>
-        <button type="button" onClick={() => move({ t: view.t + view.d })} aria-label="later">▶</button>
-        <button type="button" onClick={() => move({ d: view.d / 2 })}>zoom in</button>
-        <button type="button" onClick={() => move({ d: view.d * 2 })}>zoom out</button>
+        <button type="button" onClick={() => move({ t: view.t - view.d })} aria-label="earlier">
+          ◀
+        </button>
+        <button type="button" onClick={() => move({ t: view.t + view.d })} aria-label="later">
+          ▶
+        </button>
+        <button type="button" onClick={() => move({ d: view.d / 2 })}>
+          zoom in
+        </button>
+        <button type="button" onClick={() => move({ d: view.d * 2 })}>
+          zoom out
+        </button>
         <label>
           start (s) <input type="number" step="any" value={view.t} onChange={(e) => move({ t: Number(e.target.value) || 0 })} />
         </label>
         <label>
-          duration (s) <input type="number" step="any" min="0.0001" value={view.d} onChange={(e) => move({ d: Math.max(1e-4, Number(e.target.value) || view.d) })} />
+          duration (s){' '}
+          <input
+            type="number"
+            step="any"
+            min="0.0001"
+            value={view.d}
+            onChange={(e) => move({ d: Math.max(1e-4, Number(e.target.value) || view.d) })}
+          />
         </label>
-        <button type="button" onClick={() => move({ ch: Math.max(0, view.ch - view.n) })} aria-label="previous channels">▲</button>
-        <button type="button" onClick={() => move({ ch: Math.min(series.channels - 1, view.ch + view.n) })} aria-label="next channels">▼</button>
+        <button type="button" onClick={() => move({ ch: Math.max(0, view.ch - view.n) })} aria-label="previous channels">
+          ▲
+        </button>
+        <button type="button" onClick={() => move({ ch: Math.min(series.channels - 1, view.ch + view.n) })} aria-label="next channels">
+          ▼
+        </button>
         <label>
-          channels from <input type="number" min="0" value={firstChannel} onChange={(e) => move({ ch: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+          channels from{' '}
+          <input type="number" min="0" value={firstChannel} onChange={(e) => move({ ch: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
         </label>
         <label>
-          count <input type="number" min="1" max="256" value={view.n} onChange={(e) => move({ n: Math.min(256, Math.max(1, Math.floor(Number(e.target.value) || 1))) })} />
+          count{' '}
+          <input
+            type="number"
+            min="1"
+            max="256"
+            value={view.n}
+            onChange={(e) => move({ n: Math.min(256, Math.max(1, Math.floor(Number(e.target.value) || 1))) })}
+          />
         </label>
         {duration !== null && <span className="muted">recording {duration.toFixed(2)} s</span>}
       </div>
-      {error && <p className="error" data-testid="trace-error">{error}</p>}
+      {error && (
+        <p className="error" data-testid="trace-error">
+          {error}
+        </p>
+      )}
       <canvas
         ref={canvas}
         data-testid="trace"

@@ -34,70 +34,68 @@ export interface StoredExperimentState {
 }
 
 // Every experiment column but the id and the first crawl time is replaced when an experiment is rewritten.
-const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(
-  ([name]) => name !== 'id' && name !== 'firstCrawledAt',
-);
+const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(([name]) => name !== 'id' && name !== 'firstCrawledAt');
 
 // A first crawl runs these tens of thousands of times: building the SQL through the query builder each time
 // cost more than executing it.
 const statements = perConnection((db: AppDatabase) => ({
-    upsertExperiment: db
-      .insert(experiments)
-      .values(
-        Object.fromEntries(
-          [...rewrittenColumns.map(([name]) => name), 'firstCrawledAt'].map((name) => [name, sql.placeholder(name)]),
-        ) as SQLiteInsertValue<typeof experiments>,
-      )
-      .onConflictDoUpdate({
-        target: experiments.path,
-        set: Object.fromEntries(rewrittenColumns.map(([name, column]) => [name, sql.raw(`excluded.${column.name}`)])),
-      })
-      .returning({ id: experiments.id })
-      .prepare(),
-    // An update's SET takes placeholders only inside sql``, which skips the columns' Date mapping: the
-    // timestamps are passed as the stored milliseconds.
-    updateExperimentFiles: db
-      .update(experiments)
-      .set({
-        objectCount: sql`${sql.placeholder('objectCount')}`,
-        totalBytes: sql`${sql.placeholder('totalBytes')}`,
-        fileText: sql`${sql.placeholder('fileText')}`,
-        newestModified: sql`${sql.placeholder('newestModifiedMs')}`,
-        lastCrawledAt: sql`${sql.placeholder('lastCrawledAtMs')}`,
-      })
-      .where(eq(experiments.path, sql.placeholder('path')))
-      .returning({ id: experiments.id })
-      .prepare(),
-    experimentByPath: db
-      .select({ id: experiments.id, metadataKey: experiments.metadataKey, metadataEtag: experiments.metadataEtag })
-      .from(experiments)
-      .where(eq(experiments.path, sql.placeholder('path')))
-      .prepare(),
-    objectsOf: db
-      .select({ key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
-      .from(objects)
-      .where(eq(objects.experimentId, sql.placeholder('experimentId')))
-      .prepare(),
-    upsertObject: db
-      .insert(objects)
-      .values({
-        uuid: sql.placeholder('uuid'),
-        experimentId: sql.placeholder('experimentId'),
-        key: sql.placeholder('key'),
-        size: sql.placeholder('size'),
-        etag: sql.placeholder('etag'),
-        lastModified: sql.placeholder('lastModified'),
-      })
-      .onConflictDoUpdate({
-        target: objects.key,
-        set: {
-          experimentId: sql`excluded.experiment_id`,
-          size: sql`excluded.size`,
-          etag: sql`excluded.etag`,
-          lastModified: sql`excluded.last_modified`,
-        },
-      })
-      .prepare(),
+  upsertExperiment: db
+    .insert(experiments)
+    .values(
+      Object.fromEntries(
+        [...rewrittenColumns.map(([name]) => name), 'firstCrawledAt'].map((name) => [name, sql.placeholder(name)]),
+      ) as SQLiteInsertValue<typeof experiments>,
+    )
+    .onConflictDoUpdate({
+      target: experiments.path,
+      set: Object.fromEntries(rewrittenColumns.map(([name, column]) => [name, sql.raw(`excluded.${column.name}`)])),
+    })
+    .returning({ id: experiments.id })
+    .prepare(),
+  // An update's SET takes placeholders only inside sql``, which skips the columns' Date mapping: the
+  // timestamps are passed as the stored milliseconds.
+  updateExperimentFiles: db
+    .update(experiments)
+    .set({
+      objectCount: sql`${sql.placeholder('objectCount')}`,
+      totalBytes: sql`${sql.placeholder('totalBytes')}`,
+      fileText: sql`${sql.placeholder('fileText')}`,
+      newestModified: sql`${sql.placeholder('newestModifiedMs')}`,
+      lastCrawledAt: sql`${sql.placeholder('lastCrawledAtMs')}`,
+    })
+    .where(eq(experiments.path, sql.placeholder('path')))
+    .returning({ id: experiments.id })
+    .prepare(),
+  experimentByPath: db
+    .select({ id: experiments.id, metadataKey: experiments.metadataKey, metadataEtag: experiments.metadataEtag })
+    .from(experiments)
+    .where(eq(experiments.path, sql.placeholder('path')))
+    .prepare(),
+  objectsOf: db
+    .select({ key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
+    .from(objects)
+    .where(eq(objects.experimentId, sql.placeholder('experimentId')))
+    .prepare(),
+  upsertObject: db
+    .insert(objects)
+    .values({
+      uuid: sql.placeholder('uuid'),
+      experimentId: sql.placeholder('experimentId'),
+      key: sql.placeholder('key'),
+      size: sql.placeholder('size'),
+      etag: sql.placeholder('etag'),
+      lastModified: sql.placeholder('lastModified'),
+    })
+    .onConflictDoUpdate({
+      target: objects.key,
+      set: {
+        experimentId: sql`excluded.experiment_id`,
+        size: sql`excluded.size`,
+        etag: sql`excluded.etag`,
+        lastModified: sql`excluded.last_modified`,
+      },
+    })
+    .prepare(),
 }));
 
 export function loadExperimentState(db: AppDatabase, path: string): StoredExperimentState | undefined {
@@ -221,11 +219,12 @@ export function listExperimentPaths(db: AppDatabase, prefixes?: string[]): strin
 export function deleteExperiments(db: AppDatabase, paths: string[]): void {
   db.transaction((tx) => {
     for (let i = 0; i < paths.length; i += BATCH) {
-      tx.delete(experiments).where(inArray(experiments.path, paths.slice(i, i + BATCH))).run();
+      tx.delete(experiments)
+        .where(inArray(experiments.path, paths.slice(i, i + BATCH)))
+        .run();
     }
   });
 }
-
 
 export interface CrawlRunTotals {
   experimentsNew: number;
@@ -244,11 +243,7 @@ export interface CrawlRunTotals {
 export function startCrawlRun(db: AppDatabase, options: Record<string, unknown>, startedAt: Date): number {
   return db.transaction((tx) => {
     tx.update(crawlRuns).set({ status: 'interrupted' }).where(eq(crawlRuns.status, 'running')).run();
-    return tx
-      .insert(crawlRuns)
-      .values({ startedAt, status: 'running', options })
-      .returning({ id: crawlRuns.id })
-      .get().id;
+    return tx.insert(crawlRuns).values({ startedAt, status: 'running', options }).returning({ id: crawlRuns.id }).get().id;
   });
 }
 

@@ -52,7 +52,9 @@ const matchExperiments = (query: string) =>
 // File names are searched in the file_text column of experiments_fts.
 const matchFiles = (query: string) =>
   db.$client
-    .prepare("SELECT e.path FROM experiments_fts JOIN experiments e ON e.id = experiments_fts.rowid WHERE experiments_fts MATCH 'file_text : ' || ? ORDER BY e.path")
+    .prepare(
+      "SELECT e.path FROM experiments_fts JOIN experiments e ON e.id = experiments_fts.rowid WHERE experiments_fts MATCH 'file_text : ' || ? ORDER BY e.path",
+    )
     .pluck()
     .all(query);
 
@@ -77,7 +79,11 @@ describe('full-text tables stay in sync with the index', () => {
   });
 
   it('on insert', () => {
-    write({ fields: experiment({ fileText: 'shared/rec4.2.nwb' }), upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')], remove: [] });
+    write({
+      fields: experiment({ fileText: 'shared/rec4.2.nwb' }),
+      upsert: [file('ephys/2023-04-02-e-hc328_unperturbed/shared/rec4.2.nwb')],
+      remove: [],
+    });
     expect(matchExperiments('hc328')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
     expect(matchExperiments('human')).toHaveLength(1);
     expect(matchFiles('"rec4.2"')).toEqual(['ephys/2023-04-02-e-hc328_unperturbed']);
@@ -87,7 +93,6 @@ describe('full-text tables stay in sync with the index', () => {
   it('on update of metadata: old words gone, new words found', () => {
     write({ fields: experiment(), upsert: [], remove: [] });
     write({
-     
       fields: experiment({ metadataText: 'notes.biology.species mouse', purpose: 'GABA dose response' }),
       upsert: [],
       remove: [],
@@ -103,7 +108,6 @@ describe('full-text tables stay in sync with the index', () => {
     write({ fields: experiment({ fileText: 'a_phy.zip\nb_acqm.zip' }), upsert: [file(`${base}/a_phy.zip`), file(`${base}/b_acqm.zip`)], remove: [] });
     expect(matchFiles('acqm')).toEqual([base]);
     write({
-     
       fields: { path: base, objectCount: 1, totalBytes: 10, newestModified: crawledAt, fileText: 'a_phy.zip' },
       upsert: [file(`${base}/a_phy.zip`, 'e2')],
       remove: [`${base}/b_acqm.zip`],

@@ -20,7 +20,12 @@ const indexStats = derivedFromIndex((): IndexStats => {
   const db = getDb();
   const { oldest, newest } = experimentDateRange(db);
   const lastGood = lastGoodCrawlFinishedAt(db.$client);
-  return { experiments: countExperiments(db), oldestDate: oldest, newestDate: newest, lastCrawlFinishedAt: lastGood === null ? null : new Date(lastGood).toISOString() };
+  return {
+    experiments: countExperiments(db),
+    oldestDate: oldest,
+    newestDate: newest,
+    lastCrawlFinishedAt: lastGood === null ? null : new Date(lastGood).toISOString(),
+  };
 });
 
 function countExperiments(db: AppDatabase): number {

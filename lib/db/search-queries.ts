@@ -13,14 +13,18 @@ import { perConnection } from './prepared';
 const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0, 0.5';
 
 const statements = perConnection((sqlite: Database.Database) => ({
-  experimentRanks: sqlite.prepare(`SELECT rowid AS id, bm25(experiments_fts, ${EXPERIMENT_WEIGHTS}) AS rank FROM experiments_fts WHERE experiments_fts MATCH ?`),
+  experimentRanks: sqlite.prepare(
+    `SELECT rowid AS id, bm25(experiments_fts, ${EXPERIMENT_WEIGHTS}) AS rank FROM experiments_fts WHERE experiments_fts MATCH ?`,
+  ),
   experimentIds: sqlite.prepare('SELECT rowid AS id FROM experiments_fts WHERE experiments_fts MATCH ?'),
   // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
   // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion. The filters'
   // columns follow id and date, in FILTER_NAMES order; rows as arrays, not objects: building 100,000 row
   // objects took 40% of a reload.
   catalogRows: sqlite
-    .prepare(`SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0), ${FILTER_NAMES.map((name) => FILTERS[name].column).join(', ')} FROM experiments`)
+    .prepare(
+      `SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0), ${FILTER_NAMES.map((name) => FILTERS[name].column).join(', ')} FROM experiments`,
+    )
     .raw(),
   resultRows: sqlite.prepare(
     `SELECT id, uuid, path, prefix, date, species, sample_type AS sampleType, cell_line AS cellLine, hardware,

@@ -59,9 +59,7 @@ function loadCatalog(sqlite: Database.Database): Catalog {
       catalog.codes[facet][i] = code;
     }
   });
-  const order = Array.from(catalog.ids.keys()).sort(
-    (a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!,
-  );
+  const order = Array.from(catalog.ids.keys()).sort((a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!);
   catalog.newestFirst.set(order);
   return catalog;
 }

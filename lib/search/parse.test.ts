@@ -91,11 +91,7 @@ describe('parseSearchQuery: words and phrases', () => {
   });
 
   it('lists the positive words and phrases as typed, for highlighting', () => {
-    expect(parseSearchQuery('GABA_v0 "dose response" -rat species:mouse mouse OR GABA_v0').terms).toEqual([
-      'GABA_v0',
-      'dose response',
-      'mouse',
-    ]);
+    expect(parseSearchQuery('GABA_v0 "dose response" -rat species:mouse mouse OR GABA_v0').terms).toEqual(['GABA_v0', 'dose response', 'mouse']);
   });
 });
 
@@ -273,13 +269,86 @@ describe('parseSearchQuery against SQLite FTS5', () => {
     const random = seededRandom(20240402);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const fragments = [
-      'NEAR(', 'NEAR(a b, 3)', '"', '"', '*', '^', '(', ')', ':', 'AND', 'OR', 'OR', 'NOT', '-', '+', '{x y}',
-      'hc328', 'GABA_v0', 'rec4.2', 'kilosort2', '2023-04-02', 'mouse', 'dose response', 'uuid:', 'x:', 'col:',
-      'species:', 'sample_type:', 'sample:', 'hardware:', 'modality:', 'prefix:', 'before:', 'after:',
-      'ephys', 'imaging', 'bogus', '2023', '2023-06', '2023-06-15', '2023-13', '2023-02-30', '"homo sapiens"',
-      '\u0000', '\u0001', '\u001b', '\u007f', '\u0085', '\t', '\n', '\r', ' ', ' ', ' ', '\u3000', '\u200b', '\ufeff',
-      '🧠', '👩‍🔬', '🇺🇸', 'مرحبا', 'שלום', '\u200f', '\u202e', '\u0301', 'e\u0301', 'Müller', '東京', '\ud800',
-      "'", ';', "' OR 1=1 --", 'DROP TABLE t', '\\', '%', '_', '--', '""', '"*"', 'a'.repeat(120),
+      'NEAR(',
+      'NEAR(a b, 3)',
+      '"',
+      '"',
+      '*',
+      '^',
+      '(',
+      ')',
+      ':',
+      'AND',
+      'OR',
+      'OR',
+      'NOT',
+      '-',
+      '+',
+      '{x y}',
+      'hc328',
+      'GABA_v0',
+      'rec4.2',
+      'kilosort2',
+      '2023-04-02',
+      'mouse',
+      'dose response',
+      'uuid:',
+      'x:',
+      'col:',
+      'species:',
+      'sample_type:',
+      'sample:',
+      'hardware:',
+      'modality:',
+      'prefix:',
+      'before:',
+      'after:',
+      'ephys',
+      'imaging',
+      'bogus',
+      '2023',
+      '2023-06',
+      '2023-06-15',
+      '2023-13',
+      '2023-02-30',
+      '"homo sapiens"',
+      '\u0000',
+      '\u0001',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\t',
+      '\n',
+      '\r',
+      ' ',
+      ' ',
+      ' ',
+      '\u3000',
+      '\u200b',
+      '\ufeff',
+      '🧠',
+      '👩‍🔬',
+      '🇺🇸',
+      'مرحبا',
+      'שלום',
+      '\u200f',
+      '\u202e',
+      '\u0301',
+      'e\u0301',
+      'Müller',
+      '東京',
+      '\ud800',
+      "'",
+      ';',
+      "' OR 1=1 --",
+      'DROP TABLE t',
+      '\\',
+      '%',
+      '_',
+      '--',
+      '""',
+      '"*"',
+      'a'.repeat(120),
     ];
     const randomCodePoint = () => {
       const codePoint = Math.floor(random() * 0x30000);
@@ -319,4 +388,3 @@ describe('parseSearchQuery against SQLite FTS5', () => {
     expect(rejected).toBeGreaterThan(200);
   });
 });
-

@@ -108,7 +108,9 @@ export function parseSearchQuery(text: string): ParsedQuery {
     if (item.kind === 'field' && item.value !== '') words++;
     if (item.kind !== 'text') continue;
     if (item.tokens.length > MAX_PHRASE_WORDS) {
-      throw new QueryError(`"${item.typed.slice(0, 40)}${item.typed.length > 40 ? '…' : ''}" has ${item.tokens.length} words; a phrase may have at most ${MAX_PHRASE_WORDS}`);
+      throw new QueryError(
+        `"${item.typed.slice(0, 40)}${item.typed.length > 40 ? '…' : ''}" has ${item.tokens.length} words; a phrase may have at most ${MAX_PHRASE_WORDS}`,
+      );
     }
     words += item.tokens.length;
   }

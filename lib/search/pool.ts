@@ -60,7 +60,9 @@ export class SearchPool {
     const thread: Thread = { worker: this.startWorker() };
     thread.worker.on('message', (reply: SearchReply) => this.onReply(thread, reply));
     thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
-    thread.worker.on('exit', (code) => this.replace(thread, new AppError('unavailable:search', `the search thread stopped (code ${code}); try again`)));
+    thread.worker.on('exit', (code) =>
+      this.replace(thread, new AppError('unavailable:search', `the search thread stopped (code ${code}); try again`)),
+    );
     // A thread whose work is done must not keep the process alive on its own.
     thread.worker.unref();
     return thread;

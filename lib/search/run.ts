@@ -60,7 +60,10 @@ function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: '
 
 function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {
   const f = parsed.filters;
-  const dateFrom = [request.from, f.after].filter((d): d is string => d !== undefined).sort().at(-1);
+  const dateFrom = [request.from, f.after]
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .at(-1);
   const constraints: (Constraint | undefined)[] = [
     // A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says.
     ...FILTER_NAMES.flatMap((name) => [facetIn(catalog, name, request[name], 'exact'), facetIn(catalog, name, f[name], FILTERS[name].operatorMatch)]),
@@ -110,9 +113,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   const ranks = matched?.ranks ?? null;
   // Relevance needs ranks: without a text query, or over a very broad one, the order is newest first.
   const sort: Sort = requested === 'relevance' && !ranks ? 'newest' : requested;
-  const excluded = parsed.exclude
-    ? new Set(runFts(sqlite, { kind: 'experimentIds', expression: parsed.exclude }).map((r) => r.id))
-    : undefined;
+  const excluded = parsed.exclude ? new Set(runFts(sqlite, { kind: 'experimentIds', expression: parsed.exclude }).map((r) => r.id)) : undefined;
   const constraints = constraintsOf(catalog, request, parsed);
 
   // The matching rows, as a list (for counting and ranking) and as a bitmap (for walking the date order).
@@ -121,7 +122,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   let total = 0;
   const candidates = matched ? matched.ids.map((id) => catalog.indexOf.get(id) ?? -1) : catalog.newestFirst;
   for (const row of candidates) {
-    if (row < 0 || (excluded?.has(catalog.ids[row]!)) || !constraints.every((c) => c(catalog, row))) continue;
+    if (row < 0 || excluded?.has(catalog.ids[row]!) || !constraints.every((c) => c(catalog, row))) continue;
     matching[row] = 1;
     rows[total++] = row;
   }

@@ -223,7 +223,10 @@ export class SyntheticEphys {
       const to = Math.min(count, from + BLOCK_FRAMES);
       for (let ch = 0; ch < c; ch++) {
         const s = ch * 4;
-        let x1 = bp[s]!, x2 = bp[s + 1]!, y1 = bp[s + 2]!, y2 = bp[s + 3]!;
+        let x1 = bp[s]!,
+          x2 = bp[s + 1]!,
+          y1 = bp[s + 2]!,
+          y2 = bp[s + 3]!;
         const white = this.whiteUv[ch]!;
         const background = this.backgroundUv[ch]! * 2.2;
         const gain = this.lfpGain[ch]!;
@@ -233,10 +236,16 @@ export class SyntheticEphys {
           const r = noise.uint32();
           const x = NORMAL_TABLE[r >>> 16]!;
           const y = b0 * x + b2 * x2 - a1 * y1 - a2 * y2;
-          x2 = x1; x1 = x; y2 = y1; y1 = y;
+          x2 = x1;
+          x1 = x;
+          y2 = y1;
+          y1 = y;
           uv[o] = white * NORMAL_TABLE[r & 0xffff]! + background * y + gain * lfp[i]! + lineA * lineSin[i]! + lineB * lineCos[i]!;
         }
-        bp[s] = x1; bp[s + 1] = x2; bp[s + 2] = y1; bp[s + 3] = y2;
+        bp[s] = x1;
+        bp[s + 1] = x2;
+        bp[s + 2] = y1;
+        bp[s + 3] = y2;
       }
     }
     this.addSpikes(uv, start, count);
@@ -244,7 +253,7 @@ export class SyntheticEphys {
     const scale = 1e-6 / this.spec.conversion;
     for (let i = 0; i < count * c; i++) {
       const v = Math.round(uv[i]! * scale);
-      out[i] = v > 32767 ? 32767 : Math.max(v , -32768);
+      out[i] = v > 32767 ? 32767 : Math.max(v, -32768);
     }
     this.nextFrame += count;
   }

@@ -79,7 +79,15 @@ async function recordingObjects(e: Experiment, r: Recording, ctx: GenerationCont
   }
   if (r.nwbPath) add(r.nwbPath, { path: await nwbFileFor(ctx.cacheDir, e, r) });
   if (r.sorted) {
-    const zips = kilosortZips({ recording: r.name, units: signal.units, channels: r.channels, sampleRate: r.sampleRate, frames: r.frames, pitchUm: pitchUmOf(r), modified: new Date(r.startMs + 86_400_000) });
+    const zips = kilosortZips({
+      recording: r.name,
+      units: signal.units,
+      channels: r.channels,
+      sampleRate: r.sampleRate,
+      frames: r.frames,
+      pitchUm: pitchUmOf(r),
+      modified: new Date(r.startMs + 86_400_000),
+    });
     add(`derived/kilosort2/${r.name}_phy.zip`, zips.phy);
     add(`derived/kilosort2/${r.name}_acqm.zip`, zips.acqm);
     add(`derived/kilosort2/${r.name}_figure.zip`, zips.figure);

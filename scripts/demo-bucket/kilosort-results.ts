@@ -17,7 +17,11 @@ interface Sorted {
 
 function merge(units: SimulatedUnit[], maxFrame: number): Sorted {
   const spikes = units
-    .flatMap((u) => Array.from(u.spikeFrames).filter((f) => f < maxFrame).map((f) => [f, u.id] as const))
+    .flatMap((u) =>
+      Array.from(u.spikeFrames)
+        .filter((f) => f < maxFrame)
+        .map((f) => [f, u.id] as const),
+    )
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return { times: BigInt64Array.from(spikes, (s) => BigInt(s[0])), clusters: Int32Array.from(spikes, (s) => s[1]) };
 }
@@ -27,7 +31,20 @@ function clusterInfo(units: SimulatedUnit[], seconds: number, pitchUm: number): 
   for (const u of units) {
     const n = u.spikeFrames.length;
     const contamination = u.label === 'good' ? (u.id * 7) % 9 : 20 + ((u.id * 13) % 60);
-    rows.push([u.id, (u.amplitudeUv * 0.6).toFixed(1), contamination.toFixed(1), u.label, u.amplitudeUv.toFixed(2), u.channel, u.channel * pitchUm, (n / seconds).toFixed(4), u.label, n].join('\t'));
+    rows.push(
+      [
+        u.id,
+        (u.amplitudeUv * 0.6).toFixed(1),
+        contamination.toFixed(1),
+        u.label,
+        u.amplitudeUv.toFixed(2),
+        u.channel,
+        u.channel * pitchUm,
+        (n / seconds).toFixed(4),
+        u.label,
+        n,
+      ].join('\t'),
+    );
   }
   return `${rows.join('\n')}\n`;
 }
@@ -42,7 +59,8 @@ function rasterPng(units: SimulatedUnit[], sampleRate: number, seconds: number):
     for (const frame of u.spikeFrames) {
       const x = Math.floor((frame / sampleRate / seconds) * width);
       if (x >= width) continue;
-      for (let y = row * rowHeight; y < row * rowHeight + rowHeight - 1; y++) pixels[y * width + x] = Math.max(0, (pixels[y * width + x] ?? 255) - 110);
+      for (let y = row * rowHeight; y < row * rowHeight + rowHeight - 1; y++)
+        pixels[y * width + x] = Math.max(0, (pixels[y * width + x] ?? 255) - 110);
     }
   }
   return greyscalePng(width, height, pixels);

@@ -54,7 +54,9 @@ export function cameraLog(e: Experiment, images: ImagePlan[]): string {
   const rng = e.rng('camera-log');
   const rows = ['timestamp,file,well,z,exposure_ms,focus_score'];
   for (const image of images) {
-    rows.push(`${image.time.replace('T', ' ').replace(/-(\d\d)-(\d\d)$/, ':$1:$2')},${image.path},${image.well},${image.z},${rng.int(8, 40)},${rng.range(0.4, 0.98).toFixed(3)}`);
+    rows.push(
+      `${image.time.replace('T', ' ').replace(/-(\d\d)-(\d\d)$/, ':$1:$2')},${image.path},${image.well},${image.z},${rng.int(8, 40)},${rng.range(0.4, 0.98).toFixed(3)}`,
+    );
   }
   return `${rows.join('\n')}\n`;
 }

@@ -19,12 +19,18 @@ export function lookup3(bytes: Uint8Array, initval = 0): number {
     a = (a + word(bytes, o)) >>> 0;
     b = (b + word(bytes, o + 4)) >>> 0;
     c = (c + word(bytes, o + 8)) >>> 0;
-    a = ((a - c) ^ rot(c, 4)) >>> 0; c = (c + b) >>> 0;
-    b = ((b - a) ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
-    c = ((c - b) ^ rot(b, 8)) >>> 0; b = (b + a) >>> 0;
-    a = ((a - c) ^ rot(c, 16)) >>> 0; c = (c + b) >>> 0;
-    b = ((b - a) ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
-    c = ((c - b) ^ rot(b, 4)) >>> 0; b = (b + a) >>> 0;
+    a = ((a - c) ^ rot(c, 4)) >>> 0;
+    c = (c + b) >>> 0;
+    b = ((b - a) ^ rot(a, 6)) >>> 0;
+    a = (a + c) >>> 0;
+    c = ((c - b) ^ rot(b, 8)) >>> 0;
+    b = (b + a) >>> 0;
+    a = ((a - c) ^ rot(c, 16)) >>> 0;
+    c = (c + b) >>> 0;
+    b = ((b - a) ^ rot(a, 19)) >>> 0;
+    a = (a + c) >>> 0;
+    c = ((c - b) ^ rot(b, 4)) >>> 0;
+    b = (b + a) >>> 0;
     length -= 12;
     o += 12;
   }

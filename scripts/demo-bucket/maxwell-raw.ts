@@ -22,7 +22,13 @@ const MAX_STORED_SPIKES = 4000;
  * simulate only the start of a long recording) supplies the stored chunk and the spike list.
  * `startMs` is the recording start in Unix milliseconds.
  */
-export async function maxwellRawH5(scratchDir: string, spec: SignalSpec, signal: SyntheticEphys, startMs: number, fixedTime: number): Promise<Buffer> {
+export async function maxwellRawH5(
+  scratchDir: string,
+  spec: SignalSpec,
+  signal: SyntheticEphys,
+  startMs: number,
+  fixedTime: number,
+): Promise<Buffer> {
   const { channels, frames, sampleRate, conversion } = spec;
   const first = Math.min(CHUNK_FRAMES, frames);
   const timeMajor = new Int16Array(first * channels);
@@ -40,53 +46,67 @@ export async function maxwellRawH5(scratchDir: string, spec: SignalSpec, signal:
     .sort((a, b) => a[0] - b[0])
     .slice(0, MAX_STORED_SPIKES);
 
-  return buildH5Buffer(scratchDir, 'maxwell-raw', {
-    fixedTime,
-    closedFilter: { fromFilterId: SCALEOFFSET_FILTER_ID, toFilterId: MAXWELL_FILTER_STAND_IN_ID, name: 'MaxWell Biosystems' },
-  }, (file) => {
-    createDataset(file, { name: 'version', data: ['20190530'] });
-    createDataset(file, { name: 'mxw_version', data: ['22.2.8'] });
-    const well = createGroup(createGroup(createGroup(file, 'recordings'), 'rec0000'), 'well000');
-    const routed = createGroup(createGroup(well, 'groups'), 'routed');
-    const raw = createDataset(routed, {
-      name: 'raw',
-      data: traces,
-      shape: [channels, first],
-      maxshape: [channels, null],
-      chunks: [channels, first],
-      dtype: '<H',
-      // Scale-offset is only the carrier: its pipeline entry is rewritten to the closed filter.
-      compression: SCALEOFFSET_FILTER_ID,
-      compression_opts: [2, 0],
-    });
-    raw.resize([channels, frames]);
-    createDataset(routed, { name: 'channels', data: Int32Array.from({ length: channels }, (_, i) => i), dtype: '<i' });
+  return buildH5Buffer(
+    scratchDir,
+    'maxwell-raw',
+    {
+      fixedTime,
+      closedFilter: { fromFilterId: SCALEOFFSET_FILTER_ID, toFilterId: MAXWELL_FILTER_STAND_IN_ID, name: 'MaxWell Biosystems' },
+    },
+    (file) => {
+      createDataset(file, { name: 'version', data: ['20190530'] });
+      createDataset(file, { name: 'mxw_version', data: ['22.2.8'] });
+      const well = createGroup(createGroup(createGroup(file, 'recordings'), 'rec0000'), 'well000');
+      const routed = createGroup(createGroup(well, 'groups'), 'routed');
+      const raw = createDataset(routed, {
+        name: 'raw',
+        data: traces,
+        shape: [channels, first],
+        maxshape: [channels, null],
+        chunks: [channels, first],
+        dtype: '<H',
+        // Scale-offset is only the carrier: its pipeline entry is rewritten to the closed filter.
+        compression: SCALEOFFSET_FILTER_ID,
+        compression_opts: [2, 0],
+      });
+      raw.resize([channels, frames]);
+      createDataset(routed, { name: 'channels', data: Int32Array.from({ length: channels }, (_, i) => i), dtype: '<i' });
 
-    const settings = createGroup(well, 'settings');
-    createDataset(settings, { name: 'sampling', data: [sampleRate], dtype: '<d' });
-    createDataset(settings, { name: 'lsb', data: [conversion], dtype: '<d' });
-    createDataset(settings, { name: 'gain', data: [512], dtype: '<d' });
-    createDataset(settings, { name: 'hpf', data: [300], dtype: '<d' });
-    createDataset(settings, {
-      name: 'mapping',
-      data: new Map<string, number[]>([
-        ['channel', electrodes.map((_, i) => i)],
-        ['electrode', electrodes],
-        ['x', electrodes.map((e) => (e % 220) * 17.5)],
-        ['y', electrodes.map((e) => Math.floor(e / 220) * 17.5)],
-      ]),
-      dtype: [['channel', '<i'], ['electrode', '<i'], ['x', '<d'], ['y', '<d']],
-    });
-    createDataset(well, {
-      name: 'spikes',
-      data: new Map<string, number[]>([
-        ['frameno', spikes.map((s) => s[0])],
-        ['channel', spikes.map((s) => s[1])],
-        ['amplitude', spikes.map((s) => Math.round(s[2] * 10) / 10)],
-      ]),
-      dtype: [['frameno', '<q'], ['channel', '<i'], ['amplitude', '<f']],
-    });
-    createDataset(well, { name: 'start_time', data: [startMs], dtype: '<q' });
-    createDataset(well, { name: 'stop_time', data: [startMs + Math.round((frames / sampleRate) * 1000)], dtype: '<q' });
-  });
+      const settings = createGroup(well, 'settings');
+      createDataset(settings, { name: 'sampling', data: [sampleRate], dtype: '<d' });
+      createDataset(settings, { name: 'lsb', data: [conversion], dtype: '<d' });
+      createDataset(settings, { name: 'gain', data: [512], dtype: '<d' });
+      createDataset(settings, { name: 'hpf', data: [300], dtype: '<d' });
+      createDataset(settings, {
+        name: 'mapping',
+        data: new Map<string, number[]>([
+          ['channel', electrodes.map((_, i) => i)],
+          ['electrode', electrodes],
+          ['x', electrodes.map((e) => (e % 220) * 17.5)],
+          ['y', electrodes.map((e) => Math.floor(e / 220) * 17.5)],
+        ]),
+        dtype: [
+          ['channel', '<i'],
+          ['electrode', '<i'],
+          ['x', '<d'],
+          ['y', '<d'],
+        ],
+      });
+      createDataset(well, {
+        name: 'spikes',
+        data: new Map<string, number[]>([
+          ['frameno', spikes.map((s) => s[0])],
+          ['channel', spikes.map((s) => s[1])],
+          ['amplitude', spikes.map((s) => Math.round(s[2] * 10) / 10)],
+        ]),
+        dtype: [
+          ['frameno', '<q'],
+          ['channel', '<i'],
+          ['amplitude', '<f'],
+        ],
+      });
+      createDataset(well, { name: 'start_time', data: [startMs], dtype: '<q' });
+      createDataset(well, { name: 'stop_time', data: [startMs + Math.round((frames / sampleRate) * 1000)], dtype: '<q' });
+    },
+  );
 }

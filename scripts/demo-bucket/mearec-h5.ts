@@ -41,7 +41,14 @@ export async function mearecH5(scratchDir: string, spec: SignalSpec, probe: stri
       shape: [channels, 3],
       dtype: '<d',
     });
-    createDataset(file, { name: 'timestamps', data: Float32Array.from({ length: frames }, (_, i) => i / sampleRate), dtype: '<f', chunks: [Math.min(frames, 8000)], compression: 'gzip', compression_opts: 4 });
+    createDataset(file, {
+      name: 'timestamps',
+      data: Float32Array.from({ length: frames }, (_, i) => i / sampleRate),
+      dtype: '<f',
+      chunks: [Math.min(frames, 8000)],
+      compression: 'gzip',
+      compression_opts: 4,
+    });
     const trains = createGroup(file, 'spiketrains');
     for (const unit of signal.units) {
       const train = createGroup(trains, String(unit.id));

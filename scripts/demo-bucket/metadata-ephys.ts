@@ -34,7 +34,7 @@ export function purposeOf(e: Experiment, rng: Rng, kind: keyof typeof PURPOSES, 
   if (e.purpose) return e.purpose;
   const line = CELL_LINES[e.line];
   const templates: readonly string[] = PURPOSES[kind];
-  return fill(index === undefined ? rng.pick(templates) : templates[index] ?? rng.pick(templates), {
+  return fill(index === undefined ? rng.pick(templates) : (templates[index] ?? rng.pick(templates)), {
     line: line.name || line.genotype,
     sample: e.sample,
     drug: e.drug ? DRUGS[e.drug].name : '',
@@ -95,7 +95,7 @@ function maxwellRecording(e: Experiment, r: Recording, layout: 'old' | 'nwb'): J
   return {
     name: r.name,
     ...(layout === 'old' ? { hardware: r.hardware } : {}),
-    maxwell_chip_number: e.date >= '2023' ? 'N/A' : r.chipId ?? 'N/A',
+    maxwell_chip_number: e.date >= '2023' ? 'N/A' : (r.chipId ?? 'N/A'),
     maxwell_tracker_sr_no: 'xxxxxx',
     channels: [],
     notes: '',
@@ -162,7 +162,15 @@ export function ephysMetadata(e: Experiment, recordings: Recording[]): JsonObjec
       const purpose = purposeOf(e, rng, 'simulated', { cells, probe });
       const stamp = isoAfter(e.date, rng.int(0, 30), rng);
       const notes: Json = e.notesAsString ? purpose : { comments: purpose };
-      return { uuid: e.uuid, timestamp: stamp, notes, ephys_experiments: recordingsField(recordings.map((r) => mearecRecording(e, r, stamp)), false) };
+      return {
+        uuid: e.uuid,
+        timestamp: stamp,
+        notes,
+        ephys_experiments: recordingsField(
+          recordings.map((r) => mearecRecording(e, r, stamp)),
+          false,
+        ),
+      };
     }
     case 'axion': {
       const stamp = isoAfter(e.date, 0, rng);
@@ -172,7 +180,10 @@ export function ephysMetadata(e: Experiment, recordings: Recording[]): JsonObjec
         hardware: recordings[0]?.hardware ?? '',
         notes: notesOf(e, rng, purposeOf(e, rng, e.drug ? 'drug' : 'baseline', { chip: 'plate' })),
         plate: { type: 'CytoView MEA 48', wells: 48, electrodes_per_well: 16 },
-        ephys_experiments: recordingsField(recordings.map((r) => otherRecording(r, `${r.date}T${r.time}`, { data_format: 'Axion AxIS raw' })), false),
+        ephys_experiments: recordingsField(
+          recordings.map((r) => otherRecording(r, `${r.date}T${r.time}`, { data_format: 'Axion AxIS raw' })),
+          false,
+        ),
       };
     }
     case 'intan-nwb': {
@@ -183,7 +194,13 @@ export function ephysMetadata(e: Experiment, recordings: Recording[]): JsonObjec
         hardware: recordings[0]?.hardware ?? '',
         notes: { ...notes, biology: { ...(notes.biology as JsonObject), region: 'hippocampus CA1', slice_thickness_um: 350 } },
         ephys_experiments: recordingsField(
-          recordings.map((r) => otherRecording(r, `${r.date}T${r.time}`, { probe: 'NeuroNexus A1x64-Poly2-6mm-23s-160', voltage_scaling_factor: 0.195, data_format: 'NeurodataWithoutBorders' })),
+          recordings.map((r) =>
+            otherRecording(r, `${r.date}T${r.time}`, {
+              probe: 'NeuroNexus A1x64-Poly2-6mm-23s-160',
+              voltage_scaling_factor: 0.195,
+              data_format: 'NeurodataWithoutBorders',
+            }),
+          ),
           false,
         ),
       };

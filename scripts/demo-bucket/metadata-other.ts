@@ -45,7 +45,10 @@ function fluidicsSection(e: Experiment, rng: Rng): JsonObject {
     plate: rng.pick(['24-well', '6-well', 'Maxwell single well']),
     media: rng.pick(MEDIA[species]),
     schedule: WELLS.slice(0, rng.int(2, 4)).map((well) => ({ well, interval_h: rng.pick([6, 12, 24]), volume_ul: rng.pick([150, 200, 400]) })),
-    pumps: [{ id: 'pump0', type: 'syringe', direction: 'aspirate' }, { id: 'pump1', type: 'syringe', direction: 'dispense' }],
+    pumps: [
+      { id: 'pump0', type: 'syringe', direction: 'aspirate' },
+      { id: 'pump1', type: 'syringe', direction: 'dispense' },
+    ],
   };
 }
 
@@ -77,7 +80,13 @@ export function otherMetadata(e: Experiment, recordings: Recording[], images: Im
     }
     case 'imaging': {
       const purpose = purposeOf(e, rng, e.descriptor.includes('GCaMP') ? 'calcium' : 'imaging', { minutes });
-      return { uuid: e.uuid, timestamp, hardware: HARDWARE.picroscope, notes: { purpose, biology: biologyOf(e, rng), comments: '' }, imaging: imagingSection(e, rng, images) };
+      return {
+        uuid: e.uuid,
+        timestamp,
+        hardware: HARDWARE.picroscope,
+        notes: { purpose, biology: biologyOf(e, rng), comments: '' },
+        imaging: imagingSection(e, rng, images),
+      };
     }
     case 'integrated': {
       const ephys = ephysMetadata(e, recordings);

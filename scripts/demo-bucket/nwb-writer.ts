@@ -36,7 +36,10 @@ const COMMON = 'hdmf-common';
 class NwbBuilder {
   private readonly ids: Rng;
 
-  constructor(private readonly file: H5File, private readonly spec: NwbSpec) {
+  constructor(
+    private readonly file: H5File,
+    private readonly spec: NwbSpec,
+  ) {
     this.ids = new Rng(`${spec.signal.seed}/object-ids`);
   }
 
@@ -107,14 +110,57 @@ class NwbBuilder {
     this.elementIds(table, n);
     const groupRef = electrodeGroup.create_reference();
     const imp = new Rng(`${spec.signal.seed}/impedance`);
-    this.vectorData(table, 'location', Array.from({ length: n }, () => spec.electrodeGroup.location), 'the location of channel within the subject e.g. brain region');
-    this.vectorData(table, 'group', Array.from({ length: n }, () => groupRef), 'a reference to the ElectrodeGroup this electrode is a part of');
-    this.vectorData(table, 'group_name', Array.from({ length: n }, () => spec.electrodeGroup.name), 'the name of the ElectrodeGroup this electrode is a part of');
-    this.vectorData(table, 'rel_x', Float64Array.from({ length: n }, (_, i) => (i % 2) * spec.pitchUm), 'x position relative to the probe tip, in µm', '<d');
-    this.vectorData(table, 'rel_y', Float64Array.from({ length: n }, (_, i) => i * spec.pitchUm), 'y position relative to the probe tip, in µm', '<d');
-    this.vectorData(table, 'imp', Float64Array.from({ length: n }, () => Math.round(imp.range(0.15e6, 1.2e6))), 'the impedance of the channel, in ohms', '<d');
-    this.vectorData(table, 'filtering', Array.from({ length: n }, () => 'wideband 0.1 Hz - 7.5 kHz'), 'description of hardware filtering');
-    this.vectorData(table, 'channel_name', Array.from({ length: n }, (_, i) => `A-${String(i).padStart(3, '0')}`), 'the name of the channel on the acquisition system');
+    this.vectorData(
+      table,
+      'location',
+      Array.from({ length: n }, () => spec.electrodeGroup.location),
+      'the location of channel within the subject e.g. brain region',
+    );
+    this.vectorData(
+      table,
+      'group',
+      Array.from({ length: n }, () => groupRef),
+      'a reference to the ElectrodeGroup this electrode is a part of',
+    );
+    this.vectorData(
+      table,
+      'group_name',
+      Array.from({ length: n }, () => spec.electrodeGroup.name),
+      'the name of the ElectrodeGroup this electrode is a part of',
+    );
+    this.vectorData(
+      table,
+      'rel_x',
+      Float64Array.from({ length: n }, (_, i) => (i % 2) * spec.pitchUm),
+      'x position relative to the probe tip, in µm',
+      '<d',
+    );
+    this.vectorData(
+      table,
+      'rel_y',
+      Float64Array.from({ length: n }, (_, i) => i * spec.pitchUm),
+      'y position relative to the probe tip, in µm',
+      '<d',
+    );
+    this.vectorData(
+      table,
+      'imp',
+      Float64Array.from({ length: n }, () => Math.round(imp.range(0.15e6, 1.2e6))),
+      'the impedance of the channel, in ohms',
+      '<d',
+    );
+    this.vectorData(
+      table,
+      'filtering',
+      Array.from({ length: n }, () => 'wideband 0.1 Hz - 7.5 kHz'),
+      'description of hardware filtering',
+    );
+    this.vectorData(
+      table,
+      'channel_name',
+      Array.from({ length: n }, (_, i) => `A-${String(i).padStart(3, '0')}`),
+      'the name of the channel on the acquisition system',
+    );
     return table;
   }
 
@@ -182,18 +228,59 @@ class NwbBuilder {
     const spikeTimes = this.vectorData(units, 'spike_times', times, 'the spike times for each unit in seconds', '<d');
     setFloatAttribute(spikeTimes, 'resolution', 1 / spec.signal.sampleRate);
     const spikeIndex = createDataset(units, { name: 'spike_times_index', data: index, dtype: '<I' });
-    this.typed(spikeIndex, 'VectorIndex', COMMON, { description: 'Index for VectorData \'spike_times\'' });
+    this.typed(spikeIndex, 'VectorIndex', COMMON, { description: "Index for VectorData 'spike_times'" });
     spikeIndex.create_attribute('target', spikeTimes.create_reference(), []);
 
     const contamination = new Rng(`${spec.signal.seed}/contamination`);
     const seconds = spec.signal.frames / spec.signal.sampleRate;
-    this.vectorData(units, 'KSLabel', all.map((u) => u.label), 'Kilosort label: good or mua');
-    this.vectorData(units, 'Amplitude', Float64Array.from(all, (u) => Math.round(u.amplitudeUv * 10) / 10), 'template amplitude, µV', '<d');
-    this.vectorData(units, 'ContamPct', Float64Array.from(all, (u) => (u.label === 'good' ? contamination.range(0, 8) : contamination.range(10, 60))), 'estimated contamination, %', '<d');
-    this.vectorData(units, 'fr', Float64Array.from(all, (u) => u.spikeFrames.length / seconds), 'firing rate, Hz', '<d');
-    this.vectorData(units, 'ch', Int32Array.from(all, (u) => u.channel), 'peak channel', '<i');
-    this.vectorData(units, 'depth', Float64Array.from(all, (u) => u.channel * spec.pitchUm), 'depth of the peak channel along the probe, µm', '<d');
-    this.vectorData(units, 'n_spikes', Int32Array.from(all, (u) => u.spikeFrames.length), 'number of spikes', '<i');
+    this.vectorData(
+      units,
+      'KSLabel',
+      all.map((u) => u.label),
+      'Kilosort label: good or mua',
+    );
+    this.vectorData(
+      units,
+      'Amplitude',
+      Float64Array.from(all, (u) => Math.round(u.amplitudeUv * 10) / 10),
+      'template amplitude, µV',
+      '<d',
+    );
+    this.vectorData(
+      units,
+      'ContamPct',
+      Float64Array.from(all, (u) => (u.label === 'good' ? contamination.range(0, 8) : contamination.range(10, 60))),
+      'estimated contamination, %',
+      '<d',
+    );
+    this.vectorData(
+      units,
+      'fr',
+      Float64Array.from(all, (u) => u.spikeFrames.length / seconds),
+      'firing rate, Hz',
+      '<d',
+    );
+    this.vectorData(
+      units,
+      'ch',
+      Int32Array.from(all, (u) => u.channel),
+      'peak channel',
+      '<i',
+    );
+    this.vectorData(
+      units,
+      'depth',
+      Float64Array.from(all, (u) => u.channel * spec.pitchUm),
+      'depth of the peak channel along the probe, µm',
+      '<d',
+    );
+    this.vectorData(
+      units,
+      'n_spikes',
+      Int32Array.from(all, (u) => u.spikeFrames.length),
+      'number of spikes',
+      '<i',
+    );
   }
 }
 

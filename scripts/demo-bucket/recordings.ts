@@ -46,7 +46,7 @@ function conditions(e: Experiment, rng: Rng): string[] {
   for (let i = 0; i < e.recordings; i++) {
     if (!e.drug) out.push(i === 0 ? 'BL' : rng.pick(['spont', `DIV${rng.int(20, 160)}`, 'BL2']));
     else if (i === 0) out.push(`${DRUGS[e.drug].name.replace('-', '')}_BL`);
-    else out.push(`${DRUGS[e.drug].name.replace('-', '')}_${i === e.recordings - 1 && i > 1 ? 'WO' : DRUGS[e.drug].doses[i - 1] ?? `DR${i}`}`);
+    else out.push(`${DRUGS[e.drug].name.replace('-', '')}_${i === e.recordings - 1 && i > 1 ? 'WO' : (DRUGS[e.drug].doses[i - 1] ?? `DR${i}`)}`);
   }
   return out;
 }
@@ -97,7 +97,7 @@ export function planRecordings(e: Experiment): Recording[] {
     const [y, mo, d] = e.date.split('-').map(Number) as [number, number, number];
     const [h, mi, s] = time.split(':').map(Number) as [number, number, number];
     const startMs = Date.UTC(y, mo - 1, d, h + 7, mi, s);
-    const chipId = kind === 'maxwell-raw' || kind === 'maxwell-nwb' ? chips[index % chips.length] ?? null : null;
+    const chipId = kind === 'maxwell-raw' || kind === 'maxwell-nwb' ? (chips[index % chips.length] ?? null) : null;
     const name = nameOf(kind, e, condition, chipId, e.date, time, index);
     const nwbSize: NwbSize | null = kind === 'maxwell-nwb' || kind === 'intan' ? (index === 0 && e.nwb ? e.nwb : 'tiny') : null;
     const nwbShape = nwbSize ? NWB_SHAPES[nwbSize] : null;
@@ -110,21 +110,53 @@ export function planRecordings(e: Experiment): Recording[] {
         const noise = Number(/noise(\d+)uV/.exec(e.descriptor)?.[1] ?? 10);
         const duration = tetrode ? 0.5 : 0.25;
         const file = `recordings_${cells}cells_${tetrode ? 'tetrode' : 'Neuronexus-32'}_${duration.toFixed(1)}_${noise.toFixed(1)}uV.h5`;
-        return { ...base, hardware: HARDWARE.mearec, sampleRate: 32000, channels, frames: duration * 32000, dataPath: `original/data/${file}`, nwbPath: null };
+        return {
+          ...base,
+          hardware: HARDWARE.mearec,
+          sampleRate: 32000,
+          channels,
+          frames: duration * 32000,
+          dataPath: `original/data/${file}`,
+          nwbPath: null,
+        };
       }
       case 'axion':
-        return { ...base, hardware: HARDWARE.axion, sampleRate: 12500, channels: 768, frames: rng.int(5, 15) * 60 * 12500, dataPath: `original/data/${name}.raw`, nwbPath: null };
+        return {
+          ...base,
+          hardware: HARDWARE.axion,
+          sampleRate: 12500,
+          channels: 768,
+          frames: rng.int(5, 15) * 60 * 12500,
+          dataPath: `original/data/${name}.raw`,
+          nwbPath: null,
+        };
       case 'intan':
       case 'maxwell-nwb': {
         const shape = nwbShape ?? NWB_SHAPES.tiny;
         const sampleRate = 20000;
         const raw = kind === 'intan' ? `original/data/${name}.rhd` : `original/data/${name}.raw.h5`;
         const hardware = kind === 'intan' ? HARDWARE.intan : HARDWARE.maxwell;
-        return { ...base, hardware, sampleRate, channels: shape.channels, frames: shape.seconds * sampleRate, dataPath: raw, nwbPath: `shared/${name}.nwb` };
+        return {
+          ...base,
+          hardware,
+          sampleRate,
+          channels: shape.channels,
+          frames: shape.seconds * sampleRate,
+          dataPath: raw,
+          nwbPath: `shared/${name}.nwb`,
+        };
       }
       default: {
         const frames = Math.round((rng.int(3, 15) * 60 * 20000 + rng.int(0, 400_000)) / 400) * 400;
-        return { ...base, hardware: HARDWARE.maxwell, sampleRate: 20000, channels: rng.int(780, 1020), frames, dataPath: `original/data/${name}.raw.h5`, nwbPath: null };
+        return {
+          ...base,
+          hardware: HARDWARE.maxwell,
+          sampleRate: 20000,
+          channels: rng.int(780, 1020),
+          frames,
+          dataPath: `original/data/${name}.raw.h5`,
+          nwbPath: null,
+        };
       }
     }
   });

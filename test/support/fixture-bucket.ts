@@ -41,7 +41,13 @@ export function fixtureBucketObjects(): Record<string, string | Uint8Array> {
       notes: 'Acute slice, bicuculline wash-in at minute 10',
       automated_feeding: 'False',
       ephys_experiments: [
-        { name: 'slice1_baseline', hardware: 'Intan', num_channels: 32, sample_rate: 30000, blocks: [{ num_frames: 900000, path: 'original/data/slice1.rhd' }] },
+        {
+          name: 'slice1_baseline',
+          hardware: 'Intan',
+          num_channels: 32,
+          sample_rate: 30000,
+          blocks: [{ num_frames: 900000, path: 'original/data/slice1.rhd' }],
+        },
         { name: 'slice1_bicuculline', hardware: 'Intan', num_channels: 32, sample_rate: 30000 },
       ],
     }),

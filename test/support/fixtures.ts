@@ -10,4 +10,5 @@ export function fixturePath(kind: 'nwb' | 'metadata', name: string): string {
 export const nwbFixture = (name: 'ecephys-kilosort-gzip.nwb' | 'units-trials-dandi000009.nwb') => readFileSync(fixturePath('nwb', name));
 
 /** The text of a lab metadata.json fixture. */
-export const metadataFixture = (name: 'maxwell-old.json' | 'maxwell-nwb.json' | 'mearec-tetrode.json') => readFileSync(fixturePath('metadata', name), 'utf8');
+export const metadataFixture = (name: 'maxwell-old.json' | 'maxwell-nwb.json' | 'mearec-tetrode.json') =>
+  readFileSync(fixturePath('metadata', name), 'utf8');

@@ -58,7 +58,21 @@ const NASTY_STRINGS = [
 
 const NASTY_NUMBERS = ['1e309', '-1e309', '-0', '1e-400', '123456789012345678901234567890', '0.1e-7', '9007199254740993'];
 
-const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', '.', 'a.b', 'ephys_experiments', 'notes', '\u0000', '🧠'];
+const NASTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  '.',
+  'a.b',
+  'ephys_experiments',
+  'notes',
+  '\u0000',
+  '🧠',
+];
 
 /** Folder names that need escaping somewhere between S3, the index and a browser. */
 const ODD_FOLDERS = [
@@ -99,11 +113,17 @@ function fixedCases(): { objects: Record<string, string | Uint8Array>; cases: Ho
     objects[`${c.path}/original/data/recording.raw.h5`] = text('not really a recording');
   };
 
-  add({ path: 'ephys/2023-01-01-e-deep_array_2000', what: 'an array nested 2,000 deep (4 KB)', truncation: 'depth' }, `{"notes":${nested('array', 2000)}}`);
+  add(
+    { path: 'ephys/2023-01-01-e-deep_array_2000', what: 'an array nested 2,000 deep (4 KB)', truncation: 'depth' },
+    `{"notes":${nested('array', 2000)}}`,
+  );
   add({ path: 'ephys/2023-01-02-e-deep_object_5000', what: 'objects nested 5,000 deep', truncation: 'depth' }, `{"notes":${nested('object', 5000)}}`);
   add({ path: 'ephys/2023-01-03-e-deep_object_1100', what: 'objects nested 1,100 deep', truncation: 'depth' }, `{"notes":${nested('object', 1100)}}`);
   add({ path: 'ephys/2023-01-04-e-deep_object_1500', what: 'objects nested 1,500 deep', truncation: 'depth' }, `{"notes":${nested('object', 1500)}}`);
-  add({ path: 'ephys/2023-01-05-e-deep_array_200000', what: 'an array nested 200,000 deep (400 KB)', truncation: 'depth' }, `{"a":${nested('array', 200_000)}}`);
+  add(
+    { path: 'ephys/2023-01-05-e-deep_array_200000', what: 'an array nested 200,000 deep (400 KB)', truncation: 'depth' },
+    `{"a":${nested('array', 200_000)}}`,
+  );
 
   const recordings = Array.from({ length: 150_000 }, (_, i) => `"r${i}":{"num_channels":${(i % 1024) + 1},"sample_rate":20000}`);
   add(
@@ -117,9 +137,18 @@ function fixedCases(): { objects: Record<string, string | Uint8Array>; cases: Ho
   );
   const wide = Array.from({ length: 200_000 }, (_, i) => `"k${i}":"v${i}"`);
   add({ path: 'ephys/2023-01-08-e-200000_keys', what: 'one object with 200,000 keys', truncation: 'text' }, `{"notes":{${wide.join(',')}}}`);
-  add({ path: 'ephys/2023-01-09-e-9mb_string', what: 'one 9 MB string value', truncation: 'text' }, `{"notes":{"purpose":"${'word '.repeat(9 * 1024 * 1024 / 5)}"}}`);
-  add({ path: 'ephys/2023-01-10-e-million_numbers', what: 'an array of 1,000,000 numbers (only the first 64 are words)' }, `{"channel_map":[${Array.from({ length: 1_000_000 }, (_, i) => i % 1000).join(',')}]}`);
-  add({ path: 'ephys/2023-01-11-e-600000_empty_strings', what: '600,000 empty strings: no text, but values past the limit', truncation: 'values' }, `{"notes":[${'"",'.repeat(600_000)}""]}`);
+  add(
+    { path: 'ephys/2023-01-09-e-9mb_string', what: 'one 9 MB string value', truncation: 'text' },
+    `{"notes":{"purpose":"${'word '.repeat((9 * 1024 * 1024) / 5)}"}}`,
+  );
+  add(
+    { path: 'ephys/2023-01-10-e-million_numbers', what: 'an array of 1,000,000 numbers (only the first 64 are words)' },
+    `{"channel_map":[${Array.from({ length: 1_000_000 }, (_, i) => i % 1000).join(',')}]}`,
+  );
+  add(
+    { path: 'ephys/2023-01-11-e-600000_empty_strings', what: '600,000 empty strings: no text, but values past the limit', truncation: 'values' },
+    `{"notes":[${'"",'.repeat(600_000)}""]}`,
+  );
   add(
     { path: 'ephys/2023-01-12-e-prototype_keys', what: '__proto__, constructor and toString as keys everywhere' },
     JSON.stringify({
@@ -139,16 +168,30 @@ function fixedCases(): { objects: Record<string, string | Uint8Array>; cases: Ho
       uuid: NASTY_STRINGS[0],
       notes: Object.fromEntries(NASTY_STRINGS.map((s, i) => [`${NASTY_KEYS[i % NASTY_KEYS.length]}${i}`, s])),
       hardware: NASTY_STRINGS[1],
-      ephys_experiments: { [NASTY_STRINGS[0]!]: { name: NASTY_STRINGS[3], num_channels: 4, sample_rate: 20000, blocks: [{ path: NASTY_STRINGS[11], num_frames: 10 }] } },
+      ephys_experiments: {
+        [NASTY_STRINGS[0]!]: { name: NASTY_STRINGS[3], num_channels: 4, sample_rate: 20000, blocks: [{ path: NASTY_STRINGS[11], num_frames: 10 }] },
+      },
     }),
   );
-  add({ path: 'ephys/2023-01-15-e-1mb_purpose', what: 'a 1 MB purpose, shown on the page and the card', truncation: 'text' }, JSON.stringify({ notes: { purpose: 'long purpose '.repeat(80_000) } }));
-  add({ path: 'ephys/2023-01-16-e-utf16', what: 'UTF-16 with a byte-order mark', broken: true }, new Uint8Array([0xff, 0xfe, ...Array.from(text('{"a":1}'), (b) => [b, 0]).flat()]));
-  add({ path: 'ephys/2023-01-17-e-gzip', what: 'gzip bytes named metadata.json', broken: true }, new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x4a]));
+  add(
+    { path: 'ephys/2023-01-15-e-1mb_purpose', what: 'a 1 MB purpose, shown on the page and the card', truncation: 'text' },
+    JSON.stringify({ notes: { purpose: 'long purpose '.repeat(80_000) } }),
+  );
+  add(
+    { path: 'ephys/2023-01-16-e-utf16', what: 'UTF-16 with a byte-order mark', broken: true },
+    new Uint8Array([0xff, 0xfe, ...Array.from(text('{"a":1}'), (b) => [b, 0]).flat()]),
+  );
+  add(
+    { path: 'ephys/2023-01-17-e-gzip', what: 'gzip bytes named metadata.json', broken: true },
+    new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0x4a]),
+  );
   add({ path: 'ephys/2023-01-18-e-empty', what: 'an empty file', broken: true }, '');
   add({ path: 'ephys/2023-01-19-e-json_string', what: 'a JSON string, not an object', broken: true }, '"just a string"');
   add({ path: 'ephys/2023-01-20-e-unclosed_deep', what: 'an unclosed array 100,000 deep', broken: true }, `{"a":${'['.repeat(100_000)}`);
-  add({ path: 'ephys/2023-01-21-e-duplicate_keys', what: 'the same key 10,000 times' }, `{${Array.from({ length: 10_000 }, (_, i) => `"notes":"n${i}"`).join(',')}}`);
+  add(
+    { path: 'ephys/2023-01-21-e-duplicate_keys', what: 'the same key 10,000 times' },
+    `{${Array.from({ length: 10_000 }, (_, i) => `"notes":"n${i}"`).join(',')}}`,
+  );
   add({ path: 'ephys/2023-01-22-e-whitespace', what: '5 MB of whitespace around a tiny object' }, `${' '.repeat(5 * 1024 * 1024)}{"notes":"padded"}`);
   add({ path: 'imaging/2023-01-23-i-deep_manifest', what: 'an imaging manifest.json nested 3,000 deep', truncation: 'depth' });
   objects['imaging/2023-01-23-i-deep_manifest/images/manifest.json'] = `{"captures":${nested('array', 3000)}}`;
@@ -156,7 +199,19 @@ function fixedCases(): { objects: Record<string, string | Uint8Array>; cases: Ho
   // Files whose names need care: dot segments (which browsers resolve away), empty segments, CR and LF.
   const files = 'ephys/2023-01-24-e-odd_file_names';
   add({ path: files, what: 'files named with dot segments, empty segments, CR, LF and percent signs' }, '{"notes":{"purpose":"odd file names"}}');
-  for (const name of ['a/../b.txt', './c.txt', 'd/./e.txt', '../f.txt', 'g//h.txt', 'cr\rin.txt', 'lf\nin.txt', '%2e%2e/i.txt', 'j%20k.txt', '..', '.']) {
+  for (const name of [
+    'a/../b.txt',
+    './c.txt',
+    'd/./e.txt',
+    '../f.txt',
+    'g//h.txt',
+    'cr\rin.txt',
+    'lf\nin.txt',
+    '%2e%2e/i.txt',
+    'j%20k.txt',
+    '..',
+    '.',
+  ]) {
     objects[`${files}/${name}`] = text(`file ${name}`);
   }
   // A folder with a key just over the length a folder segment usually has, and files 1,000 levels deep.
@@ -194,7 +249,12 @@ async function hostileHdf5(): Promise<{ name: string; bytes: Uint8Array }[]> {
     { name: 'root_past_end.nwb', bytes: patched(64, 1n << 40n) },
     { name: 'root_at_garbage.nwb', bytes: patched(64, 4096n) },
     { name: 'eof_huge.h5', bytes: patched(40, 1n << 50n) },
-    { name: 'signature_then_noise.h5', bytes: Uint8Array.from({ length: 300 * 1024 }, (_, i) => (i < 8 ? [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a][i]! : (i * 2654435761) >>> 24)) },
+    {
+      name: 'signature_then_noise.h5',
+      bytes: Uint8Array.from({ length: 300 * 1024 }, (_, i) =>
+        i < 8 ? [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a][i]! : (i * 2654435761) >>> 24,
+      ),
+    },
     { name: 'link_cycle.nwb', bytes: cycle },
   ];
 }
@@ -204,7 +264,18 @@ function randomDocument(next: () => number): { json: string; depth: number; brok
   // `depth`: the objects and arrays around the innermost value.
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   if (next() < 0.15) {
-    const broken = pick(['{"a":', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"a":undefined}', '\ufeff{"a":1}', '{"a":"\\x41"}', '[1,2]', 'null', `{"a":"${'\\'.repeat(7)}"}`]);
+    const broken = pick([
+      '{"a":',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"a":NaN}',
+      '{"a":undefined}',
+      '\ufeff{"a":1}',
+      '{"a":"\\x41"}',
+      '[1,2]',
+      'null',
+      `{"a":"${'\\'.repeat(7)}"}`,
+    ]);
     return { json: broken, depth: 0, broken: true };
   }
   const depth = 1 + Math.floor(next() * next() * 400);
@@ -229,7 +300,11 @@ export async function hostileBucket(options: { seed?: number; randomCases?: numb
   const hdf5 = await hostileHdf5();
   objects[`${hdf5Path}/metadata.json`] = '{"notes":{"purpose":"HDF5 files that are truncated, point outside themselves or loop"}}';
   for (const file of hdf5) objects[`${hdf5Path}/shared/${file.name}`] = file.bytes;
-  cases.push({ path: hdf5Path, what: 'HDF5 files that are truncated, point outside themselves or link back into themselves', unreadableHdf5: hdf5.map((f) => `${hdf5Path}/shared/${f.name}`) });
+  cases.push({
+    path: hdf5Path,
+    what: 'HDF5 files that are truncated, point outside themselves or link back into themselves',
+    unreadableHdf5: hdf5.map((f) => `${hdf5Path}/shared/${f.name}`),
+  });
 
   for (const folder of ODD_FOLDERS) {
     const path = `ephys/${folder}`;
@@ -245,7 +320,12 @@ export async function hostileBucket(options: { seed?: number; randomCases?: numb
     const odd = ODD_FOLDERS[Math.floor(next() * ODD_FOLDERS.length)]!.slice(13);
     const path = `ephys/2022-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}-e-random_${i}_${odd}`;
     objects[`${path}/metadata.json`] = doc.json;
-    cases.push({ path, what: `random document ${i} (depth ${doc.depth})`, broken: doc.broken, truncation: doc.depth > METADATA_LIMITS.depth ? 'depth' : undefined });
+    cases.push({
+      path,
+      what: `random document ${i} (depth ${doc.depth})`,
+      broken: doc.broken,
+      truncation: doc.depth > METADATA_LIMITS.depth ? 'depth' : undefined,
+    });
   }
 
   const ordinary = new Map<string, { species: string; sampleType: string; purpose: string }>();

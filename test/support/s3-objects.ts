@@ -11,15 +11,9 @@ export async function createTestBucket(client: S3Client, label: string): Promise
   return bucket;
 }
 
-export async function putObjects(
-  client: S3Client,
-  bucket: string,
-  objects: Record<string, string | Uint8Array>,
-  concurrency = 16,
-): Promise<void> {
+export async function putObjects(client: S3Client, bucket: string, objects: Record<string, string | Uint8Array>, concurrency = 16): Promise<void> {
   const limit = pLimit(concurrency);
   await Promise.all(
     Object.entries(objects).map(([key, body]) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })))),
   );
 }
-

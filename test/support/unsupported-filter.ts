@@ -14,15 +14,24 @@ export async function unsupportedFilterFile(): Promise<Buffer> {
     (file) => {
       const series = file.create_group('acquisition').create_group('ElectricalSeries');
       series.create_attribute('neurodata_type', 'ElectricalSeries');
-      series.create_dataset({ name: 'data', data: Int16Array.from({ length: 4000 }, (_, i) => i % 97), shape: [400, 10], chunks: [100, 10], compression: 'gzip' });
-      series.create_dataset({ name: 'starting_time', data: new Float64Array([0]), shape: [], dtype: '<d' }).create_attribute('rate', 20000, null, '<d');
+      series.create_dataset({
+        name: 'data',
+        data: Int16Array.from({ length: 4000 }, (_, i) => i % 97),
+        shape: [400, 10],
+        chunks: [100, 10],
+        compression: 'gzip',
+      });
+      series
+        .create_dataset({ name: 'starting_time', data: new Float64Array([0]), shape: [], dtype: '<d' })
+        .create_attribute('rate', 20000, null, '<d');
     },
     // The oldest format: version 1 object headers (no checksums) and version 1 pipeline messages.
     { libver: ['earliest', 'v108'] },
   );
   // id 1 (deflate), name length 8, …, then the name "deflate".
   const at = bytes.indexOf('deflate\0') - 8;
-  if (at < 0 || bytes.readUInt16LE(at) !== 1 || bytes.readUInt16LE(at + 2) !== 8) throw new Error('no version 1 deflate pipeline message found to rewrite');
+  if (at < 0 || bytes.readUInt16LE(at) !== 1 || bytes.readUInt16LE(at + 2) !== 8)
+    throw new Error('no version 1 deflate pipeline message found to rewrite');
   bytes.writeUInt16LE(UNSUPPORTED_FILTER_ID, at);
   return bytes;
 }

@@ -101,7 +101,8 @@ export function toEntity(info: EntityInfo, resolved: ReadonlyMap<string, EntityI
 export function parseSelection(selection: string | undefined, dims: number[]): DimSelection[] | undefined {
   if (selection === undefined || selection === '') return undefined;
   const parts = selection.split(',');
-  if (parts.length !== dims.length) throw new ViewerError('bad-request', `selection "${selection}" has ${parts.length} entries for ${dims.length} dimensions`);
+  if (parts.length !== dims.length)
+    throw new ViewerError('bad-request', `selection "${selection}" has ${parts.length} entries for ${dims.length} dimensions`);
   return parts.map((part, dim): DimSelection => {
     const size = dims[dim] ?? 0;
     const text = part.trim();
@@ -117,6 +118,6 @@ export function parseSelection(selection: string | undefined, dims: number[]): D
  * providers do the same), else the flat array of the selection.
  */
 export function toValue(result: ReadResult, shape: Shape, selection: DimSelection[] | undefined): unknown {
-  const scalar = shape.class === ShapeClass.Scalar || (selection?.every((s) => typeof s === 'number'));
+  const scalar = shape.class === ShapeClass.Scalar || selection?.every((s) => typeof s === 'number');
   return scalar ? result.values[0] : result.values;
 }

@@ -6,7 +6,16 @@ import { filesApiAnswer, type FileInfo, type FilesApiAnswer } from '../../contra
 import { firstIssue } from '../../contracts/issues';
 import { planRead } from '../selection';
 import { expose, transfer } from 'comlink';
-import { MAX_READ_BYTES, VIEWER_ERROR, type DimSelection, type DtypeInfo, type EntityInfo, type ErrorKind, type H5WorkerApi, type ReadResult } from '../protocol';
+import {
+  MAX_READ_BYTES,
+  VIEWER_ERROR,
+  type DimSelection,
+  type DtypeInfo,
+  type EntityInfo,
+  type ErrorKind,
+  type H5WorkerApi,
+  type ReadResult,
+} from '../protocol';
 
 /**
  * The viewer's HDF5 worker: one file per worker, opened by h5wasm on an Emscripten file whose reads go
@@ -51,7 +60,11 @@ function filesApi(uuid: string, withManifest = false): FilesApiAnswer {
   if (xhr.status !== 200) throw new ViewerFailure('s3', messageOf(xhr) ?? `the app answered ${xhr.status}`);
   // Checked, not cast: a proxy's page or an older server's answer is named as such, not misread.
   const parsed = filesApiAnswer.safeParse(JSON.parse(xhr.responseText));
-  if (!parsed.success) throw new ViewerFailure('other', `the app's answer about the file is not one this viewer reads (${firstIssue(parsed.error, { fallback: 'answer' })})`);
+  if (!parsed.success)
+    throw new ViewerFailure(
+      'other',
+      `the app's answer about the file is not one this viewer reads (${firstIssue(parsed.error, { fallback: 'answer' })})`,
+    );
   return parsed.data;
 }
 
@@ -97,7 +110,10 @@ function rangeTransport(uuid: string, first: FilesApiAnswer) {
       xhr = get(start, end);
     }
     if (xhr === null) {
-      throw new ViewerFailure('s3', 'S3 did not answer the read: the bucket is unreachable, lacks the CORS rule, or refused the URL without CORS headers');
+      throw new ViewerFailure(
+        's3',
+        'S3 did not answer the read: the bucket is unreachable, lacks the CORS rule, or refused the URL without CORS headers',
+      );
     }
     if (xhr.status === 404) throw new ViewerFailure('not-found', 'the file is no longer in the bucket');
     if (xhr.status === 412) throw new FileChangedError('the file changed in the bucket since it was indexed');
@@ -117,13 +133,26 @@ async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string
   const { FS } = await h5wasm.ready;
   const answer = filesApi(fileUuid, true);
   const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
-  const reader = new BlockReader({ size: answer.size, etag: answer.etag, transport: rangeTransport(fileUuid, answer), maxReadBytes: MAX_READ_BYTES, manifest });
+  const reader = new BlockReader({
+    size: answer.size,
+    etag: answer.etag,
+    transport: rangeTransport(fileUuid, answer),
+    maxReadBytes: MAX_READ_BYTES,
+    manifest,
+  });
   // Eight bytes at each possible place rather than the first block: the manifest holds those, not the block.
   const isHdf5 = signatureOffsets(reader.size).some((at) => isHdf5Signature(reader.read(at, 8)));
   if (!isHdf5) throw new ViewerFailure('not-hdf5', `${answer.key.split('/').at(-1)} is not an HDF5 file: it has no HDF5 signature`);
   const path = `/${fileUuid}.h5`;
   createLazyFile(FS as unknown as EmscriptenFs, path, answer.size, (position, length) => reader.read(position, length));
-  const info: FileInfo = { uuid: answer.uuid, key: answer.key, size: answer.size, etag: answer.etag, contentType: answer.contentType, experiment: answer.experiment };
+  const info: FileInfo = {
+    uuid: answer.uuid,
+    key: answer.key,
+    size: answer.size,
+    etag: answer.etag,
+    contentType: answer.contentType,
+    experiment: answer.experiment,
+  };
   opened = { info, file: new H5File(path, 'r'), reader };
   if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader, onStale);
   return info;
@@ -146,7 +175,10 @@ function current() {
 
 const CLASSES: Record<number, DtypeInfo['class']> = { 0: 'integer', 1: 'float', 3: 'string', 6: 'compound', 7: 'reference', 8: 'enum', 10: 'array' };
 
-function dtypeOf(object: { dtype: unknown; metadata: { type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean } }): DtypeInfo {
+function dtypeOf(object: {
+  dtype: unknown;
+  metadata: { type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean };
+}): DtypeInfo {
   const { metadata } = object;
   const dtype = typeof object.dtype === 'string' ? object.dtype : JSON.stringify(object.dtype);
   const kind = metadata.vlen && metadata.type === 3 ? 'string' : (CLASSES[metadata.type] ?? 'other');
@@ -205,7 +237,8 @@ function read(path: string, selection: DimSelection[] | undefined): ReadResult {
     );
   }
   const shape = dataset.shape ?? [];
-  if (selection && selection.length !== shape.length) throw new ViewerFailure('bad-request', `${path} has ${shape.length} dimensions, the selection ${selection.length}`);
+  if (selection && selection.length !== shape.length)
+    throw new ViewerFailure('bad-request', `${path} has ${shape.length} dimensions, the selection ${selection.length}`);
   const { ranges, shape: outShape, bytes } = planRead(shape, selection, dataset.metadata.size);
   if (bytes > MAX_READ_BYTES) {
     throw new ViewerFailure(
@@ -228,7 +261,8 @@ function asValues(value: unknown): ReadResult['values'] {
 function attrs(path: string): Record<string, unknown> {
   const { file } = current();
   const found = path === '/' ? file : file.get(path);
-  if (!(found instanceof Group || found instanceof Dataset || found instanceof Datatype)) throw new ViewerFailure('not-found', `${path} is not in this file`);
+  if (!(found instanceof Group || found instanceof Dataset || found instanceof Datatype))
+    throw new ViewerFailure('not-found', `${path} is not in this file`);
   return Object.fromEntries(Object.values(found.attrs).map((a: Attribute) => [a.name, a.json_value]));
 }
 
@@ -244,11 +278,13 @@ function failure(error: unknown): { kind: ErrorKind; message: string } {
 let queue: Promise<unknown> = Promise.resolve();
 function inTurn<A extends unknown[], R>(call: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
   return (...args) => {
-    const run = queue.then(() => call(...args)).catch((error: unknown) => {
-      // comlink passes an error's name and message: the kind travels in the name (see viewer/client.ts).
-      const { kind, message } = failure(error);
-      throw Object.assign(new Error(message), { name: `${VIEWER_ERROR}${kind}` });
-    });
+    const run = queue
+      .then(() => call(...args))
+      .catch((error: unknown) => {
+        // comlink passes an error's name and message: the kind travels in the name (see viewer/client.ts).
+        const { kind, message } = failure(error);
+        throw Object.assign(new Error(message), { name: `${VIEWER_ERROR}${kind}` });
+      });
     queue = run.catch(() => undefined);
     return run;
   };

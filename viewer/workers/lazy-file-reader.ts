@@ -11,9 +11,7 @@ import h5wasm, { Dataset } from 'h5wasm';
  */
 
 export type LazyReadRequest = { url: string; path: string; slice?: [number, number][] };
-export type LazyReadResult =
-  | { shape: number[]; dtype: string; values: number[]; ms: number }
-  | { error: string };
+export type LazyReadResult = { shape: number[]; dtype: string; values: number[]; ms: number } | { error: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let opened = 0;
@@ -30,7 +28,12 @@ scope.onmessage = async ({ data }: MessageEvent<LazyReadRequest>) => {
       if (!(dataset instanceof Dataset)) throw new Error(`${data.path} is not a dataset`);
       const value = data.slice ? dataset.slice(data.slice) : dataset.value;
       const values = ArrayBuffer.isView(value) ? Array.from(value as ArrayLike<number | bigint>, Number) : [Number(value)];
-      scope.postMessage({ shape: dataset.shape ?? [], dtype: String(dataset.dtype), values, ms: performance.now() - started } satisfies LazyReadResult);
+      scope.postMessage({
+        shape: dataset.shape ?? [],
+        dtype: String(dataset.dtype),
+        values,
+        ms: performance.now() - started,
+      } satisfies LazyReadResult);
     } finally {
       file.close();
       FS.unlink(`/${name}`);

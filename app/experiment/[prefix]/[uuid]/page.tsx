@@ -69,8 +69,7 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
   const recordings = metadata ? summarizeRecordings(metadata) : [];
   const keys = new Map(files.map((f) => [f.key, f.uuid]));
   // Block paths are written relative to the experiment or as s3:// URIs.
-  const fileOf = (path: string | null) =>
-    path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined;
+  const fileOf = (path: string | null) => (path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined);
   const tree = folderTree<FileRow>(
     e.path,
     files.slice(0, MAX_FILE_ROWS).map((f) => ({ ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5' })),
@@ -89,10 +88,12 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
           </div>
         ))}
       </dl>
-      {e.metadataError && (
-        <p className="error">Metadata could not be read: {e.metadataError}</p>
+      {e.metadataError && <p className="error">Metadata could not be read: {e.metadataError}</p>}
+      {e.metadataTruncation && (
+        <p className="notice">
+          Search does not see all of this metadata: {e.metadataTruncation.replace(/^only part of the metadata is searchable: /, '')}.
+        </p>
       )}
-      {e.metadataTruncation && <p className="notice">Search does not see all of this metadata: {e.metadataTruncation.replace(/^only part of the metadata is searchable: /, '')}.</p>}
 
       {recordings.length > 0 && (
         <section>
@@ -141,7 +142,10 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
       {opened && (
         <section id="viewer">
           <h2>
-            {opened.key.slice(e.path.length + 1)} <a className="muted" href={`/files/${opened.uuid}`}>full page</a>
+            {opened.key.slice(e.path.length + 1)}{' '}
+            <a className="muted" href={`/files/${opened.uuid}`}>
+              full page
+            </a>
           </h2>
           <FileViewer key={opened.uuid} fileUuid={opened.uuid} filename={opened.key.split('/').at(-1)!} />
         </section>
@@ -165,7 +169,8 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
           {outline && <MetadataTree outline={outline} rawHref={rawHref} />}
           {outline && (outline.tooDeep || outline.hiddenInAll > 0) && (
             <p className="muted">
-              The tree shows {OUTLINE_LIMITS.depth} levels and {OUTLINE_LIMITS.nodes.toLocaleString('en-US')} entries; <a href={rawHref}>the raw file</a> has everything.
+              The tree shows {OUTLINE_LIMITS.depth} levels and {OUTLINE_LIMITS.nodes.toLocaleString('en-US')} entries;{' '}
+              <a href={rawHref}>the raw file</a> has everything.
             </p>
           )}
           {e.metadataRaw.length <= INLINE_RAW_CHARS ? (

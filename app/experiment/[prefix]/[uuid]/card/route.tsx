@@ -17,25 +17,25 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
     const found = getExperiment({ prefix, uuid });
     if (!found) throw new AppError('not_found:experiment', `no experiment ${prefix}/${uuid} in the index`);
     const e = found.experiment;
-    const facts = experimentFacts(e).filter((f) => f.label !== 'Chip ids').slice(0, 8);
+    const facts = experimentFacts(e)
+      .filter((f) => f.label !== 'Chip ids')
+      .slice(0, 8);
     return new ImageResponse(
-      (
-        <div style={{ width: '100%', height: '100%', display: 'flex', flexDirection: 'column', padding: 64, background: '#0d1b2a', color: '#e6edf3' }}>
-          <div style={{ display: 'flex', fontSize: 28, color: '#7fb3ff' }}>Braingeneers · {e.prefix}</div>
-          <div style={{ display: 'flex', fontSize: 56, fontWeight: 700, marginTop: 24, lineHeight: 1.1 }}>{clip(latin(e.uuid), 48)}</div>
-          <div style={{ display: 'flex', fontSize: 32, marginTop: 24, color: '#c9d1d9', lineHeight: 1.3 }}>
-            {clip(latin(e.purpose ?? (e.metadataError ? 'metadata could not be read' : 'no purpose recorded')), 150)}
-          </div>
-          <div style={{ display: 'flex', flexWrap: 'wrap', marginTop: 'auto' }}>
-            {facts.map((fact) => (
-              <div key={fact.label} style={{ display: 'flex', flexDirection: 'column', marginRight: 40, marginTop: 16 }}>
-                <div style={{ display: 'flex', fontSize: 22, color: '#8b949e' }}>{fact.label}</div>
-                <div style={{ display: 'flex', fontSize: 30 }}>{clip(latin(fact.value), 28)}</div>
-              </div>
-            ))}
-          </div>
+      <div style={{ width: '100%', height: '100%', display: 'flex', flexDirection: 'column', padding: 64, background: '#0d1b2a', color: '#e6edf3' }}>
+        <div style={{ display: 'flex', fontSize: 28, color: '#7fb3ff' }}>Braingeneers · {e.prefix}</div>
+        <div style={{ display: 'flex', fontSize: 56, fontWeight: 700, marginTop: 24, lineHeight: 1.1 }}>{clip(latin(e.uuid), 48)}</div>
+        <div style={{ display: 'flex', fontSize: 32, marginTop: 24, color: '#c9d1d9', lineHeight: 1.3 }}>
+          {clip(latin(e.purpose ?? (e.metadataError ? 'metadata could not be read' : 'no purpose recorded')), 150)}
         </div>
-      ),
+        <div style={{ display: 'flex', flexWrap: 'wrap', marginTop: 'auto' }}>
+          {facts.map((fact) => (
+            <div key={fact.label} style={{ display: 'flex', flexDirection: 'column', marginRight: 40, marginTop: 16 }}>
+              <div style={{ display: 'flex', fontSize: 22, color: '#8b949e' }}>{fact.label}</div>
+              <div style={{ display: 'flex', fontSize: 30 }}>{clip(latin(fact.value), 28)}</div>
+            </div>
+          ))}
+        </div>
+      </div>,
       { width: 1200, height: 630, headers: { 'Cache-Control': 'public, max-age=3600' } },
     );
   } catch (error) {
