@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
 npm run typecheck
-# The map's dependency rules (docs/ARCHITECTURE.md): a violation fails the suite.
+# Lint and format (Biome), and the map's dependency rules (docs/ARCHITECTURE.md): a finding fails the suite.
+npm run lint
 npm run lint:deps
 npx vitest run "$@"
 # Browser tests run against the production build.
