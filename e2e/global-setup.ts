@@ -12,7 +12,7 @@ import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
 import { nwbFixture } from '../test/support/fixtures';
 import { hostileBucket } from '../test/support/hostile-bucket';
-import { createTestBucket, putObjects } from '../test/support/s3-objects';
+import { createTestBucket, putObjects, s3ConfigFor } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { hugeSeriesFile } from '../test/support/huge-series';
 import { E2E_ALT_BASE_URL, E2E_BASE_URL, E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_HUGE_KEY, E2E_NWB_KEY, E2E_PORT, E2E_REPLACED_KEY } from './server';
@@ -56,16 +56,7 @@ export default async function globalSetup() {
   };
   Object.assign(process.env, env);
   const db = openDatabase(env.DATABASE_PATH);
-  const s3 = createS3Client({
-    endpoint: server.endpoint,
-    publicEndpoint: server.endpoint,
-    region: server.region,
-    bucket,
-    profile: undefined,
-    forcePathStyle: true,
-    maxAttempts: 3,
-    presignTtlSeconds: 3600,
-  });
+  const s3 = createS3Client(s3ConfigFor(server, bucket));
   const summary = await crawl(
     { db, s3, bucket },
     { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false },

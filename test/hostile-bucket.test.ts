@@ -2,21 +2,19 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as searchRoute } from '../lib/api/search';
-import { crawl, type CrawlSummary } from '../crawler/crawl';
+import type { CrawlSummary } from '../crawler/crawl';
 import { METADATA_LIMITS } from '../crawler/metadata';
 import type { AppDatabase } from '../lib/db/index';
-import { createS3Client } from '../lib/s3';
 import { seededRandom } from '../scripts/seeded-random';
 import { hostileBucket, type HostileBucket } from './support/hostile-bucket';
-import { integrityCheck, openTempIndex, tempDir } from './support/index';
-import { createTestBucket, putObjects, testClient, testConfig } from './support/s3';
+import { crawlInto, integrityCheck, openTempIndex, tempDir } from './support/index';
+import { createTestBucket, putObjects, testClient } from './support/s3';
 
 /**
  * The crawler against a bucket built to break it (test/support/hostile-bucket.ts), on radosgw: no content
  * may fail the run, every ordinary experiment is indexed, and each hostile one carries what went wrong.
  */
 
-const PREFIXES = ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'];
 const TRUNCATIONS = {
   depth: new RegExp(`^only part of the metadata is searchable: it nests deeper than ${METADATA_LIMITS.depth} levels$`),
   values: /^only part of the metadata is searchable: it holds over 500,000 values$/,
@@ -31,17 +29,7 @@ let hostile: HostileBucket;
 let first: CrawlSummary;
 let warnings: string[];
 
-async function crawlOnce(target: AppDatabase, name: string, into: string[] = []): Promise<CrawlSummary> {
-  const s3 = createS3Client(testConfig(name));
-  try {
-    return await crawl(
-      { db: target, s3, bucket: name, onWarning: (w) => into.push(w) },
-      { prefixes: PREFIXES, concurrency: 8, rebuild: false, dryRun: false },
-    );
-  } finally {
-    s3.client.destroy();
-  }
-}
+const crawlOnce = (target: AppDatabase, name: string, into: string[] = []) => crawlInto(target, name, { onWarning: (w) => into.push(w) });
 
 type Row = {
   path: string;

@@ -9,6 +9,7 @@ import { createS3Client, leastPrivilegePolicy, presignGet } from '../lib/s3';
 import { startRadosgw, type RadosgwServer } from '../scripts/radosgw';
 import { openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects } from './support/s3';
+import { s3ConfigFor } from './support/s3-objects';
 
 /**
  * The site and the crawler with credentials of their own on radosgw, each granted by leastPrivilegePolicy
@@ -51,16 +52,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const config = () => ({
-  endpoint: server.endpoint,
-  publicEndpoint: server.endpoint,
-  region: server.region,
-  bucket,
-  profile: undefined,
-  forcePathStyle: true,
-  maxAttempts: 1,
-  presignTtlSeconds: 600,
-});
+const config = () => s3ConfigFor(server, bucket, { maxAttempts: 1, presignTtlSeconds: 600 });
 
 describe('separate, least-privilege credentials', () => {
   it('the crawler indexes the bucket with its own, and cannot write or delete', async () => {

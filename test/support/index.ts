@@ -19,13 +19,13 @@ export function openTempIndex(dir: string, name = 'search.db'): AppDatabase {
 export async function crawlInto(
   db: AppDatabase,
   bucket: string,
-  options: Partial<CrawlOptions> & { endpoint?: string; maxAttempts?: number } = {},
+  options: Partial<CrawlOptions> & { endpoint?: string; maxAttempts?: number; onWarning?: (message: string) => void } = {},
 ): Promise<CrawlSummary> {
-  const { endpoint, maxAttempts, ...rest } = options;
+  const { endpoint, maxAttempts, onWarning, ...rest } = options;
   const s3 = createS3Client(testConfig(bucket, { endpoint, maxAttempts }));
   try {
     return await crawl(
-      { db, s3, bucket },
+      { db, s3, bucket, onWarning },
       { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: 8, rebuild: false, dryRun: false, ...rest },
     );
   } finally {

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../../lib/config';
 
 // No vitest imports here: the browser tests' setup uses these too.
 
@@ -16,4 +17,19 @@ export async function putObjects(client: S3Client, bucket: string, objects: Reco
   await Promise.all(
     Object.entries(objects).map(([key, body]) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })))),
   );
+}
+
+/** The S3 settings the app and the crawler would read from the environment, for an S3 server on loopback. */
+export function s3ConfigFor(server: { endpoint: string; region: string }, bucket: string, overrides: Partial<Config['s3']> = {}): Config['s3'] {
+  return {
+    endpoint: server.endpoint,
+    publicEndpoint: server.endpoint,
+    region: server.region,
+    bucket,
+    profile: undefined,
+    forcePathStyle: true,
+    maxAttempts: 3,
+    presignTtlSeconds: 3600,
+    ...overrides,
+  };
 }

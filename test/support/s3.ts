@@ -2,6 +2,8 @@ import { DeleteObjectsCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/
 import { inject } from 'vitest';
 import type { Config } from '../../lib/config';
 
+import { s3ConfigFor } from './s3-objects';
+
 export { createTestBucket, putObjects } from './s3-objects';
 
 export function testS3() {
@@ -27,17 +29,8 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
 
 /** The configuration the crawler would get from the environment, pointed at the test server. */
 export function testConfig(bucket: string, overrides: { endpoint?: string; maxAttempts?: number } = {}): Config['s3'] {
-  const s3 = testS3();
-  return {
-    endpoint: overrides.endpoint ?? s3.endpoint,
-    publicEndpoint: overrides.endpoint ?? s3.endpoint,
-    region: s3.region,
-    bucket,
-    profile: undefined,
-    forcePathStyle: true,
-    maxAttempts: overrides.maxAttempts ?? 3,
-    presignTtlSeconds: 3600,
-  };
+  const { endpoint = testS3().endpoint, maxAttempts = 3 } = overrides;
+  return s3ConfigFor({ endpoint, region: testS3().region }, bucket, { maxAttempts });
 }
 
 /** Environment for running the crawler CLI as a child process against the test server. */
