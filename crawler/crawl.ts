@@ -132,12 +132,13 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    for (const { write, reason } of writeExperiments(
+    const refused = writeExperiments(
       ctx.db,
       ctx.bucket,
       started,
       batch.map((p) => p.write),
-    )) {
+    );
+    for (const { write, reason } of refused) {
       ctx.onWarning?.(`${write.fields.path}: ${reason}`);
       const kept = refusedWrite(write, reason);
       if (kept && writeExperiments(ctx.db, ctx.bucket, started, [kept]).length === 0) continue;
