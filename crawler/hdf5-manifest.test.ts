@@ -50,7 +50,7 @@ describe('HDF5 manifests', () => {
   it.each(NWB.map((bytes, i) => [i, bytes] as const))(
     'hold every byte the structure of NWB fixture %i needs: a walk from the manifest alone sees the whole file',
     async (_, bytes) => {
-      const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
+      const result = await buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) });
       if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
       const { manifest } = result;
       for (const [i, [start, length]] of manifest.ranges.entries()) {
@@ -82,10 +82,10 @@ describe('HDF5 manifests', () => {
   it('reads the structure of a 1 GB-style recording without its chunks: the manifest stays small', async () => {
     const [bytes] = NWB;
     const fetched: [number, number][] = [];
-    const result = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!, fetched), { limits: { maxRead: 16 * 1024 } });
+    const result = await buildHdf5Manifest(bytes!.length, { fetchRange: fetchFrom(bytes!, fetched) }, { limits: { maxRead: 16 * 1024 } });
     if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
     // The fixture's data chunks are the reads over 16 KiB here: none may be in the manifest.
-    const unlimited = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!));
+    const unlimited = await buildHdf5Manifest(bytes!.length, { fetchRange: fetchFrom(bytes!) });
     if (unlimited.status !== 'built') throw new Error('not built');
     expect(result.manifest.bytes.length).toBeLessThan(unlimited.manifest.bytes.length);
     expect(result.fetches).toBe(fetched.length);
@@ -93,32 +93,32 @@ describe('HDF5 manifests', () => {
 
   it('records the structure of a dataset whose filter h5wasm lacks: only its data read fails', async () => {
     const bytes = new Uint8Array(await unsupportedFilterFile());
-    const result = await buildHdf5Manifest(bytes.length, fetchFrom(bytes));
+    const result = await buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) });
     expect(result.status).toBe('built');
   });
 
   it('tells a file that is not HDF5 from one HDF5 cannot walk, and passes S3 errors on unchanged', async () => {
     const text = new TextEncoder().encode('channel,time\n'.repeat(10_000));
-    expect(await buildHdf5Manifest(text.length, fetchFrom(text))).toEqual({ status: 'not_hdf5' });
-    expect(await buildHdf5Manifest(3, fetchFrom(text))).toEqual({ status: 'not_hdf5' });
+    expect(await buildHdf5Manifest(text.length, { fetchRange: fetchFrom(text) })).toEqual({ status: 'not_hdf5' });
+    expect(await buildHdf5Manifest(3, { fetchRange: fetchFrom(text) })).toEqual({ status: 'not_hdf5' });
 
     // The signature and superblock, then nothing: the root group's header points into zeros.
     const [bytes] = NWB;
     const broken = new Uint8Array(bytes!.length);
     broken.set(bytes!.subarray(0, 96));
-    const result = await buildHdf5Manifest(broken.length, fetchFrom(broken));
+    const result = await buildHdf5Manifest(broken.length, { fetchRange: fetchFrom(broken) });
     expect(result.status).toBe('unreadable');
     expect(result.status === 'unreadable' && result.error).toMatch(/HDF5|open/);
 
     const refused = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
-    await expect(buildHdf5Manifest(bytes!.length, () => Promise.reject(refused))).rejects.toBe(refused);
+    await expect(buildHdf5Manifest(bytes!.length, { fetchRange: () => Promise.reject(refused) })).rejects.toBe(refused);
   });
 
   it('runs builds in worker threads, retiring each after its share, with the same results', async () => {
     const pool = new ManifestPool({ buildsPerWorker: 1 });
     try {
       const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, fetchFrom(bytes))));
-      const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, fetchFrom(bytes))));
+      const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) })));
       expect(results.map((r) => r.status === 'built' && r.manifest.ranges)).toEqual(
         [...direct, ...direct].map((r) => r.status === 'built' && r.manifest.ranges),
       );
@@ -147,7 +147,7 @@ describe('HDF5 manifests', () => {
       expect(hung).toEqual({ status: 'unreadable', error: 'its structure took HDF5 over 1.5 s to walk; the walk was stopped' });
       // Started again in a new worker: its first block was asked for twice.
       expect(healthyReads.filter(([start]) => start === 0)).toHaveLength(2);
-      const direct = await buildHdf5Manifest(bytes!.length, fetchFrom(bytes!));
+      const direct = await buildHdf5Manifest(bytes!.length, { fetchRange: fetchFrom(bytes!) });
       expect(healthy.status === 'built' && healthy.manifest.ranges).toEqual(direct.status === 'built' && direct.manifest.ranges);
     } finally {
       await pool.close();

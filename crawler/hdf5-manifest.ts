@@ -1,7 +1,9 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
-import { packManifest, type Manifest } from '../hdf5/manifest';
+import type { Hdf5Summary } from '../contracts/hdf5-summary';
 import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
-import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
+import { ManifestBytes, packManifest, type Manifest } from '../hdf5/manifest';
+import { HEAD_BYTES, hasHdf5Signature } from '../hdf5/signature';
+import { summarizeHdf5, type WalkedObject, type WalkedValue } from './hdf5-summary';
 
 /**
  * Builds an HDF5 file's manifest (see hdf5/manifest.ts) by doing what the viewer will do: h5wasm
@@ -9,16 +11,21 @@ import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
  * large one (which reads its chunk index; the chunk itself is refused). h5wasm reads synchronously and S3
  * does not, so each h5wasm call runs over the bytes fetched so far: a read outside them fails with EIO, the
  * missing blocks are fetched, and the call is tried again. A second walk from a fresh open, which the
- * fetched bytes serve whole, records exactly what the manifest must hold.
+ * fetched bytes serve whole, records exactly what the manifest must hold, and what each object is, for the
+ * file's summary (hdf5-summary.ts). A file whose manifest is stored already is walked over it alone, with
+ * no read from S3, for its summary.
  */
 
 /** Fetches bytes [start, end] (inclusive). */
 export type FetchRange = (start: number, end: number) => Promise<Uint8Array>;
 
 export type ManifestResult =
-  | { status: 'built'; manifest: Manifest; fetches: number; fetchedBytes: number }
+  | { status: 'built'; manifest: Manifest; summary: Hdf5Summary; fetches: number; fetchedBytes: number }
   | { status: 'not_hdf5' }
   | { status: 'unreadable'; error: string };
+
+/** Where the walk's bytes come from: S3, or a manifest stored before (no read leaves it). */
+export type WalkSource = { fetchRange: FetchRange } | { stored: Manifest };
 
 export interface ManifestLimits {
   /** Reads longer than this are data (a compressed chunk, a large contiguous dataset), never part of a manifest. */
@@ -99,10 +106,40 @@ export function blockRuns(blocks: Iterable<number>, maxBlocks = MAX_BLOCKS_PER_F
   return runs;
 }
 
-export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, options: ManifestBuildOptions = {}): Promise<ManifestResult> {
+// What a walked object keeps of a value: short strings and numbers, and short lists of them.
+const MAX_KEPT_CHARS = 2000;
+const MAX_KEPT_ITEMS = 100;
+const MAX_WALKED_OBJECTS = 20_000;
+
+function kept(value: unknown): WalkedValue | undefined {
+  if (typeof value === 'string') return value.length <= MAX_KEPT_CHARS ? value : undefined;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return kept(Array.from(value as unknown as ArrayLike<number | bigint>));
+  if (Array.isArray(value) && value.length <= MAX_KEPT_ITEMS) {
+    const items = value.map(kept);
+    return items.every((item) => item !== undefined) ? (items as WalkedValue[]) : undefined;
+  }
+  return undefined;
+}
+
+/** An object's attributes as kept values; h5wasm reads each when asked, so this runs inside a step. */
+function keptAttrs(entity: Group | Dataset): Record<string, WalkedValue> {
+  const out: Record<string, WalkedValue> = {};
+  for (const attr of Object.values(entity.attrs)) {
+    const value = kept(attr.json_value);
+    if (value !== undefined) out[attr.name] = value;
+  }
+  return out;
+}
+
+export async function buildHdf5Manifest(size: number, source: WalkSource, options: ManifestBuildOptions = {}): Promise<ManifestResult> {
   const { maxRead, smallDataset, maxManifest, maxFetches, maxFetchedBytes } = { ...DEFAULT_LIMITS, ...options.limits };
   if (size < 8) return { status: 'not_hdf5' }; // shorter than HDF5's signature
   const { FS } = await h5();
+  const storedManifest = 'stored' in source ? source.stored : undefined;
+  const stored = storedManifest && new ManifestBytes(storedManifest);
+  const fetchRange: FetchRange = 'fetchRange' in source ? source.fetchRange : () => Promise.reject(new Error('a stored manifest is not read past'));
 
   const blocks = new Map<number, Uint8Array>();
   let fetches = 0;
@@ -139,6 +176,13 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
   let refused = false;
   let reads: [number, number][] = [];
   const read = (position: number, n: number) => {
+    if (stored) {
+      // Over a stored manifest, what it does not hold is data the walk never needed: refused like it.
+      const bytes = stored.get(position, n);
+      if (bytes) return bytes;
+      refused = true;
+      throw new FS.ErrnoError(EIO);
+    }
     if (n > maxRead) {
       refused = true;
       throw new FS.ErrnoError(EIO);
@@ -193,12 +237,19 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
   };
 
   /** A step whose failure leaves the walk going: its structure was read before HDF5 gave up on its value. */
-  const tolerant = async (call: () => unknown) => {
+  const tolerant = async <T>(call: () => T): Promise<T | undefined> => {
     try {
-      await step(call);
+      return await step(call);
     } catch (error) {
       if (error instanceof FetchFailed || error instanceof GaveUp) throw error;
+      return undefined;
     }
+  };
+
+  // What the walk saw of each object, for the summary: kept by the last walk only.
+  let objects: WalkedObject[] | undefined;
+  const record = (object: WalkedObject) => {
+    if (objects && objects.length < MAX_WALKED_OBJECTS) objects.push(object);
   };
 
   // Links can make a cycle; a real file is neither this deep nor this large.
@@ -206,15 +257,33 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
   const visit = async (group: Group, depth = 0): Promise<void> => {
     if (depth > 32 || ++visited > 100_000) throw new GaveUp('its groups nest deeper than 32 or hold over 100,000 objects (a link cycle?)');
     // An attribute of a type h5wasm cannot convert, or data behind a filter it lacks, fails only its own step.
-    await tolerant(() => Object.values(group.attrs).map((a) => a.json_value));
+    record({ path: group.path, kind: 'group', attrs: (await tolerant(() => keptAttrs(group))) ?? {} });
     for (const name of (await step(() => group.keys())) ?? []) {
       const child = await step(() => group.get(name));
       if (child instanceof Group) await visit(child, depth + 1);
       if (!(child instanceof Dataset)) continue;
-      await tolerant(() => Object.values(child.attrs).map((a) => a.json_value));
+      const attrs = (await tolerant(() => keptAttrs(child))) ?? {};
       const shape = (await step(() => child.shape)) ?? [];
-      const bytes = shape.reduce((n, d) => n * d, 1) * child.metadata.size;
-      await tolerant(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
+      const elements = shape.reduce((n, d) => n * d, 1);
+      const bytes = elements * child.metadata.size;
+      const value = await tolerant(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
+      // A long one-dimensional series of times: its last element too, for how long it lasts.
+      const last =
+        shape.length === 1 && elements > 1 && bytes > smallDataset ? await tolerant(() => child.slice([[elements - 1, elements]])) : undefined;
+      record({
+        path: child.path,
+        kind: 'dataset',
+        attrs,
+        shape: await tolerant(() => child.shape),
+        dtype: typeof child.dtype === 'string' ? child.dtype : JSON.stringify(child.dtype),
+        elementSize: child.metadata.size,
+        filters: (await tolerant(() => child.filters.map((f) => ({ id: f.id, name: f.name })))) ?? [],
+        value: bytes <= smallDataset ? kept(value) : undefined,
+        ends:
+          last !== undefined
+            ? ([kept(value) ?? null, kept(last) ?? null].map((v) => (Array.isArray(v) ? (v[0] ?? null) : v)) as [WalkedValue, WalkedValue])
+            : undefined,
+      });
     }
   };
   const walk = async (file: H5File) => {
@@ -226,21 +295,33 @@ export async function buildHdf5Manifest(size: number, fetchRange: FetchRange, op
   };
 
   try {
+    if (storedManifest) {
+      objects = [];
+      await walk(await open());
+      return { status: 'built', manifest: storedManifest, summary: summarizeHdf5(objects, walkedProblems(objects)), fetches, fetchedBytes };
+    }
     const lastBlock = Math.floor((size - 1) / BLOCK);
     await Promise.all([fetchBlocks(0, 0), lastBlock > 0 ? fetchBlocks(Math.max(1, Math.floor((size - TAIL) / BLOCK)), lastBlock) : undefined]);
     if (!hasHdf5Signature(bytesAt(0, Math.min(size, BLOCK)))) return { status: 'not_hdf5' };
     await walk(await open());
     reads = [];
+    objects = [];
     await walk(await open());
     const manifest = packManifest(reads, bytesAt);
     if (manifest.bytes.length > maxManifest) throw new GaveUp(`its structure is ${manifest.bytes.length} bytes, over the ${maxManifest} kept`);
-    return { status: 'built', manifest, fetches, fetchedBytes };
+    return { status: 'built', manifest, summary: summarizeHdf5(objects, walkedProblems(objects)), fetches, fetchedBytes };
   } catch (error) {
     if (error instanceof FetchFailed) throw error.original;
     return { status: 'unreadable', error: describeHdf5Error(error) };
   } finally {
     for (const path of paths) FS.unlink(path);
   }
+}
+
+function walkedProblems(objects: WalkedObject[]): string[] {
+  return objects.length >= MAX_WALKED_OBJECTS
+    ? [`only the first ${MAX_WALKED_OBJECTS.toLocaleString('en-US')} objects of the file are summarised`]
+    : [];
 }
 
 /**

@@ -31,7 +31,7 @@ port.on('message', (message: ToWorker) => {
     });
   // The pool's watchdog reads which build holds the thread when a deadline passes.
   const onCall = (running: boolean) => Atomics.store(busy, 0, running ? job + 1 : 0);
-  buildHdf5Manifest(size, fetchRange, { onCall }).then(
+  buildHdf5Manifest(size, { fetchRange }, { onCall }).then(
     (result) => send({ type: 'done', job, result }, result.status === 'built' ? [result.manifest.bytes.buffer as ArrayBuffer] : []),
     (error: unknown) => send({ type: 'done', job, error: error instanceof Error ? error.message : String(error) }),
   );

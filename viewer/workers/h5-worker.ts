@@ -1,6 +1,7 @@
 import h5wasm, { Dataset, Datatype, File as H5File, Group, type Attribute } from 'h5wasm';
 import { BlockReader, FileChangedError, ReadTooLargeError } from '../../hdf5/block-reader';
 import { createLazyFile, type EmscriptenFs } from '../../hdf5/emscripten-file';
+import { DECODABLE_FILTERS } from '../../hdf5/filters';
 import { isHdf5Signature, signatureOffsets } from '../../hdf5/signature';
 import { filesApiAnswer, type FileInfo, type FilesApiAnswer } from '../../contracts/files-api';
 import { firstIssue } from '../../contracts/issues';
@@ -40,15 +41,6 @@ class ViewerFailure extends Error {
 const VERIFY_AFTER_MS = 2000;
 // A presigned URL is replaced this long before it expires, so no read starts on a URL about to die.
 const REFRESH_MARGIN_MS = 2 * 60 * 1000;
-// Filters h5wasm decodes without plugins (HDF5's own numbering).
-const DECODABLE_FILTERS = new Map([
-  [1, 'deflate'],
-  [2, 'shuffle'],
-  [3, 'fletcher32'],
-  [4, 'szip'],
-  [5, 'nbit'],
-  [6, 'scaleoffset'],
-]);
 
 let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
 
