@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { hdf5Summary } from './hdf5-summary';
 
 /**
  * `GET /api/files/<uuid>`: the file, where a reader gets its bytes (a presigned S3 URL, or the app's own
- * /data for keys no URL can name), and with `?manifest=1` the bytes of its HDF5 structure, if the crawler
- * built them. The route builds it; the viewer's worker checks what it receives against it.
+ * /data for keys no URL can name), what an HDF5 file holds (its summary, or why it could not be read),
+ * and with `?manifest=1` the bytes of its HDF5 structure, if the crawler built them. The route builds it;
+ * the viewer's worker checks what it receives against it.
  */
 export const filesApiAnswer = z.object({
   uuid: z.string(),
@@ -15,6 +17,9 @@ export const filesApiAnswer = z.object({
   experiment: z.object({ uuid: z.string(), prefix: z.string(), path: z.string() }),
   url: z.string(),
   expiresAt: z.string(),
+  /** For HDF5 files the crawler walked: what the file holds (null when it could not be read, see `unreadable`). */
+  summary: hdf5Summary.nullable().optional(),
+  unreadable: z.string().nullable().optional(),
   manifest: z
     .object({
       /** Sorted, disjoint [start, length] pairs. */

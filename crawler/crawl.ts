@@ -18,7 +18,7 @@ import { experimentDateRange } from '../lib/db/date-range';
 import type { ListedObject } from '../lib/s3';
 import type { CrawlContext, CrawlProgress, ExperimentOutcome } from './context';
 import { listExperiments, type ListedExperiment } from './list';
-import { buildManifests, type ManifestCounts } from './manifests';
+import { buildManifests, noManifestCounts, type ManifestCounts } from './manifests';
 import { readExperimentMetadata, pickMetadataObject } from './read-metadata';
 
 export interface CrawlOptions {
@@ -123,7 +123,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   const progress: CrawlProgress = { phase: 'listing', objectsListed: 0, experimentsListed: 0, experimentsDone: 0, outcomes };
   const report = () => ctx.onProgress?.(progress);
   let deleted = 0;
-  let manifests: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 };
+  let manifests = noManifestCounts();
   let status: CrawlSummary['status'] = 'succeeded';
   let error: string | undefined;
 

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../lib/worker-thread';
+import type { Manifest } from '../hdf5/manifest';
 import type { ManifestResult } from './hdf5-manifest';
 
 /**
@@ -15,7 +16,8 @@ import type { ManifestResult } from './hdf5-manifest';
  */
 
 export type ToWorker =
-  | { type: 'build'; job: number; size: number }
+  /** `stored`: walk this manifest, with no read; otherwise the worker asks for bytes with `fetch`. */
+  | { type: 'build'; job: number; size: number; stored?: Manifest }
   | { type: 'bytes'; fetch: number; bytes: Uint8Array }
   | { type: 'fetch-failed'; fetch: number; message: string };
 
@@ -34,7 +36,7 @@ export type ObjectReader = (start: number, end: number) => Promise<Uint8Array>;
 
 interface Build {
   size: number;
-  read: ObjectReader;
+  source: ObjectReader | { stored: Manifest };
   resolve: (result: ManifestResult) => void;
   reject: (error: unknown) => void;
 }
@@ -75,8 +77,9 @@ export class ManifestPool {
     this.fileTimeLimitMs = options.fileTimeLimitMs ?? 120_000;
   }
 
-  build(size: number, read: ObjectReader): Promise<ManifestResult> {
-    return new Promise<ManifestResult>((resolve, reject) => this.start({ size, read, resolve, reject }));
+  /** Builds the manifest and summary of a file of `size` bytes read by `source`, or the summary from a stored manifest. */
+  build(size: number, source: ObjectReader | { stored: Manifest }): Promise<ManifestResult> {
+    return new Promise<ManifestResult>((resolve, reject) => this.start({ size, source, resolve, reject }));
   }
 
   async close(): Promise<void> {
@@ -90,7 +93,8 @@ export class ManifestPool {
     const id = this.nextJob++;
     thread.started++;
     thread.running.set(id, { build, deadline: setTimeout(() => this.overTime(thread, id), this.fileTimeLimitMs) });
-    thread.worker.postMessage({ type: 'build', job: id, size: build.size } satisfies ToWorker);
+    const stored = typeof build.source === 'function' ? undefined : build.source.stored;
+    thread.worker.postMessage({ type: 'build', job: id, size: build.size, stored } satisfies ToWorker);
   }
 
   /** Removes a job from its thread; a retired thread ends with its last job. */
@@ -139,7 +143,9 @@ export class ManifestPool {
       const job = thread.running.get(message.job);
       if (!job) return;
       const { fetch, start, end } = message;
-      job.build.read(start, end).then(
+      const read =
+        typeof job.build.source === 'function' ? job.build.source(start, end) : Promise.reject(new Error('a stored manifest is not read past'));
+      read.then(
         (bytes) => {
           // Moved when the bytes own their buffer; a view into a shared one (Node's Buffer pool) is copied.
           const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { listManifestWork, saveManifests, type ManifestWrite } from '../lib/db/crawl-store';
+import { listManifestWork, saveManifests, storedManifest, type ManifestWrite } from '../lib/db/crawl-store';
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../hdf5/block-reader';
 import type { CrawlContext } from './context';
@@ -8,7 +8,12 @@ import type { ManifestResult } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
 
 export interface ManifestCounts {
+  /** Files whose manifest and summary were built from S3. */
   built: number;
+  /** Files small enough for the viewer to read whole: summarised, no manifest kept. */
+  small: number;
+  /** Files whose stored manifest gave their summary, with no read from S3. */
+  fromStored: number;
   notHdf5: number;
   /** HDF5 could not walk the file; recorded, and not tried again until the file changes. */
   unreadable: number;
@@ -17,19 +22,23 @@ export interface ManifestCounts {
   seconds: number;
 }
 
+export const noManifestCounts = (): ManifestCounts => ({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 });
+
 // Manifests written per transaction: a crawl killed here loses at most this many, and the next run builds them.
 const WRITE_BATCH = 32;
 
 /**
- * Builds the manifest of every HDF5 file in `prefixes` whose current version has none, `concurrency` at a
- * time, writing them in batches. Files the viewer reads whole with its first request (up to TAIL_BYTES)
- * need none. Each file's first block is read here: a file that is not HDF5 costs that one read and never
- * reaches the worker, whose h5wasm takes about a second to start.
+ * Learns what every HDF5 file in `prefixes` holds whose current version the index does not know yet:
+ * its manifest (unless the viewer reads it whole at once: up to TAIL_BYTES) and its summary,
+ * `concurrency` at a time, writing them in batches. A file whose manifest was stored before summaries
+ * were is summarised from it, with no read from S3. Each other file's first block is read here: a file
+ * that is not HDF5 costs that one read and never reaches the worker, whose h5wasm takes about a second
+ * to start.
  */
 export async function buildManifests(ctx: CrawlContext, prefixes: string[], concurrency: number): Promise<ManifestCounts> {
   const started = performance.now();
-  const counts: ManifestCounts = { built: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 };
-  const work = listManifestWork(ctx.db, prefixes, TAIL_BYTES);
+  const counts = noManifestCounts();
+  const work = listManifestWork(ctx.db, prefixes);
   if (work.length === 0) return counts;
   const pool = new ManifestPool();
   const limit = pLimit(concurrency);
@@ -47,13 +56,19 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
       work.map((object) =>
         limit(async () => {
           const read = (start: number, end: number) => getObjectRange(ctx.s3.client, ctx.bucket, object.key, object.etag, start, end);
+          const stored = object.stored ? storedManifest(ctx.db, object.id) : undefined;
           let result: ManifestResult;
           try {
-            const head = await read(0, HEAD_BYTES - 1);
-            // The builder starts by reading the first block: it gets the one read here.
-            const fromHead = (start: number, end: number) =>
-              start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end);
-            result = hasHdf5Signature(head) ? await pool.build(object.size, fromHead) : { status: 'not_hdf5' };
+            if (stored) result = await pool.build(object.size, { stored });
+            // Shorter than HDF5's signature: nothing to read.
+            else if (object.size < 8) result = { status: 'not_hdf5' };
+            else {
+              const head = await read(0, Math.min(object.size, HEAD_BYTES) - 1);
+              // The builder starts by reading the first block: it gets the one read here.
+              const fromHead = (start: number, end: number) =>
+                start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end);
+              result = hasHdf5Signature(head) ? await pool.build(object.size, fromHead) : { status: 'not_hdf5' };
+            }
           } catch (error) {
             counts.failed++;
             ctx.onWarning?.(`cannot build the manifest of s3://${ctx.bucket}/${object.key}: ${describeS3Error(error)}`);
@@ -61,8 +76,15 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
           }
           const base = { objectId: object.id, etag: object.etag };
           if (result.status === 'built') {
-            counts.built++;
-            save({ ...base, status: 'built', ranges: result.manifest.ranges, bytes: result.manifest.bytes });
+            const { manifest, summary } = result;
+            if (stored) counts.fromStored++;
+            else if (object.size <= TAIL_BYTES) counts.small++;
+            else counts.built++;
+            save(
+              object.size <= TAIL_BYTES
+                ? { ...base, status: 'small', summary }
+                : { ...base, status: 'built', ranges: manifest.ranges, bytes: manifest.bytes, summary },
+            );
           } else if (result.status === 'not_hdf5') {
             counts.notHdf5++;
             save({ ...base, status: 'not_hdf5' });

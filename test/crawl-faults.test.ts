@@ -169,9 +169,14 @@ describe('the crawler CLI', () => {
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
     expect(summary).toMatchObject({ status: 'succeeded', experiments: { new: 5, updated: 0, unchanged: 0, deleted: 0, failed: 0 } });
-    // A GET per metadata document; the synthetic HDF5-named files are too small to need a manifest.
-    expect(summary.s3Requests).toMatchObject({ GetObject: 5 });
-    expect(summary.manifests).toMatchObject({ built: 0, notHdf5: 0, unreadable: 0, failed: 0 });
+    // A GET per metadata document, and one per HDF5-named file, whose first block says it is not HDF5 (the
+    // synthetic files are text).
+    const index = openDatabase(join(dir.path, 'cli.db'), { readonly: true });
+    const hdf5Named = index.$client.prepare("SELECT count(*) FROM objects WHERE key LIKE '%.nwb' OR key LIKE '%.h5'").pluck().get() as number;
+    index.$client.close();
+    expect(hdf5Named).toBeGreaterThan(0);
+    expect(summary.s3Requests).toMatchObject({ GetObject: 5 + hdf5Named });
+    expect(summary.manifests).toMatchObject({ built: 0, notHdf5: hdf5Named, unreadable: 0, failed: 0 });
     expect(typeof summary.seconds).toBe('number');
     expect(summary.oldestDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Without a terminal, every stderr line is one JSON object (warnings included).

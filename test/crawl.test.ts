@@ -5,6 +5,7 @@ import { objectUuid } from '../lib/db/crawl-store';
 import type { AppDatabase } from '../lib/db/index';
 import { BROKEN, fixtureBucketObjects, MANY_FILES, MANY_FILES_COUNT, SHAPES } from './support/fixture-bucket';
 import { nwbFixture } from './support/fixtures';
+import { unsupportedFilterFile } from './support/unsupported-filter';
 import { crawlInto, dumpIndex, integrityCheck, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, deletePrefix, putObjects, testClient } from './support/s3';
 
@@ -50,8 +51,9 @@ describe('crawling a bucket on radosgw', () => {
     expect(summary.objects).toBe(Object.keys(fixtureBucketObjects()).length);
     // One GET per metadata document, except the one over the size limit, which is judged from the listing.
     expect(summary.s3Requests.GetObject).toBe(Object.keys(SHAPES).length - 1 + Object.keys(BROKEN).length - 1 + 1);
-    // The HDF5-named objects here are a few bytes: the viewer reads such files whole, so they get no manifest.
-    expect(summary.manifests).toMatchObject({ built: 0, notHdf5: 0, unreadable: 0, failed: 0 });
+    // The HDF5-named objects here are a few bytes, shorter than HDF5's signature: not HDF5, known without a read.
+    const hdf5Named = Object.keys(fixtureBucketObjects()).filter((key) => /\.(nwb|h5|hdf5)$/i.test(key)).length;
+    expect(summary.manifests).toMatchObject({ built: 0, small: 0, notHdf5: hdf5Named, unreadable: 0, failed: 0 });
     expect(integrityCheck(db)).toBe('ok');
 
     expect(row(SHAPES.maxwellOld)).toMatchObject({
@@ -218,7 +220,7 @@ describe('crawling a bucket on radosgw', () => {
     expect(run).toMatchObject({ status: 'failed', error: summary.error });
   });
 
-  it("builds the manifest of each HDF5 file once per version: its bytes are the file's own", async () => {
+  it("builds the manifest and summary of each HDF5 file once per version: its bytes are the file's own", async () => {
     const experiment = 'ephys/2024-02-02-e-manifest_check';
     const key = `${experiment}/shared/recording.nwb`;
     const [first, second] = (['ecephys-kilosort-gzip.nwb', 'units-trials-dandi000009.nwb'] as const).map(nwbFixture);
@@ -240,21 +242,37 @@ describe('crawling a bucket on radosgw', () => {
       [`${experiment}/metadata.json`]: '{"notes": {"purpose": "manifest check"}}',
       [key]: first!,
       [`${experiment}/shared/notes.h5`]: 'not hdf5\n'.repeat(40_000),
-      [`${experiment}/shared/small.nwb`]: first!.subarray(0, 200_000),
+      [`${experiment}/shared/small.nwb`]: await unsupportedFilterFile(),
     });
+    const summaryOf = (name: string) =>
+      db.$client
+        .prepare('SELECT m.status, m.summary, m.ranges FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
+        .get(`${experiment}/shared/${name}`) as { status: string; summary: string | null; ranges: string | null } | undefined;
     let summary = await crawlInto(db, bucket);
-    // small.nwb is under the viewer's whole-file read: no manifest, no read.
-    expect(summary.manifests).toMatchObject({ built: 1, notHdf5: 1, unreadable: 0, failed: 0 });
+    // small.nwb is under the viewer's whole-file read: a summary, no manifest kept.
+    expect(summary.manifests).toMatchObject({ built: 1, small: 1, notHdf5: 1, unreadable: 0, failed: 0 });
     expectFileBytes(first!);
+    expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ format: 'nwb', nwb: { units: 13, spikes: 788 } });
+    expect(summaryOf('small.nwb')).toMatchObject({ status: 'small', ranges: null });
+    expect(JSON.parse(summaryOf('small.nwb')!.summary!).series[0]).toMatchObject({ decodable: false });
 
     summary = await crawlInto(db, bucket);
-    expect(summary.manifests).toMatchObject({ built: 0, notHdf5: 0, unreadable: 0, failed: 0 });
+    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0 });
     expect(summary.s3Requests.GetObject ?? 0).toBe(0);
+
+    // An index from before summaries: its stored manifest gives the summary, with no read of the file.
+    const before = summaryOf('recording.nwb')!.summary;
+    db.$client.prepare("UPDATE hdf5_manifests SET summary = NULL WHERE status = 'built'").run();
+    summary = await crawlInto(db, bucket);
+    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 1, failed: 0 });
+    expect(summary.s3Requests.GetObject ?? 0).toBe(0);
+    expect(summaryOf('recording.nwb')!.summary).toBe(before);
 
     await putObjects(client, bucket, { [key]: second! });
     summary = await crawlInto(db, bucket);
-    expect(summary.manifests).toMatchObject({ built: 1, notHdf5: 0, unreadable: 0, failed: 0 });
+    expect(summary.manifests).toMatchObject({ built: 1, small: 0, notHdf5: 0, unreadable: 0, failed: 0 });
     expectFileBytes(second!);
+    expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ nwb: { trials: 412 } });
     expect(integrityCheck(db)).toBe('ok');
   });
 });

@@ -9,6 +9,7 @@ import { objectUuid } from '../lib/db/crawl-store';
 import { openDatabase } from '../lib/db/index';
 import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
+import { filesApiAnswer } from '../contracts/files-api';
 import { nwbFixture } from './support/fixtures';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testConfig, testS3 } from './support/s3';
@@ -181,6 +182,13 @@ describe('/api/files/<file uuid>', () => {
     const head = await fetch(body.url, { headers: { Range: 'bytes=0-7' } });
     expect(Buffer.from(await head.arrayBuffer())).toEqual(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(body).not.toHaveProperty('manifest');
+    // What the file holds, as the crawler summarised it, checked as the viewer checks it.
+    expect(filesApiAnswer.parse(body).summary).toMatchObject({
+      format: 'nwb',
+      nwb: { version: '2.4.0', units: 13, spikes: 788, electrodes: 10 },
+      series: [{ type: 'ElectricalSeries', shape: [100, 10], rate: 2500 }],
+    });
+    expect(body.unreadable).toBeNull();
   });
 
   it("adds the bytes of the file's structure with ?manifest=1, only for the indexed version", async () => {

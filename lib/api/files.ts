@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { findManifest } from '@/lib/db/queries';
+import { findHdf5Facts, findManifest } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { contentTypeOf, lookupFile, readerUrl } from '@/lib/files';
 import type { FilesApiAnswer } from '@/contracts/files-api';
@@ -8,7 +8,7 @@ import type { FilesApiAnswer } from '@/contracts/files-api';
 const query = z.object({ manifest: z.enum(['0', '1']).default('0') });
 
 /**
- * Everything a browser reader needs in one request: what the file is, a presigned URL to its bytes, and
+ * Everything a browser reader needs in one request: what the file is and holds, where to read its bytes, and
  * with `?manifest=1` the bytes of its HDF5 structure the crawler recorded, which spare the reader a round
  * trip to S3 for each piece of structure it would otherwise discover one read at a time.
  */
@@ -19,6 +19,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ uuid
     const file = lookupFile((await params).uuid);
     const { url, expiresAt } = await readerUrl(file);
     const manifest = parsed.data.manifest === '1' ? findManifest(file) : undefined;
+    const facts = findHdf5Facts(file);
     const answer: FilesApiAnswer = {
       uuid: file.uuid,
       key: file.key,
@@ -29,6 +30,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ uuid
       experiment: file.experiment,
       url,
       expiresAt: expiresAt.toISOString(),
+      ...(facts ? { summary: facts.summary, unreadable: facts.status === 'unreadable' ? facts.error : null } : {}),
       ...(parsed.data.manifest === '1' ? { manifest: manifest ? { ranges: manifest.ranges, bytes: manifest.bytes.toString('base64') } : null } : {}),
     };
     return Response.json(answer, { headers: { 'Cache-Control': 'private, no-store' } });

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { and, eq, getTableColumns, gt, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
+import type { Hdf5Summary } from '../../contracts/hdf5-summary';
+import type { Manifest } from '../../hdf5/manifest';
 import type { AppDatabase } from './index';
 import { perConnection } from './prepared';
 import { crawlRuns, experiments, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
@@ -258,23 +260,46 @@ export function finishCrawlRun(
     .run();
 }
 
-/** HDF5 files (by name) over `minSize` bytes in these prefixes with no manifest for their current version. */
-export function listManifestWork(db: AppDatabase, prefixes: string[], minSize: number) {
+/**
+ * HDF5 files (by name) in these prefixes that the crawler has not learned about in their current version,
+ * and those whose manifest was stored before summaries were (`stored`: summarised from it, with no read
+ * from S3).
+ */
+export function listManifestWork(db: AppDatabase, prefixes: string[]) {
   return db
-    .select({ id: objects.id, key: objects.key, size: objects.size, etag: objects.etag })
+    .select({
+      id: objects.id,
+      key: objects.key,
+      size: objects.size,
+      etag: objects.etag,
+      stored: sql<number>`${hdf5Manifests.etag} = ${objects.etag} AND ${hdf5Manifests.status} = 'built'`.mapWith(Boolean),
+    })
     .from(objects)
     .innerJoin(experiments, eq(experiments.id, objects.experimentId))
     .leftJoin(hdf5Manifests, eq(hdf5Manifests.objectId, objects.id))
     .where(
       and(
         inArray(experiments.prefix, prefixes),
-        gt(objects.size, minSize),
         // LIKE ignores ASCII case in SQLite: .NWB and .H5 count too.
         or(like(objects.key, '%.nwb'), like(objects.key, '%.h5'), like(objects.key, '%.hdf5')),
-        or(isNull(hdf5Manifests.objectId), ne(hdf5Manifests.etag, objects.etag)),
+        or(
+          isNull(hdf5Manifests.objectId),
+          ne(hdf5Manifests.etag, objects.etag),
+          and(inArray(hdf5Manifests.status, ['built', 'small']), isNull(hdf5Manifests.summary)),
+        ),
       ),
     )
     .all();
+}
+
+/** The manifest stored for this object (its current version's, as listManifestWork found it). */
+export function storedManifest(db: AppDatabase, objectId: number): Manifest | undefined {
+  const row = db
+    .select({ ranges: hdf5Manifests.ranges, bytes: hdf5Manifests.bytes })
+    .from(hdf5Manifests)
+    .where(eq(hdf5Manifests.objectId, objectId))
+    .get();
+  return row?.ranges && row.bytes ? { ranges: row.ranges, bytes: new Uint8Array(row.bytes) } : undefined;
 }
 
 export interface ManifestWrite {
@@ -283,6 +308,7 @@ export interface ManifestWrite {
   status: ManifestStatus;
   ranges?: [number, number][];
   bytes?: Uint8Array;
+  summary?: Hdf5Summary;
   error?: string;
 }
 
@@ -297,6 +323,7 @@ export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt:
         ...write,
         ranges: write.ranges ?? null,
         bytes: write.bytes ? Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength) : null,
+        summary: write.summary ?? null,
         error: write.error ?? null,
         builtAt,
       };

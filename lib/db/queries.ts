@@ -102,6 +102,19 @@ export function findManifest(file: Pick<IndexedFile, 'uuid' | 'etag'>) {
   return row?.ranges && row.bytes ? { ranges: row.ranges, bytes: row.bytes } : undefined;
 }
 
+/**
+ * What the crawler learned of this version of an HDF5 file: what it holds, or why it could not be read
+ * (undefined: not HDF5 by name, or not walked yet).
+ */
+export function findHdf5Facts(file: Pick<IndexedFile, 'uuid' | 'etag'>) {
+  return getDb()
+    .select({ status: hdf5Manifests.status, summary: hdf5Manifests.summary, error: hdf5Manifests.error })
+    .from(hdf5Manifests)
+    .innerJoin(objects, eq(objects.id, hdf5Manifests.objectId))
+    .where(and(eq(objects.uuid, file.uuid), eq(hdf5Manifests.etag, file.etag)))
+    .get();
+}
+
 /** Experiments with this uuid in any prefix (the lab's links without a prefix), at most `limit`. */
 export function findExperimentsByUuid(uuid: string, limit = 10) {
   return getDb()

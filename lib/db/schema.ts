@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { Hdf5Summary } from '../../contracts/hdf5-summary';
 
 /** Where an experiment's metadata came from. */
 export const METADATA_SOURCES = ['metadata.json', 'manifest.json', 'none'] as const;
@@ -71,10 +72,12 @@ export const objects = sqliteTable(
 );
 
 /**
- * `built`: the HDF5 file's manifest (hdf5/manifest.ts). `not_hdf5` and `unreadable` (HDF5 could
- * not walk it; `error` says why) are kept too, so a file is tried once per version, not every crawl.
+ * What the crawler learned of one version of an HDF5 file. `built`: its manifest (hdf5/manifest.ts) and
+ * summary; `small`: its summary only, since the viewer reads a file this small whole; `not_hdf5` and
+ * `unreadable` (HDF5 could not walk it; `error` says why) are kept too, so a file is tried once per
+ * version, not every crawl.
  */
-export const MANIFEST_STATUSES = ['built', 'not_hdf5', 'unreadable'] as const;
+export const MANIFEST_STATUSES = ['built', 'small', 'not_hdf5', 'unreadable'] as const;
 export type ManifestStatus = (typeof MANIFEST_STATUSES)[number];
 
 export const hdf5Manifests = sqliteTable('hdf5_manifests', {
@@ -87,6 +90,8 @@ export const hdf5Manifests = sqliteTable('hdf5_manifests', {
   /** Sorted, disjoint [start, length] pairs, as JSON. */
   ranges: text('ranges', { mode: 'json' }).$type<[number, number][]>(),
   bytes: blob('bytes', { mode: 'buffer' }),
+  /** What the file holds (contracts/hdf5-summary.ts), as JSON; null for a row from before summaries. */
+  summary: text('summary', { mode: 'json' }).$type<Hdf5Summary>(),
   error: text('error'),
   builtAt: integer('built_at', { mode: 'timestamp_ms' }).notNull(),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `hdf5_manifests` ADD `summary` text;
