@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import {
   deleteExperiments,
+  experimentIdsOf,
   finishCrawlRun,
   listExperimentPaths,
   loadExperimentState,
@@ -18,7 +19,7 @@ import { experimentDateRange } from '../lib/db/date-range';
 import type { ListedObject } from '../lib/s3';
 import type { CrawlContext, CrawlProgress, ExperimentOutcome } from './context';
 import { listExperiments, type ListedExperiment } from './list';
-import { buildManifests, noManifestCounts, type ManifestCounts } from './manifests';
+import { buildManifests, noManifestCounts, updateRecordingFacts, type ManifestCounts } from './manifests';
 import { readExperimentMetadata, pickMetadataObject } from './read-metadata';
 
 export interface CrawlOptions {
@@ -128,10 +129,13 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   let error: string | undefined;
 
   let pending: { write: ExperimentWrite; outcome: ExperimentOutcome }[] = [];
+  // Experiments whose files changed: what their files hold is gathered again after the manifests.
+  const filesChanged: string[] = [];
   const flush = () => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    for (const { write } of batch) if (write.upsert.length > 0 || write.remove.length > 0) filesChanged.push(write.fields.path);
     const refused = writeExperiments(
       ctx.db,
       ctx.bucket,
@@ -214,7 +218,9 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     if (!options.dryRun) {
       progress.phase = 'manifests';
       report();
-      manifests = await buildManifests(ctx, options.prefixes, options.concurrency);
+      const built = await buildManifests(ctx, options.prefixes, options.concurrency);
+      manifests = built.counts;
+      updateRecordingFacts(ctx, new Set([...experimentIdsOf(ctx.db, filesChanged), ...built.experimentIds]));
     }
     if (outcomes.failed > 0) status = 'partial';
   } catch (caught) {

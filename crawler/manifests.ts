@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
-import { listManifestWork, saveManifests, storedManifest, type ManifestWrite } from '../lib/db/crawl-store';
+import { hdf5SummariesOf, listManifestWork, saveManifests, saveRecordingFacts, storedManifest, type ManifestWrite } from '../lib/db/crawl-store';
+import { recordingFacts } from '../lib/recordings/facts';
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../hdf5/block-reader';
 import type { CrawlContext } from './context';
@@ -35,15 +36,22 @@ const WRITE_BATCH = 32;
  * that is not HDF5 costs that one read and never reaches the worker, whose h5wasm takes about a second
  * to start.
  */
-export async function buildManifests(ctx: CrawlContext, prefixes: string[], concurrency: number): Promise<ManifestCounts> {
+export async function buildManifests(
+  ctx: CrawlContext,
+  prefixes: string[],
+  concurrency: number,
+): Promise<{ counts: ManifestCounts; experimentIds: Set<number> }> {
   const started = performance.now();
   const counts = noManifestCounts();
   const work = listManifestWork(ctx.db, prefixes);
-  if (work.length === 0) return counts;
+  // The experiments whose files' summaries this run records: their recording facts follow.
+  const experimentIds = new Set<number>();
+  if (work.length === 0) return { counts, experimentIds };
   const pool = new ManifestPool();
   const limit = pLimit(concurrency);
   let pending: ManifestWrite[] = [];
-  const save = (write: ManifestWrite) => {
+  const save = (write: ManifestWrite, experimentId: number) => {
+    experimentIds.add(experimentId);
     pending.push(write);
     if (pending.length >= WRITE_BATCH) flush();
   };
@@ -84,14 +92,15 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
               object.size <= TAIL_BYTES
                 ? { ...base, status: 'small', summary }
                 : { ...base, status: 'built', ranges: manifest.ranges, bytes: manifest.bytes, summary },
+              object.experimentId,
             );
           } else if (result.status === 'not_hdf5') {
             counts.notHdf5++;
-            save({ ...base, status: 'not_hdf5' });
+            save({ ...base, status: 'not_hdf5' }, object.experimentId);
           } else {
             counts.unreadable++;
             ctx.onWarning?.(`s3://${ctx.bucket}/${object.key} is not readable as HDF5: ${result.error}`);
-            save({ ...base, status: 'unreadable', error: result.error });
+            save({ ...base, status: 'unreadable', error: result.error }, object.experimentId);
           }
         }),
       ),
@@ -101,5 +110,20 @@ export async function buildManifests(ctx: CrawlContext, prefixes: string[], conc
     await pool.close();
   }
   counts.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
-  return counts;
+  return { counts, experimentIds };
+}
+
+// Experiments whose recording facts are written per transaction.
+const FACTS_BATCH = 500;
+
+/** Gathers again what these experiments' files hold (their summaries) into their recording columns. */
+export function updateRecordingFacts(ctx: CrawlContext, experimentIds: Set<number>): void {
+  const ids = [...experimentIds];
+  for (let i = 0; i < ids.length; i += FACTS_BATCH) {
+    const summaries = hdf5SummariesOf(ctx.db, ids.slice(i, i + FACTS_BATCH));
+    saveRecordingFacts(
+      ctx.db,
+      [...summaries].map(([experimentId, list]) => ({ experimentId, columns: recordingFacts(list) })),
+    );
+  }
 }

@@ -1,3 +1,9 @@
+/** The file name endings by which the lab's HDF5 files are known (NWB files are HDF5). */
+export const HDF5_EXTENSIONS = ['nwb', 'h5', 'hdf5'] as const;
+
+/** Whether a file's name says it is HDF5 (case aside). */
+export const isHdf5Name = (name: string) => HDF5_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(`.${ext}`));
+
 /** The first block of a file, in which HDF5's signature must be. */
 export const HEAD_BYTES = 64 * 1024;
 

@@ -7,6 +7,7 @@ import { getConfig } from './config';
 import { findIndexedFile, type IndexedFile } from './db/queries';
 import { AppError } from './errors';
 import { attachmentDisposition, createS3Client, describeS3Error, presignGet, type CountingS3Client } from './s3';
+import { isHdf5Name } from '../hdf5/signature';
 
 /**
  * Files as the site serves them: looked up by their stable uuid in the index, never by a key or path from
@@ -25,13 +26,12 @@ export function lookupFile(rawUuid: string): IndexedFile {
 
 // HDF5 by its format (no registry names .nwb or .h5); the rest by mime-db, except what a browser would run
 // as a page or script of this site when the app streams it (DATA_MODE=proxy): those are plain bytes.
-const HDF5_NAME = /\.(nwb|h5|hdf5)$/i;
 const ACTIVE_TYPE =
   /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/ecmascript|text\/ecmascript)/;
 
 export function contentTypeOf(key: string): string {
   const name = fileName(key);
-  if (HDF5_NAME.test(name)) return 'application/x-hdf5';
+  if (isHdf5Name(name)) return 'application/x-hdf5';
   const type = lookup(name);
   return type && !ACTIVE_TYPE.test(type) ? type : 'application/octet-stream';
 }

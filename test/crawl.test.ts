@@ -275,4 +275,47 @@ describe('crawling a bucket on radosgw', () => {
     expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ nwb: { trials: 412 } });
     expect(integrityCheck(db)).toBe('ok');
   });
+
+  it("keeps each experiment's recording facts in step with its files: a metadata change keeps them, a removed file takes its own", async () => {
+    const experiment = 'ephys/2024-02-03-e-recording_facts';
+    const facts = () =>
+      db.$client
+        .prepare('SELECT data_types, recording_flags, max_channels, max_seconds, rates, recording_text FROM experiments WHERE path = ?')
+        .get(experiment) as Record<string, string | number | null>;
+    const storedSummary = () =>
+      JSON.parse(
+        db.$client
+          .prepare('SELECT m.summary FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
+          .pluck()
+          .get(`${experiment}/shared/units.nwb`) as string,
+      ) as { nwb: { sessionDescription: string } };
+    await putObjects(client, bucket, {
+      [`${experiment}/metadata.json`]: '{"notes": {"purpose": "facts check"}}',
+      [`${experiment}/shared/units.nwb`]: nwbFixture('units-trials-dandi000009.nwb'),
+      [`${experiment}/shared/ecephys.nwb`]: nwbFixture('ecephys-kilosort-gzip.nwb'),
+    });
+    await crawlInto(db, bucket);
+    const both = facts();
+    expect(String(both.data_types).split(' ')).toEqual(expect.arrayContaining(['Units', 'TimeIntervals', 'ElectricalSeries']));
+    expect(both.recording_flags).toBe('units spikes trials');
+    expect(both.max_channels).toBeGreaterThan(0);
+    expect(both.recording_text).toContain(storedSummary().nwb.sessionDescription);
+    expect(search('recording_text:units')).toContain(experiment);
+
+    await putObjects(client, bucket, { [`${experiment}/metadata.json`]: '{"notes": {"purpose": "facts check, again"}}' });
+    await crawlInto(db, bucket);
+    expect(facts()).toEqual(both);
+
+    await deletePrefix(client, bucket, `${experiment}/shared/units.nwb`);
+    await crawlInto(db, bucket);
+    const one = facts();
+    expect(String(one.data_types).split(' ')).not.toContain('TimeIntervals');
+    expect(one.recording_flags).not.toContain('trials');
+    expect(one.max_channels).toBe(both.max_channels);
+
+    await deletePrefix(client, bucket, `${experiment}/shared/`);
+    await crawlInto(db, bucket);
+    expect(facts()).toEqual({ data_types: '', recording_flags: '', max_channels: null, max_seconds: null, rates: '', recording_text: '' });
+    expect(integrityCheck(db)).toBe('ok');
+  });
 });

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_QUERIES, RARE_WORD_ROWS, RARE_WORDS, SYNTHETIC_BUCKET, buildSyntheticIndex } from '../bench/support/synthetic-index';
 import { deriveFields } from '../crawler/derive';
 import { flattenMetadata } from '../crawler/metadata';
+import { hdf5Summary } from '../contracts/hdf5-summary';
 import { objectUuid } from '../lib/db/crawl-store';
+import { recordingFacts } from '../lib/recordings/facts';
 import { openDatabase, type AppDatabase } from '../lib/db/index';
 
 const EXPERIMENTS = 2000;
@@ -35,8 +37,8 @@ function digest(file: string): string {
     for (const row of other.$client.prepare('SELECT * FROM experiments ORDER BY id').raw().iterate()) {
       hash.update(JSON.stringify(row));
     }
-    for (const row of other.$client.prepare('SELECT * FROM objects ORDER BY id').raw().iterate()) {
-      hash.update(JSON.stringify(row));
+    for (const table of ['objects', 'hdf5_manifests']) {
+      for (const row of other.$client.prepare(`SELECT * FROM ${table} ORDER BY rowid`).raw().iterate()) hash.update(JSON.stringify(row));
     }
     return hash.digest('hex');
   } finally {
@@ -144,6 +146,32 @@ describe('buildSyntheticIndex', () => {
     }
     const objects = db.$client.prepare('SELECT uuid, key FROM objects WHERE id % 499 = 0').all() as { uuid: string; key: string }[];
     for (const o of objects) expect(o.uuid).toBe(objectUuid(SYNTHETIC_BUCKET, o.key));
+  });
+
+  it('gives each HDF5 file a summary a crawl could have written, and each experiment the facts its summaries make', () => {
+    const hdf5Objects = count(`SELECT count(*) FROM objects WHERE key LIKE '%.nwb' OR key LIKE '%.h5'`);
+    expect(hdf5Objects).toBeGreaterThan(1000);
+    expect(count('SELECT count(*) FROM hdf5_manifests')).toBe(hdf5Objects);
+    const rows = db.$client
+      .prepare(
+        `SELECT e.id, e.recording_text recordingText, e.data_types dataTypes, e.recording_flags recordingFlags,
+                e.max_channels maxChannels, e.max_seconds maxSeconds, e.rates
+         FROM experiments e WHERE e.id % 53 = 0`,
+      )
+      .all() as { id: number }[];
+    const summariesOf = db.$client.prepare(
+      'SELECT m.summary FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.experiment_id = ? ORDER BY o.id',
+    );
+    let withTypes = 0;
+    for (const { id, ...stored } of rows) {
+      const summaries = (summariesOf.pluck().all(id) as string[]).map((json) => hdf5Summary.parse(JSON.parse(json)));
+      expect(stored).toEqual(recordingFacts(summaries));
+      if ((stored as { dataTypes: string }).dataTypes !== '') withTypes++;
+    }
+    expect(withTypes).toBeGreaterThan(rows.length * 0.2);
+    for (const flag of ['units', 'lfp', 'trials']) {
+      expect(count("SELECT count(*) FROM experiments WHERE ' ' || recording_flags || ' ' LIKE ?", `% ${flag} %`), flag).toBeGreaterThan(10);
+    }
   });
 
   it('controls word frequencies: common words in 30–40 % of experiments, rare words in a few', () => {

@@ -14,11 +14,13 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { deriveFields } from '../../crawler/derive';
+import { recordingFacts } from '../../lib/recordings/facts';
 import { flattenMetadata } from '../../crawler/metadata';
 import type { JsonObject } from '../../lib/metadata-shape';
 import { objectUuid } from '../../lib/db/crawl-store';
 import { openDatabase } from '../../lib/db/index';
-import { seededRandom } from '../../scripts/seeded-random';
+import { Rng, type Weighted } from './rng';
+import { syntheticSummary } from './synthetic-summaries';
 
 export interface SyntheticIndexOptions {
   /** The SQLite file to create; it must not hold experiments already. */
@@ -86,42 +88,6 @@ export const BENCH_QUERIES: { kind: string; q: string; params?: Record<string, s
   { kind: 'file name', q: 'acqm' }, // 88,649 objects in 37,955 experiments
   { kind: 'file name', q: 'Trace_20230812' }, // 128 objects in 10 experiments
 ];
-
-// ---------------------------------------------------------------------------------------------------------
-// Randomness
-
-type Weighted<T> = readonly (readonly [T, number])[];
-
-class Rng {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = seededRandom(seed);
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  weighted<T>(items: Weighted<T>): T {
-    let total = 0;
-    for (const [, w] of items) total += w;
-    let r = this.next() * total;
-    for (const [item, w] of items) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return items[items.length - 1]![0];
-  }
-  hex(chars: number): string {
-    let out = '';
-    while (out.length < chars) out += ((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
-    return out.slice(0, chars);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -880,31 +846,54 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
     // transaction. The real triggers still fill the full-text tables, but FTS5 flushes its pending terms at
     // every statement that writes it: row-by-row inserts made a tiny segment per row and were 4× slower.
     sqlite.exec(`CREATE TEMP TABLE stage_experiments AS SELECT * FROM main.experiments WHERE 0;
-                 CREATE TEMP TABLE stage_objects AS SELECT * FROM main.objects WHERE 0;`);
+                 CREATE TEMP TABLE stage_objects AS SELECT * FROM main.objects WHERE 0;
+                 CREATE TEMP TABLE stage_manifests AS SELECT * FROM main.hdf5_manifests WHERE 0;`);
     const insertExperiment = sqlite.prepare(
       `INSERT INTO temp.stage_experiments (id, uuid, prefix, path, metadata_source, metadata_key, metadata_etag,
          metadata_raw, metadata_error, metadata_text, date, species, sample_type, cell_line, hardware, chip_ids,
          channel_count, sample_rate, recording_names, purpose, object_count, total_bytes, newest_modified,
-         first_crawled_at, last_crawled_at, file_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         first_crawled_at, last_crawled_at, file_text, recording_text, data_types, recording_flags, max_channels,
+         max_seconds, rates)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Summaries only: the manifests' bytes are the viewer's, and no benchmark of the index reads them.
+    const insertManifest = sqlite.prepare(
+      `INSERT INTO temp.stage_manifests (object_id, etag, status, ranges, bytes, summary, error, built_at)
+       VALUES (?, ?, 'built', '[]', NULL, ?, NULL, ?)`,
     );
     const insertObject = sqlite.prepare(
       'INSERT INTO temp.stage_objects (id, uuid, experiment_id, key, size, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const experimentColumns = columnsOf(sqlite, 'experiments');
     const objectColumns = columnsOf(sqlite, 'objects');
+    const manifestColumns = columnsOf(sqlite, 'hdf5_manifests');
     const moveStaged = [
       `INSERT INTO main.experiments (${experimentColumns}) SELECT ${experimentColumns} FROM temp.stage_experiments`,
       `INSERT INTO main.objects (${objectColumns}) SELECT ${objectColumns} FROM temp.stage_objects`,
+      `INSERT INTO main.hdf5_manifests (${manifestColumns}) SELECT ${manifestColumns} FROM temp.stage_manifests`,
       'DELETE FROM temp.stage_experiments',
       'DELETE FROM temp.stage_objects',
+      'DELETE FROM temp.stage_manifests',
     ].map((sql) => sqlite.prepare(sql));
+    // A stream of its own: the summaries leave every other choice, and so BENCH_QUERIES' counts, as they were.
+    const summaryRng = new Rng(seed ^ 0x2c1b3c6d);
 
     let objectId = 0;
     const writeBatch = sqlite.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const e = generator.experiment(i, counts[i]!);
         const derived = deriveFields(e.uuid, e.metadata);
+        const context = {
+          uuid: e.uuid,
+          channels: derived.channelCount,
+          rate: derived.sampleRate,
+          species: derived.species,
+          purpose: derived.purpose,
+          date: derived.date,
+          sorted: e.objects.some((o) => o.key.endsWith('_phy.zip')),
+        };
+        const summaries = e.objects.map((o) => syntheticSummary(summaryRng, o.key, o.size, context));
+        const facts = recordingFacts(summaries.filter((summary) => summary !== null));
         let totalBytes = 0;
         let newest = 0;
         for (const o of e.objects) {
@@ -939,10 +928,18 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
           SYNTHETIC_CRAWL_STARTED,
           SYNTHETIC_CRAWL_STARTED,
           e.objects.map((o) => o.key.slice(e.path.length + 1)).join('\n'),
+          facts.recordingText,
+          facts.dataTypes,
+          facts.recordingFlags,
+          facts.maxChannels,
+          facts.maxSeconds,
+          facts.rates,
         );
-        for (const o of e.objects) {
+        e.objects.forEach((o, n) => {
           insertObject.run(++objectId, objectUuid(SYNTHETIC_BUCKET, o.key), id, o.key, o.size, o.etag, o.lastModified);
-        }
+          const summary = summaries[n];
+          if (summary) insertManifest.run(objectId, o.etag, JSON.stringify(summary), SYNTHETIC_CRAWL_STARTED);
+        });
       }
       for (const statement of moveStaged) statement.run();
     });

@@ -4,6 +4,7 @@ import type { SQLiteInsertValue } from 'drizzle-orm/sqlite-core';
 import { v5 as uuidv5 } from 'uuid';
 import type { Hdf5Summary } from '../../contracts/hdf5-summary';
 import type { Manifest } from '../../hdf5/manifest';
+import { HDF5_EXTENSIONS } from '../../hdf5/signature';
 import type { AppDatabase } from './index';
 import { perConnection } from './prepared';
 import { crawlRuns, experiments, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
@@ -36,7 +37,11 @@ export interface StoredExperimentState {
 }
 
 // Every experiment column but the id and the first crawl time is replaced when an experiment is rewritten.
-const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(([name]) => name !== 'id' && name !== 'firstCrawledAt');
+// The recording facts are the manifest phase's (setRecordingFacts): a metadata rewrite keeps them.
+const RECORDING_COLUMNS = ['recordingText', 'dataTypes', 'recordingFlags', 'maxChannels', 'maxSeconds', 'rates'] as const;
+const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(
+  ([name]) => name !== 'id' && name !== 'firstCrawledAt' && !(RECORDING_COLUMNS as readonly string[]).includes(name),
+);
 
 // A first crawl runs these tens of thousands of times: building the SQL through the query builder each time
 // cost more than executing it.
@@ -109,7 +114,7 @@ export function loadExperimentState(db: AppDatabase, path: string): StoredExperi
 }
 
 /** Every column of an experiment row but its id and crawl times. */
-export type ExperimentFields = Required<Omit<NewExperiment, 'id' | 'firstCrawledAt' | 'lastCrawledAt'>>;
+export type ExperimentFields = Required<Omit<NewExperiment, 'id' | 'firstCrawledAt' | 'lastCrawledAt' | (typeof RECORDING_COLUMNS)[number]>>;
 
 /** What changes when only an experiment's files changed: its stored metadata columns stay as they are. */
 export type ExperimentFileFields = Pick<ExperimentFields, 'path' | 'objectCount' | 'totalBytes' | 'newestModified' | 'fileText'>;
@@ -269,6 +274,7 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
   return db
     .select({
       id: objects.id,
+      experimentId: objects.experimentId,
       key: objects.key,
       size: objects.size,
       etag: objects.etag,
@@ -281,7 +287,7 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
       and(
         inArray(experiments.prefix, prefixes),
         // LIKE ignores ASCII case in SQLite: .NWB and .H5 count too.
-        or(like(objects.key, '%.nwb'), like(objects.key, '%.h5'), like(objects.key, '%.hdf5')),
+        or(...HDF5_EXTENSIONS.map((ext) => like(objects.key, `%.${ext}`))),
         or(
           isNull(hdf5Manifests.objectId),
           ne(hdf5Manifests.etag, objects.etag),
@@ -329,5 +335,43 @@ export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt:
       };
       tx.insert(hdf5Manifests).values(row).onConflictDoUpdate({ target: hdf5Manifests.objectId, set: row }).run();
     }
+  });
+}
+
+/** The ids of these experiments (those the crawl wrote), for what follows their writes. */
+export function experimentIdsOf(db: AppDatabase, paths: string[]): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < paths.length; i += BATCH) {
+    const rows = db
+      .select({ id: experiments.id })
+      .from(experiments)
+      .where(inArray(experiments.path, paths.slice(i, i + BATCH)))
+      .all();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** The summaries of these experiments' HDF5 files, in their current versions, by experiment. */
+export function hdf5SummariesOf(db: AppDatabase, experimentIds: number[]): Map<number, Hdf5Summary[]> {
+  const byExperiment = new Map<number, Hdf5Summary[]>(experimentIds.map((id) => [id, []]));
+  for (let i = 0; i < experimentIds.length; i += BATCH) {
+    const rows = db
+      .select({ experimentId: objects.experimentId, summary: hdf5Manifests.summary })
+      .from(objects)
+      .innerJoin(hdf5Manifests, and(eq(hdf5Manifests.objectId, objects.id), eq(hdf5Manifests.etag, objects.etag)))
+      .where(and(inArray(objects.experimentId, experimentIds.slice(i, i + BATCH)), sql`${hdf5Manifests.summary} IS NOT NULL`))
+      .all();
+    for (const { experimentId, summary } of rows) if (summary) byExperiment.get(experimentId)?.push(summary);
+  }
+  return byExperiment;
+}
+
+export type RecordingColumns = Pick<NewExperiment, (typeof RECORDING_COLUMNS)[number]>;
+
+/** Writes what experiments' files hold (the recording columns), in one transaction. */
+export function saveRecordingFacts(db: AppDatabase, facts: { experimentId: number; columns: RecordingColumns }[]): void {
+  db.transaction((tx) => {
+    for (const { experimentId, columns } of facts) tx.update(experiments).set(columns).where(eq(experiments.id, experimentId)).run();
   });
 }

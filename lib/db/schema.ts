@@ -38,6 +38,20 @@ export const experiments = sqliteTable(
     /** JSON array of recording names. */
     recordingNames: text('recording_names', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     purpose: text('purpose'),
+    // What the experiment's HDF5 files hold (crawler/recording-facts.ts), kept up to date by the crawl's
+    // manifest phase: never rewritten with the metadata.
+    /** The free text of its NWB files (sessions, subjects, devices, locations, types), for full-text search. */
+    recordingText: text('recording_text').notNull().default(''),
+    /** Neurodata types of its files, space-separated. */
+    dataTypes: text('data_types').notNull().default(''),
+    /** What its files have: `units`, `spikes`, `lfp`, `trials`, space-separated. */
+    recordingFlags: text('recording_flags').notNull().default(''),
+    /** The most channels of any of its files' series. */
+    maxChannels: integer('max_channels'),
+    /** The longest of its files' series, in seconds. */
+    maxSeconds: real('max_seconds'),
+    /** The sample rates of its files' series, space-separated. */
+    rates: text('rates').notNull().default(''),
     objectCount: integer('object_count').notNull().default(0),
     totalBytes: integer('total_bytes').notNull().default(0),
     newestModified: integer('newest_modified', { mode: 'timestamp_ms' }),
@@ -50,7 +64,19 @@ export const experiments = sqliteTable(
     index('experiments_date').on(t.date),
     // Covers the search catalog's load (lib/search/catalog.ts): without it, reading six columns scans the
     // whole table with its metadata text (1 s at 100,000 experiments, after every crawl commit).
-    index('experiments_catalog').on(t.id, t.date, t.prefix, t.species, t.sampleType, t.hardware),
+    index('experiments_catalog').on(
+      t.id,
+      t.date,
+      t.prefix,
+      t.species,
+      t.sampleType,
+      t.hardware,
+      t.dataTypes,
+      t.recordingFlags,
+      t.maxChannels,
+      t.maxSeconds,
+      t.rates,
+    ),
   ],
 );
 

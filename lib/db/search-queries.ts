@@ -8,9 +8,10 @@ import { perConnection } from './prepared';
  * Only names of ours reach this SQL; values are bound.
  */
 
-// Column weights for bm25 over experiments_fts(uuid, path, purpose, metadata_text, file_text): the uuid and
-// the purpose say what an experiment is; the metadata mentions many words in passing, and file names rank last.
-const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0, 0.5';
+// Column weights for bm25 over experiments_fts(uuid, path, purpose, metadata_text, file_text, recording_text):
+// the uuid and the purpose say what an experiment is; the metadata and what its recordings say of themselves
+// mention many words in passing, and file names rank last.
+const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0, 0.5, 1.0';
 
 const statements = perConnection((sqlite: Database.Database) => ({
   experimentRanks: sqlite.prepare(

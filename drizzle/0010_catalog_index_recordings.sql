@@ -1,0 +1,2 @@
+DROP INDEX `experiments_catalog`;--> statement-breakpoint
+CREATE INDEX `experiments_catalog` ON `experiments` (`id`,`date`,`prefix`,`species`,`sample_type`,`hardware`,`data_types`,`recording_flags`,`max_channels`,`max_seconds`,`rates`);

@@ -1,0 +1,91 @@
+import type { Hdf5Summary } from '../../contracts/hdf5-summary';
+
+/**
+ * What an experiment's HDF5 files hold, gathered from their summaries into the columns search filters and
+ * counts on (`type:`, `has:`, `channels:`, `duration:`, `rate:`, the data facet) and the text it matches.
+ */
+export interface RecordingFacts {
+  recordingText: string;
+  /** Neurodata types, space-separated, sorted. */
+  dataTypes: string;
+  /** `units`, `spikes`, `lfp`, `trials`, space-separated. */
+  recordingFlags: string;
+  maxChannels: number | null;
+  maxSeconds: number | null;
+  /** Sample rates in Hz, space-separated, ascending. */
+  rates: string;
+}
+
+export const RECORDING_FLAGS = ['units', 'spikes', 'lfp', 'trials'] as const;
+export type RecordingFlag = (typeof RECORDING_FLAGS)[number];
+
+// A series with this many channels is a time × channels array; an image series' second axis is a width.
+const isChannelSeries = (type: string, shape: number[] | null) => shape?.length === 2 && !/Image|Video/i.test(type);
+const MAX_TEXT_CHARS = 100_000;
+
+/** The flags one file's summary sets. */
+export function flagsOf(summary: Hdf5Summary): Set<RecordingFlag> {
+  const flags = new Set<RecordingFlag>();
+  const nwb = summary.nwb;
+  if ((nwb?.units ?? 0) > 0) flags.add('units');
+  if ((nwb?.spikes ?? 0) > 0) flags.add('spikes');
+  if ((nwb?.trials ?? 0) > 0) flags.add('trials');
+  // NWB keeps local field potentials in an LFP container (processing/ecephys/LFP) of ElectricalSeries.
+  if (summary.neurodataTypes.some((t) => t.type === 'LFP') || summary.series.some((s) => /(^|\/)LFP(\/|$)/i.test(s.path))) flags.add('lfp');
+  return flags;
+}
+
+/** A series' channel count, when it is a time × channels array. */
+export function channelsOf(series: { type: string; shape: number[] | null }): number | null {
+  return isChannelSeries(series.type, series.shape) ? series.shape![1]! : null;
+}
+
+export function recordingFacts(summaries: Hdf5Summary[]): RecordingFacts {
+  const types = new Set<string>();
+  const flags = new Set<RecordingFlag>();
+  const rates = new Set<number>();
+  const lines: (string | null)[] = [];
+  let maxChannels: number | null = null;
+  let maxSeconds: number | null = null;
+  for (const summary of summaries) {
+    for (const { type } of summary.neurodataTypes) types.add(type);
+    for (const flag of flagsOf(summary)) flags.add(flag);
+    for (const series of summary.series) {
+      types.add(series.type);
+      if (series.rate !== null && series.rate > 0) rates.add(series.rate);
+      if (series.seconds !== null) maxSeconds = Math.max(maxSeconds ?? 0, series.seconds);
+      const channels = channelsOf(series);
+      if (channels !== null) maxChannels = Math.max(maxChannels ?? 0, channels);
+    }
+    const nwb = summary.nwb;
+    if (!nwb) continue;
+    const { subject } = nwb;
+    lines.push(
+      ...[
+        nwb.sessionDescription,
+        nwb.identifier,
+        nwb.lab,
+        nwb.institution,
+        nwb.experimentDescription,
+        subject.species,
+        subject.age,
+        subject.sex,
+        subject.genotype,
+        subject.strain,
+      ],
+      ...nwb.experimenter,
+      ...nwb.keywords,
+      ...nwb.devices.flatMap((d) => [d.name, d.description]),
+      ...nwb.electrodeGroups.flatMap((g) => [g.name, g.location]),
+    );
+  }
+  const text = [...new Set(lines.filter((line): line is string => line !== null && line !== ''))];
+  return {
+    recordingText: [...text, ...types].join('\n').slice(0, MAX_TEXT_CHARS),
+    dataTypes: [...types].sort().join(' '),
+    recordingFlags: RECORDING_FLAGS.filter((flag) => flags.has(flag)).join(' '),
+    maxChannels,
+    maxSeconds,
+    rates: [...rates].sort((a, b) => a - b).join(' '),
+  };
+}
