@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import { openDatabase } from '../lib/db/index';
-import type { SearchRequest } from '../contracts/search-params';
+import { searchParamsSchema, toSearchRequest, type SearchRequest } from '../contracts/search-params';
 import { searchExperiments } from '../lib/search/run';
 import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { benchIndex } from './support/bench-index';
@@ -34,8 +34,7 @@ const DB = await benchIndex({ experiments: EXPERIMENTS, objects: OBJECTS, rebuil
 const ms = (n: number) => n.toFixed(2);
 
 function toRequest(query: (typeof BENCH_QUERIES)[number]): SearchRequest {
-  const list = (key: string) => (query.params?.[key] ? [query.params[key]!] : []);
-  return { q: query.q, prefix: list('prefix'), species: list('species'), sampleType: list('sample_type'), hardware: list('hardware'), limit: 20 };
+  return toSearchRequest(searchParamsSchema.parse({ ...query.params, q: query.q, limit: 20 }));
 }
 
 function toUrl(query: (typeof BENCH_QUERIES)[number]): string {

@@ -73,6 +73,7 @@ async function recordingFile(): Promise<string> {
       chunks: [16384, CHANNELS],
       gzipLevel: 4,
       pitchUm: 17.5,
+      holds: [],
     },
     Date.UTC(2024, 4, 21) / 1000,
   );

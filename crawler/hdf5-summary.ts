@@ -74,8 +74,11 @@ export function summarizeHdf5(objects: WalkedObject[], knownProblems: string[] =
     if (data?.kind !== 'dataset' || (!startingTime && !timestamps)) return [];
     const rate = number(startingTime?.attrs.rate);
     const frames = data.shape?.[0] ?? null;
-    const first = number(timestamps?.ends?.[0]);
-    const last = number(timestamps?.ends?.[1]);
+    // A long timestamps dataset was read at its ends; a short one whole.
+    const values = timestamps?.value;
+    const ends = timestamps?.ends ?? (Array.isArray(values) && values.length > 0 ? [values[0]!, values.at(-1)!] : [null, null]);
+    const first = number(ends[0]);
+    const last = number(ends[1]);
     const seconds =
       rate !== null && rate > 0 && frames !== null ? frames / rate : first !== null && last !== null && last >= first ? last - first : null;
     const filters = data.filters ?? [];

@@ -232,6 +232,66 @@ describe('the big NWB recording', () => {
   }, 60_000);
 });
 
+describe('NWB files with more than a recording', () => {
+  /** Opens the demo's NWB file of this experiment (its first recording) and runs `read` on it. */
+  async function withNwb<T>(experiment: string, read: (file: InstanceType<typeof h5wasm.File>) => T): Promise<T> {
+    await h5wasm.ready;
+    const found = first.find((o) => o.key.startsWith(`${experiment}/shared/`) && o.key.endsWith('.nwb'));
+    expect(found, experiment).toBeDefined();
+    const file = new h5wasm.File((found!.body as { path: string }).path, 'r');
+    try {
+      return read(file);
+    } finally {
+      file.close();
+    }
+  }
+  const typeOf = (file: InstanceType<typeof h5wasm.File>, path: string) => (file.get(path) as Group | Dataset | null)?.attrs.neurodata_type?.value;
+
+  it("keeps the LFP at 1 kHz beside the recording, and the units' mean waveforms", async () => {
+    await withNwb('ephys/2024-05-21-e-mouse_slice_4AP_intan64', (file) => {
+      expect(typeOf(file, 'processing/ecephys')).toBe('ProcessingModule');
+      expect(typeOf(file, 'processing/ecephys/LFP')).toBe('LFP');
+      expect(typeOf(file, 'processing/ecephys/LFP/ElectricalSeries')).toBe('ElectricalSeries');
+      const raw = file.get('acquisition/ElectricalSeries/data') as Dataset;
+      const lfp = file.get('processing/ecephys/LFP/ElectricalSeries/data') as Dataset;
+      expect(lfp.shape).toEqual([raw.shape![0]! / 20, 64]);
+      expect((file.get('processing/ecephys/LFP/ElectricalSeries/starting_time') as Dataset).attrs.rate?.value).toBe(1000);
+      // The LFP is the recording averaged: its first sample is the mean of the first 20 frames.
+      const frames = raw.slice([[0, 20], []]) as Int16Array;
+      const mean = Array.from({ length: 64 }, (_, c) => Math.round(frames.filter((_, i) => i % 64 === c).reduce((n, v) => n + v, 0) / 20));
+      expect(Array.from(lfp.slice([[0, 1], []]) as Int16Array)).toEqual(mean);
+      const units = file.get('units') as Group;
+      expect(units.attrs.colnames?.value).toEqual(expect.arrayContaining(['waveform_mean']));
+      const ids = (units.get('id') as Dataset).shape![0];
+      expect((units.get('waveform_mean') as Dataset).shape).toEqual([ids, 48]);
+    });
+  });
+
+  it('has a trials table, an extension type, an ImageSeries, and a file at another rate than its metadata lists', async () => {
+    await withNwb('ephys/2023-08-12-e-GABA_v0', (file) => {
+      expect(typeOf(file, 'intervals/trials')).toBe('TimeIntervals');
+      const count = (file.get('intervals/trials/id') as Dataset).shape![0]!;
+      expect(count).toBeGreaterThan(0);
+      expect((file.get('intervals/trials/start_time') as Dataset).shape).toEqual([count]);
+    });
+    await withNwb('ephys/2024-09-19-e-hc328_DIV150_nwb', (file) => {
+      const ttls = file.get('acquisition/StimulationPulses') as Group;
+      expect([ttls.attrs.neurodata_type?.value, ttls.attrs.namespace?.value]).toEqual(['TTLs', 'ndx-events']);
+    });
+    await withNwb('integrated/2024-07-30-ei-H9_GCaMP_maxwell', (file) => {
+      expect(typeOf(file, 'acquisition/GCaMP')).toBe('ImageSeries');
+      expect((file.get('acquisition/GCaMP/data') as Dataset).shape).toEqual([10, 32, 32]);
+    });
+    const rate = await withNwb(
+      'ephys/2025-04-08-e-KOLF2.1J_2D_culture_nwb',
+      (file) => (file.get('acquisition/ElectricalSeries/starting_time') as Dataset).attrs.rate?.value,
+    );
+    expect(rate).toBe(10_000);
+    const metadata = first.find((o) => o.key === 'ephys/2025-04-08-e-KOLF2.1J_2D_culture_nwb/metadata.json')!;
+    expect(JSON.stringify(JSON.parse(bytesOf(metadata).toString('utf8')))).toContain('"sample_rate":20000');
+  });
+});
+
 describe('upload', () => {
   it('creates the bucket, streams files intact, and skips unchanged objects next time', async () => {
     const client = testClient();

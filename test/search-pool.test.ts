@@ -5,6 +5,7 @@ import { openDatabase } from '../lib/db/index';
 import { AppError } from '../lib/errors';
 import { QueryError } from '../lib/search/parse';
 import { SearchPool } from '../lib/search/pool';
+import { noFilterValues } from '../contracts/filters';
 import type { SearchRequest } from '../contracts/search-params';
 import { searchExperiments } from '../lib/search/run';
 import { startWorkerThread } from '../lib/worker-thread';
@@ -15,7 +16,7 @@ import { tempDir } from './support/index';
 let dir: ReturnType<typeof tempDir>;
 let path: string;
 
-const request = (q: string): SearchRequest => ({ q, prefix: [], species: [], sampleType: [], hardware: [], limit: 20 });
+const request = (q: string): SearchRequest => ({ q, ...noFilterValues(), limit: 20 });
 const thread = () => startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url));
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FILTER_NAMES, FILTERS } from '../../contracts/filters';
+import { FILTER_NAMES, FILTERS, MEASURE_NAMES, MEASURES } from '../../contracts/filters';
 import type { SearchResult } from '../../contracts/search-answer';
 import { perConnection } from './prepared';
 
@@ -20,11 +20,13 @@ const statements = perConnection((sqlite: Database.Database) => ({
   experimentIds: sqlite.prepare('SELECT rowid AS id FROM experiments_fts WHERE experiments_fts MATCH ?'),
   // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
   // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion. The filters'
-  // columns follow id and date, in FILTER_NAMES order; rows as arrays, not objects: building 100,000 row
-  // objects took 40% of a reload.
+  // columns follow id and date, in FILTER_NAMES order, then the measures' in MEASURE_NAMES order; rows as
+  // arrays, not objects: building 100,000 row objects took 40% of a reload.
   catalogRows: sqlite
     .prepare(
-      `SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0), ${FILTER_NAMES.map((name) => FILTERS[name].column).join(', ')} FROM experiments`,
+      `SELECT id, coalesce(CAST(replace(date, '-', '') AS INTEGER), 0),
+              ${[...FILTER_NAMES.map((name) => FILTERS[name].column), ...MEASURE_NAMES.map((name) => MEASURES[name].column)].join(', ')}
+       FROM experiments`,
     )
     .raw(),
   resultRows: sqlite.prepare(
@@ -54,9 +56,9 @@ export function runFts<Q extends FtsQuery>(sqlite: Database.Database, query: Q):
   return statements(sqlite)[query.kind].all(query.expression) as FtsResults[Q['kind']];
 }
 
-export type CatalogRow = [id: number, date: number, ...facets: (string | null)[]];
+export type CatalogRow = [id: number, date: number, ...values: (string | number | null)[]];
 
-/** Every experiment's id, date and filter values (contracts/filters.ts), for the search's catalog. */
+/** Every experiment's id, date, filter values and measures (contracts/filters.ts), for the search's catalog. */
 export function catalogRows(sqlite: Database.Database): CatalogRow[] {
   return statements(sqlite).catalogRows.all() as CatalogRow[];
 }

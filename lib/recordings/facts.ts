@@ -1,3 +1,4 @@
+import { RECORDING_FLAGS, type RecordingFlag } from '../../contracts/filters';
 import type { Hdf5Summary } from '../../contracts/hdf5-summary';
 
 /**
@@ -16,12 +17,12 @@ export interface RecordingFacts {
   rates: string;
 }
 
-export const RECORDING_FLAGS = ['units', 'spikes', 'lfp', 'trials'] as const;
-export type RecordingFlag = (typeof RECORDING_FLAGS)[number];
-
-// A series with this many channels is a time × channels array; an image series' second axis is a width.
-const isChannelSeries = (type: string, shape: number[] | null) => shape?.length === 2 && !/Image|Video/i.test(type);
+// Channels are electrodes: an ElectricalSeries (or an extension's kind of one) is time × channels. Other
+// series' second axis is anything (x and y of a position, an image's width).
+const isChannelSeries = (type: string, shape: number[] | null) => shape?.length === 2 && type.includes('ElectricalSeries');
 const MAX_TEXT_CHARS = 100_000;
+// A type the data_types column and the type: operator can hold: a name, as NWB's schema language writes them.
+const TYPE_NAME = /^[\w.-]{1,100}$/;
 
 /** The flags one file's summary sets. */
 export function flagsOf(summary: Hdf5Summary): Set<RecordingFlag> {
@@ -82,7 +83,10 @@ export function recordingFacts(summaries: Hdf5Summary[]): RecordingFacts {
   const text = [...new Set(lines.filter((line): line is string => line !== null && line !== ''))];
   return {
     recordingText: [...text, ...types].join('\n').slice(0, MAX_TEXT_CHARS),
-    dataTypes: [...types].sort().join(' '),
+    dataTypes: [...types]
+      .filter((type) => TYPE_NAME.test(type))
+      .sort()
+      .join(' '),
     recordingFlags: RECORDING_FLAGS.filter((flag) => flags.has(flag)).join(' '),
     maxChannels,
     maxSeconds,

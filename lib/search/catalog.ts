@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FILTER_NAMES, type FilterName } from '../../contracts/filters';
+import { FILTER_NAMES, FILTERS, MEASURE_NAMES, type FilterName, type FilterSpec, type MeasureName } from '../../contracts/filters';
 import { derivedFromIndex } from '../db/index-derived';
 import { catalogRows } from '../db/search-queries';
 
@@ -18,48 +18,93 @@ export interface Catalog {
   years: Int16Array;
   /** Row indices, newest first (date, then id, descending): date-ordered pages walk it instead of sorting. */
   newestFirst: Int32Array;
-  /** Facet value codes per row (index into `values`; -1: none). */
-  codes: Record<FilterName, Int32Array>;
+  /** Each filter's values per row, as codes (indices into `values`). */
+  codes: Record<FilterName, RowLists<Int32Array>>;
   values: Record<FilterName, string[]>;
+  /** Each measure's values per row: one (or none) for a largest, any number for a list. */
+  measures: Record<MeasureName, RowLists<Float64Array>>;
+}
+
+/** Lists per row, packed: row r's are `items[starts[r]]` up to `items[starts[r + 1]]`, excluded. */
+export interface RowLists<T extends Int32Array | Float64Array> {
+  starts: Int32Array;
+  items: T;
 }
 
 /** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
 export const getCatalog = derivedFromIndex(loadCatalog);
 
+/** Packs lists pushed row by row. */
+class ListBuilder {
+  private readonly starts: Int32Array;
+  private items: number[] = [];
+  constructor(rows: number) {
+    this.starts = new Int32Array(rows + 1);
+  }
+  /** Ends row `row`'s list, after its items were pushed. */
+  endRow(row: number) {
+    this.starts[row + 1] = this.items.length;
+  }
+  push(item: number) {
+    this.items.push(item);
+  }
+  build<T extends Int32Array | Float64Array>(kind: new (items: number[]) => T): RowLists<T> {
+    return { starts: this.starts, items: new kind(this.items) };
+  }
+}
+
 function loadCatalog(sqlite: Database.Database): Catalog {
   const rows = catalogRows(sqlite);
-  const catalog: Catalog = {
+  const n = rows.length;
+  const catalog = {
     indexOf: new Map(),
-    ids: new Int32Array(rows.length),
-    dates: new Int32Array(rows.length),
-    years: new Int16Array(rows.length),
-    newestFirst: new Int32Array(rows.length),
-    codes: Object.fromEntries(FILTER_NAMES.map((f) => [f, new Int32Array(rows.length)])) as Record<FilterName, Int32Array>,
+    ids: new Int32Array(n),
+    dates: new Int32Array(n),
+    years: new Int16Array(n),
+    newestFirst: new Int32Array(n),
     values: Object.fromEntries(FILTER_NAMES.map((f) => [f, []])) as unknown as Record<FilterName, string[]>,
   };
-  const lookup = Object.fromEntries(FILTER_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FilterName, Map<string, number>>;
+  const codes = FILTER_NAMES.map(() => new ListBuilder(n));
+  const measures = MEASURE_NAMES.map(() => new ListBuilder(n));
+  const lookup = FILTER_NAMES.map(() => new Map<string, number>());
+  // A multi-valued column repeats few distinct lists (the same kinds of files): each is split once.
+  const splitLists = FILTER_NAMES.map(() => new Map<string, string[]>());
   rows.forEach((row, i) => {
     const [id, date] = row;
     catalog.indexOf.set(id, i);
     catalog.ids[i] = id;
     catalog.dates[i] = date;
     catalog.years[i] = Math.floor(date / 10_000);
-    for (let f = 0; f < FILTER_NAMES.length; f++) {
-      const facet = FILTER_NAMES[f]!;
-      const value = row[2 + f] as string | null;
-      if (value === null) {
-        catalog.codes[facet][i] = -1;
-        continue;
+    FILTER_NAMES.forEach((facet, f) => {
+      const cell = row[2 + f] as string | null;
+      const spec: FilterSpec = FILTERS[facet];
+      let values: string[] = cell === null ? [] : [cell];
+      if (spec.multiValued && cell !== null) {
+        values = splitLists[f]!.get(cell) ?? cell.split(' ').filter(Boolean);
+        splitLists[f]!.set(cell, values);
       }
-      let code = lookup[facet].get(value);
-      if (code === undefined) {
-        code = catalog.values[facet].push(value) - 1;
-        lookup[facet].set(value, code);
+      for (const value of values) {
+        let code = lookup[f]!.get(value);
+        if (code === undefined) {
+          code = catalog.values[facet].push(value) - 1;
+          lookup[f]!.set(value, code);
+        }
+        codes[f]!.push(code);
       }
-      catalog.codes[facet][i] = code;
-    }
+      codes[f]!.endRow(i);
+    });
+    MEASURE_NAMES.forEach((measure, m) => {
+      const cell = row[2 + FILTER_NAMES.length + m] as string | number | null;
+      if (typeof cell === 'number') measures[m]!.push(cell);
+      else if (typeof cell === 'string') for (const item of cell.split(' ')) if (item !== '') measures[m]!.push(Number(item));
+      measures[m]!.endRow(i);
+    });
   });
   const order = Array.from(catalog.ids.keys()).sort((a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!);
   catalog.newestFirst.set(order);
-  return catalog;
+  return {
+    ...catalog,
+    codes: Object.fromEntries(FILTER_NAMES.map((f, i) => [f, codes[i]!.build(Int32Array)])) as Record<FilterName, RowLists<Int32Array>>,
+    measures: Object.fromEntries(MEASURE_NAMES.map((m, i) => [m, measures[i]!.build(Float64Array)])) as Record<MeasureName, RowLists<Float64Array>>,
+  };
 }

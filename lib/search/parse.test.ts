@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 import { seededRandom } from '../../scripts/seeded-random';
+import { noFilterValues } from '../../contracts/filters';
 
-const noFilters = (): ParsedQuery['filters'] => ({ prefix: [], species: [], sampleType: [], hardware: [] });
+const noFilters = (): ParsedQuery['filters'] => noFilterValues();
 const matchOf = (text: string) => parseSearchQuery(text).match;
 const excludeOf = (text: string) => parseSearchQuery(text).exclude;
 const filtersOf = (text: string) => parseSearchQuery(text).filters;
@@ -21,7 +22,7 @@ function queryError(text: string): string {
 describe('parseSearchQuery: words and phrases', () => {
   it('returns nothing to match for empty or whitespace-only text', () => {
     for (const text of ['', '   ', '\t\n', '\u0000', '***', '-', '""', '( ) ^']) {
-      expect(parseSearchQuery(text)).toEqual({ match: null, exclude: null, filters: noFilters(), terms: [] });
+      expect(parseSearchQuery(text)).toEqual({ match: null, exclude: null, filters: noFilters(), measures: {}, terms: [] });
     }
   });
 
@@ -129,8 +130,61 @@ describe('parseSearchQuery: field operators', () => {
       match: null,
       exclude: null,
       filters: { ...noFilters(), hardware: ['maxwell'] },
+      measures: {},
       terms: [],
     });
+  });
+
+  it('collects what the files hold: type: and has: as filters, has: only of its list', () => {
+    expect(filtersOf('type:Units TYPE:ndx-events.TTLs has:units has:LFP')).toEqual({
+      ...noFilters(),
+      dataType: ['Units', 'ndx-events.TTLs'],
+      has: ['units', 'lfp'],
+    });
+    expect(queryError('has:neurons')).toBe('has: expects one of units, spikes, lfp, trials');
+  });
+
+  it("reads measures: a comparison, a number and a unit, in the measure's own unit", () => {
+    const measuresOf = (text: string) => parseSearchQuery(text).measures;
+    expect(measuresOf('channels:>=512 channels:<2000')).toEqual({
+      channels: [
+        { comparison: '>=', value: 512 },
+        { comparison: '<', value: 2000 },
+      ],
+    });
+    expect(measuresOf('duration:>10m')).toEqual({ duration: [{ comparison: '>', value: 600 }] });
+    expect(measuresOf('duration:<=1.5h duration:90 duration:30s duration:2min')).toEqual({
+      duration: [
+        { comparison: '<=', value: 5400 },
+        { comparison: '=', value: 90 },
+        { comparison: '=', value: 30 },
+        { comparison: '=', value: 120 },
+      ],
+    });
+    expect(measuresOf('rate:20k rate:>=10kHz rate:=30000Hz rate:.5k')).toEqual({
+      rate: [
+        { comparison: '=', value: 20_000 },
+        { comparison: '>=', value: 10_000 },
+        { comparison: '=', value: 30_000 },
+        { comparison: '=', value: 500 },
+      ],
+    });
+    // Being typed: nothing to compare with yet.
+    expect(measuresOf('channels: duration:> rate:>=')).toEqual({});
+    expect(parseSearchQuery('organoid channels:1024')).toMatchObject({
+      match: '"organoid"',
+      measures: { channels: [{ comparison: '=', value: 1024 }] },
+    });
+  });
+
+  it('rejects a measure it cannot read, naming the operator and a valid value', () => {
+    expect(queryError('channels:many')).toBe('channels: expects a value like channels:>=512');
+    expect(queryError('channels:10.5')).toBe('channels: expects a value like channels:>=512');
+    expect(queryError('channels:10k')).toBe('channels: expects a value like channels:>=512');
+    expect(queryError('duration:>10y')).toBe('duration: expects a value like duration:>10m (s, m or h)');
+    expect(queryError('duration:=>10m')).toBe('duration: expects a value like duration:>10m (s, m or h)');
+    expect(queryError('rate:20MHz')).toBe('rate: expects a value like rate:20k or rate:>=10kHz');
+    expect(queryError(`rate:${'9'.repeat(400)}`)).toBe('rate: expects a value like rate:20k or rate:>=10kHz');
   });
 
   it('accepts only the known modalities, under modality: or prefix:', () => {
@@ -161,7 +215,13 @@ describe('parseSearchQuery: field operators', () => {
   });
 
   it('ignores an operator with no value yet, and treats unknown or negated fields as text', () => {
-    expect(parseSearchQuery('species: after: modality:')).toEqual({ match: null, exclude: null, filters: noFilters(), terms: [] });
+    expect(parseSearchQuery('species: after: modality: type: has:')).toEqual({
+      match: null,
+      exclude: null,
+      filters: noFilters(),
+      measures: {},
+      terms: [],
+    });
     expect(parseSearchQuery('foo:bar ')).toMatchObject({ match: '"foo bar"', filters: noFilters(), terms: ['foo:bar'] });
     expect(parseSearchQuery('-species:mouse')).toMatchObject({ exclude: '"species mouse"', filters: noFilters() });
     expect(parseSearchQuery('-after:garbage')).toMatchObject({ exclude: '"after garbage"', filters: noFilters() });

@@ -20,9 +20,27 @@
  *   separators; `-species:mouse` is the excluded phrase "species mouse" (filters cannot be negated).
  * - A field operator with nothing after the colon (`species:`, `after:`) is ignored: it is being typed.
  * - Several `after:` keep the latest date and several `before:` the earliest: every operator narrows.
+ * - A measure (`channels:`, `duration:`, `rate:`) takes a number with an optional comparison before it
+ *   (`>=`, `<=`, `>`, `<`, `=`, the default) and unit after it: `duration:` s (the default), m or min, h;
+ *   `rate:` Hz (the default), k or kHz. A comparison without its number yet (`channels:>`) is being typed.
+ *   Several bounds on one measure must all hold: `duration:>10m duration:<1h`.
  */
 
-import { FILTER_NAMES, FILTERS, noFilterValues, type FilterName, type FilterSpec, type FilterValues } from '../../contracts/filters';
+import {
+  COMPARISONS,
+  FILTER_NAMES,
+  FILTERS,
+  MEASURE_NAMES,
+  MEASURES,
+  noFilterValues,
+  type Comparison,
+  type FilterName,
+  type FilterSpec,
+  type FilterValues,
+  type MeasureBound,
+  type MeasureName,
+  type MeasureSpec,
+} from '../../contracts/filters';
 
 export class QueryError extends Error {
   override name = 'QueryError';
@@ -41,6 +59,8 @@ export interface ParsedQuery {
     after?: string; // inclusive lower bound, YYYY-MM-DD (after:2023-06 → 2023-06-01; after:2023 → 2023-01-01)
     before?: string; // exclusive upper bound, YYYY-MM-DD (before:2024-01-01 → 2024-01-01; before:2024-02 → 2024-02-01)
   };
+  /** Bounds on the measures (contracts/filters.ts), in the measure's unit, in typed order. */
+  measures: Partial<Record<MeasureName, MeasureBound[]>>;
   /** The words and phrases to highlight (for snippets), without operators: as typed, without quotes, in order,
    *  without duplicates. Raw user text: escape it before building a RegExp from it. */
   terms: string[];
@@ -55,13 +75,23 @@ const MAX_QUERY_CHARACTERS = 500;
 const MAX_WORDS = 32;
 const MAX_PHRASE_WORDS = 16;
 
-type Field = FilterName | 'after' | 'before';
+type Field = FilterName | MeasureName | 'after' | 'before';
 
 const FIELD_BY_OPERATOR: Record<string, Field> = {
   ...Object.fromEntries(FILTER_NAMES.flatMap((name) => FILTERS[name].operators.map((operator) => [operator, name]))),
+  ...Object.fromEntries(MEASURE_NAMES.map((name) => [MEASURES[name].operator, name])),
   after: 'after',
   before: 'before',
 };
+const isMeasure = (field: Field): field is MeasureName => Object.hasOwn(MEASURES, field);
+
+// What a measure's unit words are worth in its unit, lower-case; '' is the unit itself.
+const UNIT_WORDS: Record<MeasureSpec['unit'], Record<string, number>> = {
+  count: { '': 1 },
+  seconds: { '': 1, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600 },
+  hertz: { '': 1, hz: 1, k: 1000, khz: 1000 },
+};
+const MEASURE_VALUE = new RegExp(`^(${COMPARISONS.join('|')})?(\\d+(?:\\.\\d+)?|\\.\\d+)([a-z]*)$`, 'i');
 
 // Whitespace ends a word; control characters (NUL included) are treated the same so they cannot glue
 // two words into one or reach anything downstream.
@@ -118,6 +148,7 @@ export function parseSearchQuery(text: string): ParsedQuery {
   if (words > MAX_WORDS) throw new QueryError(`too many words (max ${MAX_WORDS}; parts of words joined by . - _ / count too)`);
 
   const filters: ParsedQuery['filters'] = noFilterValues();
+  const measures: ParsedQuery['measures'] = {};
   const groups: TextItem[][] = [];
   const excluded: TextItem[] = [];
   const terms = new Set<string>();
@@ -130,7 +161,9 @@ export function parseSearchQuery(text: string): ParsedQuery {
       continue;
     }
     if (item.kind === 'field') {
-      addFilter(filters, item);
+      const { field } = item;
+      if (isMeasure(field)) addMeasure(measures, field, item);
+      else addFilter(filters, { ...item, field });
       previousWasPositive = false;
     } else if (item.tokens.length === 0) {
       continue; // punctuation only: as if it was not typed, so it neither joins nor breaks an OR
@@ -153,6 +186,7 @@ export function parseSearchQuery(text: string): ParsedQuery {
     match: groups.length ? distinct(groups.map(groupExpression)).join(' AND ') : null,
     exclude: excluded.length ? distinct(excluded.map(phraseExpression)).join(' OR ') : null,
     filters,
+    measures,
     terms: [...terms],
   };
 }
@@ -237,7 +271,18 @@ function textItem(typed: string, negated: boolean, prefix: boolean): TextItem {
   return { kind: 'text', typed: typed.split(BREAK_RUN).filter(Boolean).join(' '), tokens: tokensOf(typed), negated, prefix };
 }
 
-function addFilter(filters: ParsedQuery['filters'], item: FieldItem): void {
+function addMeasure(measures: ParsedQuery['measures'], name: MeasureName, item: FieldItem): void {
+  if (item.value === '' || (COMPARISONS as readonly string[]).includes(item.value)) return;
+  const { unit, example }: MeasureSpec = MEASURES[name];
+  const [, comparison = '=', number = 'NaN', word = ''] = MEASURE_VALUE.exec(item.value.replaceAll(' ', '')) ?? [];
+  const value = Number(number) * (UNIT_WORDS[unit][word.toLowerCase()] ?? Number.NaN);
+  if (!Number.isFinite(value) || (unit === 'count' && !Number.isInteger(value))) {
+    throw new QueryError(`${item.operator}: expects a value like ${example}`);
+  }
+  (measures[name] ??= []).push({ comparison: comparison as Comparison, value });
+}
+
+function addFilter(filters: ParsedQuery['filters'], item: FieldItem & { field: FilterName | 'after' | 'before' }): void {
   if (item.value === '') return;
   if (item.field === 'after' || item.field === 'before') {
     const date = startOfPeriod(item.value, item.operator);

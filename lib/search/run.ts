@@ -1,6 +1,15 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { FILTER_NAMES, FILTERS, type FilterName } from '../../contracts/filters';
+import {
+  FILTER_NAMES,
+  FILTERS,
+  MEASURE_NAMES,
+  MEASURES,
+  type FilterName,
+  type FilterSpec,
+  type MeasureBound,
+  type MeasureName,
+} from '../../contracts/filters';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
@@ -48,14 +57,53 @@ const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
 function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
   if (values.length === 0) return undefined;
   const wanted = values.map((v) => v.toLowerCase());
-  // Decided once per distinct value, then a lookup per row.
-  const allowed = new Uint8Array(catalog.values[facet].length);
+  // Decided once per distinct value, then lookups per row: a bit per wanted value that the code satisfies.
+  const satisfies = new Uint32Array(catalog.values[facet].length);
   catalog.values[facet].forEach((value, code) => {
     const v = value.toLowerCase();
-    allowed[code] = wanted.some((w) => (match === 'exact' ? v === w : v.includes(w))) ? 1 : 0;
+    wanted.forEach((w, bit) => {
+      if (match === 'exact' ? v === w : v.includes(w)) satisfies[code]! |= 1 << bit;
+    });
   });
-  const codes = catalog.codes[facet];
-  return (_, row) => codes[row]! >= 0 && allowed[codes[row]!] === 1;
+  const { starts, items } = catalog.codes[facet];
+  const spec: FilterSpec = FILTERS[facet];
+  // Single-valued: any of the values. Multi-valued: all of them (at most 32 distinct, the parser's word limit).
+  const all = spec.multiValued ? 2 ** Math.min(wanted.length, 32) - 1 : 0;
+  return (_, row) => {
+    let found = 0;
+    for (let i = starts[row]!; i < starts[row + 1]!; i++) found |= satisfies[items[i]!]!;
+    return spec.multiValued ? (found & all) >>> 0 === all : found !== 0;
+  };
+}
+
+// Equal, for measures that are not counts: within this share (a 20 kHz rate stored as 19,999.6 Hz is 20 kHz).
+const EQUAL_WITHIN = 0.01;
+
+function holds(value: number, { comparison, value: bound }: MeasureBound): boolean {
+  switch (comparison) {
+    case '>=':
+      return value >= bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '<':
+      return value < bound;
+    default:
+      return Math.abs(value - bound) <= Math.abs(bound) * EQUAL_WITHIN;
+  }
+}
+
+/** Every bound holds of the experiment's value (a largest), or of one of its values (a list). */
+function measureWithin(catalog: Catalog, measure: MeasureName, bounds: MeasureBound[] | undefined): Constraint | undefined {
+  if (!bounds?.length) return undefined;
+  const { starts, items } = catalog.measures[measure];
+  const exact = MEASURES[measure].unit === 'count';
+  const test = (value: number, bound: MeasureBound) => (exact && bound.comparison === '=' ? value === bound.value : holds(value, bound));
+  return (_, row) => {
+    for (let i = starts[row]!; i < starts[row + 1]!; i++) if (bounds.every((bound) => test(items[i]!, bound))) return true;
+    return false;
+  };
 }
 
 function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {
@@ -67,6 +115,7 @@ function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQ
   const constraints: (Constraint | undefined)[] = [
     // A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says.
     ...FILTER_NAMES.flatMap((name) => [facetIn(catalog, name, request[name], 'exact'), facetIn(catalog, name, f[name], FILTERS[name].operatorMatch)]),
+    ...MEASURE_NAMES.map((name) => measureWithin(catalog, name, parsed.measures[name])),
     dateFrom ? (c, row) => c.dates[row]! >= dateNumber(dateFrom) : undefined,
     request.to ? (c, row) => c.dates[row] !== 0 && c.dates[row]! <= dateNumber(request.to!) : undefined,
     f.before ? (c, row) => c.dates[row] !== 0 && c.dates[row]! < dateNumber(f.before!) : undefined,
@@ -82,14 +131,15 @@ const LAST_YEAR = 2100;
 function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets'] {
   const facets = {} as SearchResponse['facets'];
   for (const facet of FILTER_NAMES) {
-    const codes = catalog.codes[facet];
+    const { starts, items } = catalog.codes[facet];
     const counts = new Int32Array(catalog.values[facet].length);
     for (let i = 0; i < rows.length; i++) {
-      const code = codes[rows[i]!]!;
-      if (code >= 0) counts[code]!++;
+      const row = rows[i]!;
+      for (let j = starts[row]!; j < starts[row + 1]!; j++) counts[items[j]!]!++;
     }
+    const hidden = new Set<string>((FILTERS[facet] as FilterSpec).facetHides);
     facets[facet] = Array.from(counts, (count, code) => ({ value: catalog.values[facet][code]!, count }))
-      .filter((f) => f.count > 0)
+      .filter((f) => f.count > 0 && !hidden.has(f.value))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
   const years = new Int32Array(LAST_YEAR - FIRST_YEAR + 1);

@@ -30,6 +30,15 @@ export type Breakage = 'truncated' | 'python-nan' | 'empty' | 'bom';
 /** Size class of the NWB files in shared/: `large` is the ≥100 MB one. */
 export type NwbSize = 'large' | 'medium' | 'tiny';
 
+/**
+ * What an experiment's NWB files hold beyond the recording and its units table: `lfp` (a 1 kHz
+ * ElectricalSeries in processing/ecephys/LFP), `waveforms` (the units' mean waveforms), `trials`
+ * (a TimeIntervals table), `events` (stimulation pulses as ndx-events TTLs, an extension type),
+ * `images` (calcium imaging frames as an ImageSeries), `downsampled` (recorded at 10 kHz while the
+ * metadata lists 20 kHz, as happens when a file is decimated before conversion).
+ */
+export type NwbHolding = 'lfp' | 'waveforms' | 'trials' | 'events' | 'images' | 'downsampled';
+
 export interface ExperimentRow {
   prefix: Prefix;
   uuid: string;
@@ -41,6 +50,7 @@ export interface ExperimentRow {
   nobackup?: boolean;
   broken?: Breakage;
   nwb?: NwbSize;
+  nwbHolds?: readonly NwbHolding[];
   /** `notes` is a plain string (older and simulated uploads) instead of an object. */
   notesAsString?: boolean;
   /** Written by hand where a template would not fit the experiment. */
@@ -69,12 +79,19 @@ const ROWS: Row[] = [
   ['ephys', '2023-10-03-e-H9_2D_culture_DIV21', 'maxwell-old', 'H9', '2D culture'],
   ['ephys', '2024-06-11-e-KOLF2.1J_GABA_washout', 'maxwell-old', 'KOLF', 'organoid', { drug: 'GABA', recordings: 2 }],
   ['ephys', '2023-05-27-e-hc328_longterm_w12', 'maxwell-old', 'hc328', 'organoid', { nobackup: true, recordings: 2 }],
-  ['ephys', '2023-08-12-e-GABA_v0', 'maxwell-nwb', 'e14', 'organoid', { drug: 'GABA', recordings: 4, nwb: 'medium' }],
+  [
+    'ephys',
+    '2023-08-12-e-GABA_v0',
+    'maxwell-nwb',
+    'e14',
+    'organoid',
+    { drug: 'GABA', recordings: 4, nwb: 'medium', nwbHolds: ['lfp', 'waveforms', 'trials'] },
+  ],
   ['ephys', '2023-12-05-e-KOLF2.1J_bicuculline_nwb', 'maxwell-nwb', 'KOLF', 'organoid', { drug: 'bicuculline', recordings: 2 }],
   ['ephys', '2024-02-28-e-H9_TTX_recovery', 'maxwell-nwb', 'H9', 'organoid', { drug: 'TTX', recordings: 3 }],
-  ['ephys', '2024-09-19-e-hc328_DIV150_nwb', 'maxwell-nwb', 'hc328', 'organoid', { nwb: 'medium' }],
+  ['ephys', '2024-09-19-e-hc328_DIV150_nwb', 'maxwell-nwb', 'hc328', 'organoid', { nwb: 'medium', nwbHolds: ['events', 'waveforms'] }],
   ['ephys', '2025-01-22-e-e14_4AP_sweep', 'maxwell-nwb', 'e14', 'organoid', { drug: '4-AP', recordings: 3 }],
-  ['ephys', '2025-04-08-e-KOLF2.1J_2D_culture_nwb', 'maxwell-nwb', 'KOLF', '2D culture', { nobackup: true }],
+  ['ephys', '2025-04-08-e-KOLF2.1J_2D_culture_nwb', 'maxwell-nwb', 'KOLF', '2D culture', { nobackup: true, nwbHolds: ['downsampled'] }],
   ['ephys', '2023-08-29-e-mearec-6cells-tetrode', 'mearec', 'B6', 'slice'],
   ['ephys', '2023-09-14-e-mearec-12cells-tetrode', 'mearec', 'B6', 'slice', { notesAsString: true }],
   ['ephys', '2024-03-02-e-mearec_benchmark_noise10uV', 'mearec', 'B6', 'slice', { notesAsString: true }],
@@ -99,7 +116,7 @@ const ROWS: Row[] = [
   ['ephys', '2022-12-12-e-H9_organoid_recovery', 'empty-timestamp', 'H9', 'organoid', { recordings: 2 }],
   ['ephys', '2022-04-20-e-axion_H9_2D_culture_plate1', 'axion', 'H9', '2D culture'],
   ['ephys', '2024-07-08-e-axion_KOLF2.1J_4AP_screen', 'axion', 'KOLF', '2D culture', { drug: '4-AP', recordings: 2 }],
-  ['ephys', '2024-05-21-e-mouse_slice_4AP_intan64', 'intan-nwb', 'B6', 'slice', { drug: '4-AP', nwb: 'large' }],
+  ['ephys', '2024-05-21-e-mouse_slice_4AP_intan64', 'intan-nwb', 'B6', 'slice', { drug: '4-AP', nwb: 'large', nwbHolds: ['lfp', 'waveforms'] }],
   ['ephys', '2023-06-13-e-mouse_slice_bicuculline_intan', 'intan-nwb', 'B6', 'slice', { drug: 'bicuculline', nwb: 'medium' }],
   ['ephys', '2023-07-07-e-hc328_TTX_v2', 'maxwell-old', 'hc328', 'organoid', { drug: 'TTX', broken: 'truncated' }],
   ['ephys', '2022-10-21-e-e14_GABA_pilot', 'maxwell-old', 'e14', 'organoid', { drug: 'GABA', broken: 'python-nan' }],
@@ -121,7 +138,7 @@ const ROWS: Row[] = [
   ['imaging', '2024-10-18-i-picroscope_hc328_w4', 'manifest-only', 'hc328', 'organoid'],
   ['integrated', '2023-11-14-efi-hc328_closed_loop_feeding', 'integrated', 'hc328', 'organoid', { recordings: 2 }],
   ['integrated', '2024-03-25-ef-KOLF2.1J_autoculture_ephys', 'integrated', 'KOLF', 'organoid'],
-  ['integrated', '2024-07-30-ei-H9_GCaMP_maxwell', 'integrated', 'H9', 'organoid'],
+  ['integrated', '2024-07-30-ei-H9_GCaMP_maxwell', 'integrated', 'H9', 'organoid', { nwbHolds: ['images'] }],
   ['integrated', '2025-02-03-efi-e14_integrated_v2', 'integrated', 'e14', 'organoid', { drug: 'TTX', recordings: 2 }],
   ['integrated', '2025-06-17-ef-hc328_GABA_perfusion', 'integrated', 'hc328', 'organoid', { drug: 'GABA' }],
   [

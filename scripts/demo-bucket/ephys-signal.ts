@@ -42,7 +42,7 @@ const REFRACTORY_MS = 2;
 const BLOCK_FRAMES = 512;
 
 /** Biphasic extracellular action potential, trough normalised to -1. */
-function waveform(sampleRate: number): Float32Array {
+export function waveform(sampleRate: number): Float32Array {
   const n = Math.round((WAVEFORM_MS / 1000) * sampleRate);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -56,6 +56,7 @@ export function nwbSpecOf(e: Experiment, r: Recording): NwbSpec {
     chunks: [Math.min(CHUNK_FRAMES, signal.frames), signal.channels],
     gzipLevel: 4,
     pitchUm: pitchUmOf(r),
+    holds: e.nwbHolds ?? [],
   };
 }
 

@@ -20,6 +20,8 @@ export interface Recording {
   /** Start as milliseconds since the Unix epoch (the lab is on Pacific time, UTC-7 here). */
   startMs: number;
   sampleRate: number;
+  /** The rate metadata.json lists: the file's own, except where the catalog makes them disagree. */
+  listedSampleRate: number;
   channels: number;
   frames: number;
   /** Paths relative to the experiment folder. */
@@ -52,6 +54,8 @@ function conditions(e: Experiment, rng: Rng): string[] {
 }
 
 function kindOf(e: Experiment): RecordingKind {
+  // An integrated experiment imaged while recording keeps both in NWB files.
+  if (e.nwbHolds?.includes('images')) return 'maxwell-nwb';
   switch (e.shape) {
     case 'maxwell-nwb':
       return 'maxwell-nwb';
@@ -91,7 +95,7 @@ export function planRecordings(e: Experiment): Recording[] {
   const chips = named ? [named] : Array.from({ length: rng.int(1, 3) }, () => String(rng.int(16000, 21999)));
   const names = conditions(e, rng);
   let minutes = rng.int(9 * 60, 15 * 60);
-  return names.map((condition, index) => {
+  const recordings = names.map((condition, index) => {
     minutes += index === 0 ? 0 : rng.int(12, 45);
     const time = `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:${pad(rng.int(0, 59))}`;
     const [y, mo, d] = e.date.split('-').map(Number) as [number, number, number];
@@ -159,6 +163,11 @@ export function planRecordings(e: Experiment): Recording[] {
         };
       }
     }
+  });
+  return recordings.map((r): Recording => {
+    if (!e.nwbHolds?.includes('downsampled')) return { ...r, listedSampleRate: r.sampleRate };
+    const sampleRate = r.sampleRate / 2;
+    return { ...r, sampleRate, listedSampleRate: r.sampleRate, frames: r.frames / 2 };
   });
 }
 
