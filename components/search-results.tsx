@@ -44,11 +44,24 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
           ) : (
             r.purpose && <p className="snippet">{r.purpose}</p>
           )}
+          {r.holds && (
+            <div className="holds" data-testid="holds">
+              {r.holds}
+            </div>
+          )}
           {r.files.length > 0 && (
             <ul className="files" data-testid="matching-files">
               {r.files.map((f) => (
                 <li key={f.uuid}>
-                  <code>{f.key.slice(r.path.length + 1)}</code>
+                  <a href={`${experimentHref(r)}?file=${f.uuid}#viewer`}>
+                    <code>{f.key.slice(r.path.length + 1)}</code>
+                  </a>
+                  {f.holds && (
+                    <span className="holds" data-testid="file-holds">
+                      {' '}
+                      {f.holds}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -77,7 +90,8 @@ export function EmptyState({ hasQuery }: { hasQuery: boolean }) {
       <p className="muted">
         Search words are combined; the last word matches as you type (<code>hc3</code> finds hc328). Use <code>&quot;exact phrase&quot;</code>,{' '}
         <code>-word</code> to exclude, <code>OR</code>, and filters like <code>species:mouse</code>, <code>hardware:maxwell</code>,{' '}
-        <code>modality:ephys</code>, <code>after:2023-06</code>, <code>before:2024-01-01</code>.
+        <code>modality:ephys</code>, <code>after:2023-06</code>, <code>before:2024-01-01</code>; and by what the files hold: <code>type:Units</code>,{' '}
+        <code>has:lfp</code>, <code>channels:&gt;=512</code>, <code>duration:&gt;10m</code>, <code>rate:20k</code>.
       </p>
     </div>
   );

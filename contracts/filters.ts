@@ -8,6 +8,8 @@
  * A filter is single-valued (an experiment has one species; several values asked for are alternatives) or
  * `multiValued` (an experiment's files hold several neurodata types, space-separated in its column;
  * several values asked for must all be there: `has:units has:lfp`).
+ *
+ * The filters `ofFiles` and the measures are about what files hold: a result lists its files that match them.
  */
 
 /** The bucket's top-level prefixes, which `modality:` names. */
@@ -22,6 +24,8 @@ export interface FilterSpec {
   /** The only values it takes, when it has a fixed list: a value outside it is a query error. */
   values?: readonly string[];
   multiValued?: true;
+  /** Its values are what an experiment's files hold: a result lists the files that have them. */
+  ofFiles?: true;
   /** Values its facet leaves out: true of nearly every file, they would crowd out what tells files apart. */
   facetHides?: readonly string[];
 }
@@ -45,6 +49,7 @@ export const FILTERS = {
     column: 'data_types',
     label: 'Data',
     multiValued: true,
+    ofFiles: true,
     facetHides: TABLE_PARTS,
   },
   has: {
@@ -55,6 +60,7 @@ export const FILTERS = {
     label: 'Has',
     values: RECORDING_FLAGS,
     multiValued: true,
+    ofFiles: true,
   },
 } as const satisfies Record<string, FilterSpec>;
 
@@ -99,4 +105,9 @@ export type Comparison = (typeof COMPARISONS)[number];
 export interface MeasureBound {
   comparison: Comparison;
   value: number;
+}
+
+/** Equal, for a measure that is not a count: within 1 % (a 20 kHz rate stored as 19,999.6 Hz is 20 kHz). */
+export function nearlyEqual(value: number, other: number): boolean {
+  return Math.abs(value - other) <= Math.abs(other) * 0.01;
 }

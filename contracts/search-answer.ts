@@ -20,7 +20,16 @@ export interface SearchResult {
   purpose: string | null;
   metadataError: string | null;
   snippet: Segment[];
-  files: { uuid: string; key: string }[];
+  /** What its HDF5 files hold, in one line ("2 NWB files · 1,024 ch · 62 min · 312 units"); null without any. */
+  holds: string | null;
+  /** Its files the query found: by name, or by what they hold (HDF5 files, with that in one line). */
+  files: ResultFile[];
+}
+
+export interface ResultFile {
+  uuid: string;
+  key: string;
+  holds?: string;
 }
 
 export type FacetCounts = Record<FilterName | 'year', { value: string; count: number }[]>;

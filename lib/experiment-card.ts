@@ -1,4 +1,6 @@
 import type { experiments } from './db/schema';
+import { formatCount, formatSampleRate } from './format';
+import { describeHoldings } from './recordings/describe';
 
 /** What an experiment is, in a few words: the page's summary line, its unfurl description and its card. */
 
@@ -7,12 +9,6 @@ type Experiment = typeof experiments.$inferSelect;
 export interface Fact {
   label: string;
   value: string;
-}
-
-const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-export function formatSampleRate(hz: number): string {
-  return hz >= 1000 ? `${number(hz / 1000)} kHz` : `${number(hz)} Hz`;
 }
 
 /** The summary fields that are known, labelled, in the order the lab reads them. */
@@ -25,7 +21,7 @@ export function experimentFacts(e: Experiment): Fact[] {
     ['Cell line', e.cellLine],
     ['Hardware', e.hardware],
     ['Chip ids', e.chipIds],
-    ['Channels', e.channelCount === null ? null : number(e.channelCount)],
+    ['Channels', e.channelCount === null ? null : formatCount(e.channelCount)],
     ['Sample rate', e.sampleRate === null ? null : formatSampleRate(e.sampleRate)],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== null).map(([label, value]) => ({ label, value }));
@@ -33,31 +29,12 @@ export function experimentFacts(e: Experiment): Fact[] {
 
 const MAX_DESCRIPTION_CHARS = 300;
 
-/** One line for unfurlers: purpose, species, sample type, channels, date. */
+/** One line for unfurlers: purpose, species, sample type, what its files hold (or its channels), date. */
 export function experimentDescription(e: Experiment): string {
-  const details = [e.species, e.sampleType, e.channelCount === null ? null : `${number(e.channelCount)} channels`, e.date]
-    .filter(Boolean)
-    .join(' · ');
+  const holds = describeHoldings(e);
+  const channels = e.channelCount === null ? null : `${formatCount(e.channelCount)} channels`;
+  const details = [e.species, e.sampleType, holds ?? channels, e.date].filter(Boolean).join(' · ');
   const purpose = e.purpose ?? (e.metadataError ? 'metadata could not be read' : `${e.prefix} experiment`);
   const line = details ? `${purpose} (${details})` : purpose;
   return line.length > MAX_DESCRIPTION_CHARS ? `${line.slice(0, MAX_DESCRIPTION_CHARS - 1)}…` : line;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${number(seconds)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return h ? `${h} h ${m} min` : `${m} min ${s} s`;
 }

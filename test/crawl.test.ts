@@ -280,15 +280,17 @@ describe('crawling a bucket on radosgw', () => {
     const experiment = 'ephys/2024-02-03-e-recording_facts';
     const facts = () =>
       db.$client
-        .prepare('SELECT data_types, recording_flags, max_channels, max_seconds, rates, recording_text FROM experiments WHERE path = ?')
+        .prepare(
+          'SELECT data_types, recording_flags, max_channels, max_seconds, rates, recording_text, nwb_files, unit_count FROM experiments WHERE path = ?',
+        )
         .get(experiment) as Record<string, string | number | null>;
-    const storedSummary = () =>
+    const storedSummary = (name: string) =>
       JSON.parse(
         db.$client
           .prepare('SELECT m.summary FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
           .pluck()
-          .get(`${experiment}/shared/units.nwb`) as string,
-      ) as { nwb: { sessionDescription: string } };
+          .get(`${experiment}/shared/${name}`) as string,
+      ) as { nwb: { sessionDescription: string; units: number } };
     await putObjects(client, bucket, {
       [`${experiment}/metadata.json`]: '{"notes": {"purpose": "facts check"}}',
       [`${experiment}/shared/units.nwb`]: nwbFixture('units-trials-dandi000009.nwb'),
@@ -298,8 +300,10 @@ describe('crawling a bucket on radosgw', () => {
     const both = facts();
     expect(String(both.data_types).split(' ')).toEqual(expect.arrayContaining(['Units', 'TimeIntervals', 'ElectricalSeries']));
     expect(both.recording_flags).toBe('units spikes trials');
+    expect(both.nwb_files).toBe(2);
+    expect(both.unit_count).toBe(storedSummary('units.nwb').nwb.units + storedSummary('ecephys.nwb').nwb.units);
     expect(both.max_channels).toBeGreaterThan(0);
-    expect(both.recording_text).toContain(storedSummary().nwb.sessionDescription);
+    expect(both.recording_text).toContain(storedSummary('units.nwb').nwb.sessionDescription);
     expect(search('recording_text:units')).toContain(experiment);
 
     await putObjects(client, bucket, { [`${experiment}/metadata.json`]: '{"notes": {"purpose": "facts check, again"}}' });
@@ -315,7 +319,16 @@ describe('crawling a bucket on radosgw', () => {
 
     await deletePrefix(client, bucket, `${experiment}/shared/`);
     await crawlInto(db, bucket);
-    expect(facts()).toEqual({ data_types: '', recording_flags: '', max_channels: null, max_seconds: null, rates: '', recording_text: '' });
+    expect(facts()).toEqual({
+      data_types: '',
+      recording_flags: '',
+      max_channels: null,
+      max_seconds: null,
+      rates: '',
+      recording_text: '',
+      nwb_files: 0,
+      unit_count: 0,
+    });
     expect(integrityCheck(db)).toBe('ok');
   });
 });

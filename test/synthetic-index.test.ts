@@ -155,7 +155,8 @@ describe('buildSyntheticIndex', () => {
     const rows = db.$client
       .prepare(
         `SELECT e.id, e.recording_text recordingText, e.data_types dataTypes, e.recording_flags recordingFlags,
-                e.max_channels maxChannels, e.max_seconds maxSeconds, e.rates
+                e.max_channels maxChannels, e.max_seconds maxSeconds, e.rates, e.hdf5_files hdf5Files, e.nwb_files nwbFiles,
+                e.unit_count unitCount
          FROM experiments e WHERE e.id % 53 = 0`,
       )
       .all() as { id: number }[];

@@ -853,8 +853,8 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
          metadata_raw, metadata_error, metadata_text, date, species, sample_type, cell_line, hardware, chip_ids,
          channel_count, sample_rate, recording_names, purpose, object_count, total_bytes, newest_modified,
          first_crawled_at, last_crawled_at, file_text, recording_text, data_types, recording_flags, max_channels,
-         max_seconds, rates)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         max_seconds, rates, hdf5_files, nwb_files, unit_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Summaries only: the manifests' bytes are the viewer's, and no benchmark of the index reads them.
     const insertManifest = sqlite.prepare(
@@ -934,6 +934,9 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
           facts.maxChannels,
           facts.maxSeconds,
           facts.rates,
+          facts.hdf5Files,
+          facts.nwbFiles,
+          facts.unitCount,
         );
         e.objects.forEach((o, n) => {
           insertObject.run(++objectId, objectUuid(SYNTHETIC_BUCKET, o.key), id, o.key, o.size, o.etag, o.lastModified);

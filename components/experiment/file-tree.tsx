@@ -1,5 +1,5 @@
 import { CopyButton } from '@/components/copy-button';
-import { formatBytes } from '@/lib/experiment-card';
+import { formatBytes } from '@/lib/format';
 import type { Folder } from '@/lib/file-tree';
 
 export interface FileRow {
@@ -9,6 +9,10 @@ export interface FileRow {
   lastModified: Date;
   /** HDF5/NWB: the viewer can open it. */
   viewable: boolean;
+  /** What the file holds, in one line (HDF5 files the crawler walked). */
+  holds?: string;
+  /** Why the crawler could not read it as HDF5. */
+  unreadable?: string;
 }
 
 function FolderView({ folder, bucket }: { folder: Folder<FileRow>; bucket: string }) {
@@ -34,6 +38,8 @@ function FolderView({ folder, bucket }: { folder: Folder<FileRow>; bucket: strin
           <time className="muted" dateTime={file.lastModified.toISOString()}>
             {file.lastModified.toISOString().slice(0, 16).replace('T', ' ')} UTC
           </time>
+          {file.holds && <span className="holds">{file.holds}</span>}
+          {file.unreadable && <span className="unreadable">{file.unreadable}</span>}
           <span className="file-actions">
             {file.viewable && <a href={`?file=${file.uuid}#viewer`}>open</a>}
             <a href={`/data/${file.uuid}?download=1`} download>

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getExperiment } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
+import { fileHoldings, recordingFactsOf } from '@/lib/recordings/holdings';
 
 export async function GET(_request: Request, { params }: { params: Promise<{ prefix: string; uuid: string }> }) {
   try {
@@ -8,6 +9,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
     const found = getExperiment({ prefix, uuid });
     if (!found) throw new AppError('not_found:experiment', `no experiment ${prefix}/${uuid} in the index`);
     const { experiment: e, files } = found;
+    const holdings = fileHoldings(e.id);
     const answer = JSON.stringify({
       uuid: e.uuid,
       prefix: e.prefix,
@@ -25,7 +27,11 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
       metadataSource: e.metadataSource,
       metadataError: e.metadataError,
       metadataTruncation: e.metadataTruncation,
-      files: files.map((f) => ({ uuid: f.uuid, key: f.key, size: f.size, lastModified: f.lastModified })),
+      recordings: recordingFactsOf(e),
+      files: files.map((f) => {
+        const { holds, unreadable } = holdings.get(f.uuid) ?? {};
+        return { uuid: f.uuid, key: f.key, size: f.size, lastModified: f.lastModified, holds, unreadable };
+      }),
     });
     // The stored text is the document as it parsed, so it is put in as it is: parsing it again and
     // serializing it would cost as much as the rest of the answer, and overflow the stack on one nested

@@ -38,7 +38,17 @@ export interface StoredExperimentState {
 
 // Every experiment column but the id and the first crawl time is replaced when an experiment is rewritten.
 // The recording facts are the manifest phase's (setRecordingFacts): a metadata rewrite keeps them.
-const RECORDING_COLUMNS = ['recordingText', 'dataTypes', 'recordingFlags', 'maxChannels', 'maxSeconds', 'rates'] as const;
+const RECORDING_COLUMNS = [
+  'recordingText',
+  'dataTypes',
+  'recordingFlags',
+  'maxChannels',
+  'maxSeconds',
+  'rates',
+  'hdf5Files',
+  'nwbFiles',
+  'unitCount',
+] as const;
 const rewrittenColumns = Object.entries(getTableColumns(experiments)).filter(
   ([name]) => name !== 'id' && name !== 'firstCrawledAt' && !(RECORDING_COLUMNS as readonly string[]).includes(name),
 );

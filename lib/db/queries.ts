@@ -67,6 +67,20 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
   return { experiment, files };
 }
 
+/**
+ * What the crawler learned of each HDF5 file of an experiment, in its current version: what it holds, or
+ * why it could not be read. Files not walked yet (or not HDF5 by name) are not in it.
+ */
+export function experimentHdf5Facts(experimentId: number) {
+  const rows = getDb()
+    .select({ uuid: objects.uuid, status: hdf5Manifests.status, summary: hdf5Manifests.summary, error: hdf5Manifests.error })
+    .from(objects)
+    .innerJoin(hdf5Manifests, and(eq(hdf5Manifests.objectId, objects.id), eq(hdf5Manifests.etag, objects.etag)))
+    .where(eq(objects.experimentId, experimentId))
+    .all();
+  return new Map(rows.map(({ uuid, ...facts }) => [uuid, facts]));
+}
+
 // Behind every /data HEAD and GET and /api/files: prepared once, 195 → 14 µs per lookup at 1,000,000 objects.
 const fileByUuid = perConnection((db: AppDatabase) =>
   db

@@ -52,6 +52,11 @@ export const experiments = sqliteTable(
     maxSeconds: real('max_seconds'),
     /** The sample rates of its files' series, space-separated. */
     rates: text('rates').notNull().default(''),
+    /** Its HDF5 files that could be summarised, and how many of them are NWB. */
+    hdf5Files: integer('hdf5_files').notNull().default(0),
+    nwbFiles: integer('nwb_files').notNull().default(0),
+    /** The units of its files' units tables, together. */
+    unitCount: integer('unit_count').notNull().default(0),
     objectCount: integer('object_count').notNull().default(0),
     totalBytes: integer('total_bytes').notNull().default(0),
     newestModified: integer('newest_modified', { mode: 'timestamp_ms' }),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { FILTER_NAMES, FILTERS, MEASURE_NAMES, MEASURES } from '../../contracts/filters';
+import type { Hdf5Summary } from '../../contracts/hdf5-summary';
 import type { SearchResult } from '../../contracts/search-answer';
 import { perConnection } from './prepared';
 
@@ -32,8 +33,15 @@ const statements = perConnection((sqlite: Database.Database) => ({
   resultRows: sqlite.prepare(
     `SELECT id, uuid, path, prefix, date, species, sample_type AS sampleType, cell_line AS cellLine, hardware,
             channel_count AS channelCount, purpose, metadata_error AS metadataError,
-            metadata_text AS metadataText, file_text AS fileText
+            metadata_text AS metadataText, file_text AS fileText, recording_text AS recordingText,
+            hdf5_files AS hdf5Files, nwb_files AS nwbFiles, max_channels AS maxChannels, max_seconds AS maxSeconds,
+            unit_count AS unitCount
      FROM experiments WHERE id IN (SELECT value FROM json_each(?))`,
+  ),
+  resultHdf5Files: sqlite.prepare(
+    `SELECT o.experiment_id AS experimentId, o.uuid, o.key, m.summary FROM objects o
+     JOIN hdf5_manifests m ON m.object_id = o.id AND m.etag = o.etag
+     WHERE o.experiment_id IN (SELECT value FROM json_each(?)) AND m.summary IS NOT NULL ORDER BY o.key`,
   ),
   resultObjects: sqlite.prepare(
     `SELECT experiment_id AS experimentId, uuid, key FROM objects
@@ -63,9 +71,15 @@ export function catalogRows(sqlite: Database.Database): CatalogRow[] {
   return statements(sqlite).catalogRows.all() as CatalogRow[];
 }
 
-export interface ResultRow extends Omit<SearchResult, 'snippet' | 'files'> {
+export interface ResultRow extends Omit<SearchResult, 'snippet' | 'files' | 'holds'> {
   metadataText: string;
   fileText: string;
+  recordingText: string;
+  hdf5Files: number;
+  nwbFiles: number;
+  maxChannels: number | null;
+  maxSeconds: number | null;
+  unitCount: number;
 }
 
 /** The rows of a page's experiments, with the texts their snippets come from. */
@@ -76,4 +90,19 @@ export function resultRows(sqlite: Database.Database, ids: number[]): ResultRow[
 /** The objects of these experiments, by key. */
 export function resultObjects(sqlite: Database.Database, experimentIds: number[]): { experimentId: number; uuid: string; key: string }[] {
   return statements(sqlite).resultObjects.all(JSON.stringify(experimentIds)) as { experimentId: number; uuid: string; key: string }[];
+}
+
+/** The current versions' summaries of these experiments' HDF5 files, by key. */
+export function resultHdf5Files(
+  sqlite: Database.Database,
+  experimentIds: number[],
+): { experimentId: number; uuid: string; key: string; summary: Hdf5Summary }[] {
+  const rows = statements(sqlite).resultHdf5Files.all(JSON.stringify(experimentIds)) as {
+    experimentId: number;
+    uuid: string;
+    key: string;
+    summary: string;
+  }[];
+  // Written by the crawler from the contract's type (crawler/hdf5-summary.ts).
+  return rows.map((row) => ({ ...row, summary: JSON.parse(row.summary) as Hdf5Summary }));
 }

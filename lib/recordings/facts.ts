@@ -15,6 +15,9 @@ export interface RecordingFacts {
   maxSeconds: number | null;
   /** Sample rates in Hz, space-separated, ascending. */
   rates: string;
+  hdf5Files: number;
+  nwbFiles: number;
+  unitCount: number;
 }
 
 // Channels are electrodes: an ElectricalSeries (or an extension's kind of one) is time × channels. Other
@@ -41,6 +44,9 @@ export function channelsOf(series: { type: string; shape: number[] | null }): nu
   return isChannelSeries(series.type, series.shape) ? series.shape![1]! : null;
 }
 
+/** The values of a space-separated fact column (data types, flags, rates). */
+export const listOf = (column: string): string[] => column.split(' ').filter(Boolean);
+
 export function recordingFacts(summaries: Hdf5Summary[]): RecordingFacts {
   const types = new Set<string>();
   const flags = new Set<RecordingFlag>();
@@ -48,7 +54,9 @@ export function recordingFacts(summaries: Hdf5Summary[]): RecordingFacts {
   const lines: (string | null)[] = [];
   let maxChannels: number | null = null;
   let maxSeconds: number | null = null;
+  let unitCount = 0;
   for (const summary of summaries) {
+    unitCount += summary.nwb?.units ?? 0;
     for (const { type } of summary.neurodataTypes) types.add(type);
     for (const flag of flagsOf(summary)) flags.add(flag);
     for (const series of summary.series) {
@@ -91,5 +99,8 @@ export function recordingFacts(summaries: Hdf5Summary[]): RecordingFacts {
     maxChannels,
     maxSeconds,
     rates: [...rates].sort((a, b) => a - b).join(' '),
+    hdf5Files: summaries.length,
+    nwbFiles: summaries.filter((s) => s.format === 'nwb').length,
+    unitCount,
   };
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { FILTER_NAMES, FILTERS, MEASURE_NAMES, type FilterName, type FilterSpec, type MeasureName } from '../../contracts/filters';
 import { derivedFromIndex } from '../db/index-derived';
-import { catalogRows } from '../db/search-queries';
+import { catalogRows, type CatalogRow } from '../db/search-queries';
+import { listOf } from '../recordings/facts';
 
 /**
  * The few columns every search filters and counts facets on, for all experiments, held in memory.
@@ -32,7 +33,7 @@ export interface RowLists<T extends Int32Array | Float64Array> {
 }
 
 /** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
-export const getCatalog = derivedFromIndex(loadCatalog);
+export const getCatalog = derivedFromIndex((sqlite: Database.Database) => catalogOf(catalogRows(sqlite)));
 
 /** Packs lists pushed row by row. */
 class ListBuilder {
@@ -53,8 +54,8 @@ class ListBuilder {
   }
 }
 
-function loadCatalog(sqlite: Database.Database): Catalog {
-  const rows = catalogRows(sqlite);
+/** The catalog of these rows (the index's, or a page's files for matching them one by one). */
+export function catalogOf(rows: CatalogRow[]): Catalog {
   const n = rows.length;
   const catalog = {
     indexOf: new Map(),
@@ -80,7 +81,7 @@ function loadCatalog(sqlite: Database.Database): Catalog {
       const spec: FilterSpec = FILTERS[facet];
       let values: string[] = cell === null ? [] : [cell];
       if (spec.multiValued && cell !== null) {
-        values = splitLists[f]!.get(cell) ?? cell.split(' ').filter(Boolean);
+        values = splitLists[f]!.get(cell) ?? listOf(cell);
         splitLists[f]!.set(cell, values);
       }
       for (const value of values) {
@@ -93,11 +94,11 @@ function loadCatalog(sqlite: Database.Database): Catalog {
       }
       codes[f]!.endRow(i);
     });
-    MEASURE_NAMES.forEach((measure, m) => {
+    measures.forEach((list, m) => {
       const cell = row[2 + FILTER_NAMES.length + m] as string | number | null;
-      if (typeof cell === 'number') measures[m]!.push(cell);
-      else if (typeof cell === 'string') for (const item of cell.split(' ')) if (item !== '') measures[m]!.push(Number(item));
-      measures[m]!.endRow(i);
+      if (typeof cell === 'number') list.push(cell);
+      else if (typeof cell === 'string') for (const item of listOf(cell)) list.push(Number(item));
+      list.endRow(i);
     });
   });
   const order = Array.from(catalog.ids.keys()).sort((a, b) => catalog.dates[b]! - catalog.dates[a]! || catalog.ids[b]! - catalog.ids[a]!);

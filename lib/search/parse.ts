@@ -279,7 +279,7 @@ function addMeasure(measures: ParsedQuery['measures'], name: MeasureName, item: 
   if (!Number.isFinite(value) || (unit === 'count' && !Number.isInteger(value))) {
     throw new QueryError(`${item.operator}: expects a value like ${example}`);
   }
-  (measures[name] ??= []).push({ comparison: comparison as Comparison, value });
+  measures[name] = [...(measures[name] ?? []), { comparison: comparison as Comparison, value }];
 }
 
 function addFilter(filters: ParsedQuery['filters'], item: FieldItem & { field: FilterName | 'after' | 'before' }): void {

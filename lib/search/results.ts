@@ -1,34 +1,73 @@
 import type Database from 'better-sqlite3';
-import type { SearchResult, Segment } from '../../contracts/search-answer';
-import { resultObjects, resultRows } from '../db/search-queries';
+import type { ResultFile, SearchResult, Segment } from '../../contracts/search-answer';
+import { resultHdf5Files, resultObjects, resultRows } from '../db/search-queries';
+import { describeFile, describeHoldings } from '../recordings/describe';
+import { recordingFacts, type RecordingFacts } from '../recordings/facts';
 import { createMatcher, type TermMatcher } from './highlight';
 
 const MAX_FILES_PER_RESULT = 5;
 
-/** The page's experiments, in the given order, with their snippets and, when found by file name, their files. */
-export function describeResults(sqlite: Database.Database, ids: number[], terms: string[]): SearchResult[] {
+/** Which of an experiment's HDF5 files (by their facts) meet the query's criteria of what files hold. */
+export type FileMatcher = (files: RecordingFacts[]) => boolean[];
+
+/**
+ * The page's experiments, in the given order, with their snippets, what their files hold and the files
+ * the query found: by name or by what they hold (when the experiment's own text lacks a term), and, when
+ * the query asks what files hold (`matchFiles`), the HDF5 files that hold it.
+ */
+export function describeResults(sqlite: Database.Database, ids: number[], terms: string[], matchFiles?: FileMatcher): SearchResult[] {
   const details = new Map(resultRows(sqlite, ids).map((r) => [r.id, r]));
   const matcher = createMatcher(terms);
-  // Files are listed for experiments found by their file names: the experiment's own text lacks a term.
-  const byFileName = ids.filter((id) => {
-    const row = details.get(id);
-    return matcher.active && row && !matcher.containsAll(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`);
-  });
-  const files = new Map<number, { uuid: string; key: string }[]>();
-  if (byFileName.length) {
-    for (const o of resultObjects(sqlite, byFileName)) {
-      const path = details.get(o.experimentId)!.path;
-      const list = files.get(o.experimentId) ?? [];
-      if (list.length < MAX_FILES_PER_RESULT && matcher.containsAll(o.key.slice(path.length + 1))) {
-        files.set(o.experimentId, [...list, { uuid: o.uuid, key: o.key }]);
-      }
+  const byFiles = new Set(
+    ids.filter((id) => {
+      const row = details.get(id);
+      return matcher.active && row && !matcher.containsAll(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`);
+    }),
+  );
+  const files = new Map<number, ResultFile[]>();
+  const add = (experimentId: number, file: ResultFile) => {
+    const list = files.get(experimentId) ?? [];
+    if (list.length < MAX_FILES_PER_RESULT && !list.some((f) => f.uuid === file.uuid)) files.set(experimentId, [...list, file]);
+  };
+  const relative = (experimentId: number, key: string) => key.slice(details.get(experimentId)!.path.length + 1);
+
+  // HDF5 files that do not hold what the query asks are not listed for their names either.
+  const refused = new Set<string>();
+  const hdf5Of = matchFiles ? ids : [...byFiles];
+  if (hdf5Of.length) {
+    const byExperiment = new Map<number, ReturnType<typeof resultHdf5Files>>();
+    for (const file of resultHdf5Files(sqlite, hdf5Of)) byExperiment.set(file.experimentId, [...(byExperiment.get(file.experimentId) ?? []), file]);
+    for (const [experimentId, list] of byExperiment) {
+      const facts = list.map((f) => recordingFacts([f.summary]));
+      const meets = matchFiles?.(facts);
+      list.forEach((file, i) => {
+        if (meets && !meets[i]) {
+          refused.add(file.uuid);
+          return;
+        }
+        if (byFiles.has(experimentId) && !matcher.containsAll(`${relative(experimentId, file.key)}\n${facts[i]!.recordingText}`)) return;
+        add(experimentId, { uuid: file.uuid, key: file.key, holds: describeFile(file.summary) });
+      });
     }
   }
+  if (byFiles.size) {
+    for (const o of resultObjects(sqlite, [...byFiles])) {
+      if (!refused.has(o.uuid) && matcher.containsAll(relative(o.experimentId, o.key))) add(o.experimentId, { uuid: o.uuid, key: o.key });
+    }
+  }
+
   return ids.flatMap((id) => {
     const row = details.get(id);
     if (!row) return [];
-    const { metadataText, fileText, ...result } = row;
-    return [{ ...result, snippet: firstSnippet(matcher, [row.uuid, row.purpose ?? '', metadataText, fileText]), files: files.get(id) ?? [] }];
+    const { metadataText, fileText, recordingText, hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount, ...result } = row;
+    return [
+      {
+        ...result,
+        snippet: firstSnippet(matcher, [row.uuid, row.purpose ?? '', metadataText, recordingText, fileText]),
+        holds: describeHoldings({ hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount }),
+        files: files.get(id) ?? [],
+      },
+    ];
   });
 }
 

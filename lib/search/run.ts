@@ -1,19 +1,11 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import {
-  FILTER_NAMES,
-  FILTERS,
-  MEASURE_NAMES,
-  MEASURES,
-  type FilterName,
-  type FilterSpec,
-  type MeasureBound,
-  type MeasureName,
-} from '../../contracts/filters';
+import { FILTER_NAMES, FILTERS, type FilterSpec } from '../../contracts/filters';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
 import { runFts } from '../db/search-queries';
+import { constraintsOf, fileMatcherOf } from './constraints';
 import { describeResults } from './results';
 import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
 
@@ -48,79 +40,6 @@ function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: bo
   const ranks = new Map<number, number>();
   for (const { id, rank } of runFts(sqlite, { kind: 'experimentRanks', expression: parsed.match })) ranks.set(id, rank);
   return { ids, ranks };
-}
-
-type Constraint = (catalog: Catalog, row: number) => boolean;
-
-const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
-
-function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
-  if (values.length === 0) return undefined;
-  const wanted = values.map((v) => v.toLowerCase());
-  // Decided once per distinct value, then lookups per row: a bit per wanted value that the code satisfies.
-  const satisfies = new Uint32Array(catalog.values[facet].length);
-  catalog.values[facet].forEach((value, code) => {
-    const v = value.toLowerCase();
-    wanted.forEach((w, bit) => {
-      if (match === 'exact' ? v === w : v.includes(w)) satisfies[code]! |= 1 << bit;
-    });
-  });
-  const { starts, items } = catalog.codes[facet];
-  const spec: FilterSpec = FILTERS[facet];
-  // Single-valued: any of the values. Multi-valued: all of them (at most 32 distinct, the parser's word limit).
-  const all = spec.multiValued ? 2 ** Math.min(wanted.length, 32) - 1 : 0;
-  return (_, row) => {
-    let found = 0;
-    for (let i = starts[row]!; i < starts[row + 1]!; i++) found |= satisfies[items[i]!]!;
-    return spec.multiValued ? (found & all) >>> 0 === all : found !== 0;
-  };
-}
-
-// Equal, for measures that are not counts: within this share (a 20 kHz rate stored as 19,999.6 Hz is 20 kHz).
-const EQUAL_WITHIN = 0.01;
-
-function holds(value: number, { comparison, value: bound }: MeasureBound): boolean {
-  switch (comparison) {
-    case '>=':
-      return value >= bound;
-    case '<=':
-      return value <= bound;
-    case '>':
-      return value > bound;
-    case '<':
-      return value < bound;
-    default:
-      return Math.abs(value - bound) <= Math.abs(bound) * EQUAL_WITHIN;
-  }
-}
-
-/** Every bound holds of the experiment's value (a largest), or of one of its values (a list). */
-function measureWithin(catalog: Catalog, measure: MeasureName, bounds: MeasureBound[] | undefined): Constraint | undefined {
-  if (!bounds?.length) return undefined;
-  const { starts, items } = catalog.measures[measure];
-  const exact = MEASURES[measure].unit === 'count';
-  const test = (value: number, bound: MeasureBound) => (exact && bound.comparison === '=' ? value === bound.value : holds(value, bound));
-  return (_, row) => {
-    for (let i = starts[row]!; i < starts[row + 1]!; i++) if (bounds.every((bound) => test(items[i]!, bound))) return true;
-    return false;
-  };
-}
-
-function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {
-  const f = parsed.filters;
-  const dateFrom = [request.from, f.after]
-    .filter((d): d is string => d !== undefined)
-    .sort()
-    .at(-1);
-  const constraints: (Constraint | undefined)[] = [
-    // A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says.
-    ...FILTER_NAMES.flatMap((name) => [facetIn(catalog, name, request[name], 'exact'), facetIn(catalog, name, f[name], FILTERS[name].operatorMatch)]),
-    ...MEASURE_NAMES.map((name) => measureWithin(catalog, name, parsed.measures[name])),
-    dateFrom ? (c, row) => c.dates[row]! >= dateNumber(dateFrom) : undefined,
-    request.to ? (c, row) => c.dates[row] !== 0 && c.dates[row]! <= dateNumber(request.to!) : undefined,
-    f.before ? (c, row) => c.dates[row] !== 0 && c.dates[row]! < dateNumber(f.before!) : undefined,
-  ];
-  return constraints.filter((c): c is Constraint => c !== undefined);
 }
 
 // Dates come from leadingDate, which accepts years 1990 to 2100.
@@ -207,7 +126,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   }
   const ids = page.map((key) => key[2]);
 
-  const results = describeResults(sqlite, ids, parsed.terms);
+  const results = describeResults(sqlite, ids, parsed.terms, fileMatcherOf(request, parsed));
   const last = page.at(-1);
   return {
     total,

@@ -410,12 +410,11 @@ class NwbBuilder {
     if (spec.holds.includes('waveforms')) {
       const shape = waveform(spec.signal.sampleRate);
       const means = new Float32Array(all.length * shape.length);
-      all.forEach((u, i) =>
+      for (const [i, u] of all.entries())
         means.set(
           shape.map((v) => v * u.amplitudeUv),
           i * shape.length,
-        ),
-      );
+        );
       const dataset = createDataset(units, { name: 'waveform_mean', data: means, shape: [all.length, shape.length], dtype: '<f' });
       this.typed(dataset, 'VectorData', COMMON, { description: 'the spike waveform mean for each spike unit, in µV' });
       setFloatAttribute(dataset, 'sampling_rate', spec.signal.sampleRate);

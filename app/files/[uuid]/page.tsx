@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { experimentHref } from '@/components/experiment-href';
 import { FileViewer } from '@/components/viewer/file-viewer';
-import { formatBytes } from '@/lib/experiment-card';
+import { formatBytes } from '@/lib/format';
 import { AppError } from '@/lib/errors';
 import { fileName, lookupFile } from '@/lib/files';
 

@@ -7,12 +7,16 @@ import { FileViewer } from '@/components/viewer/file-viewer';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
 import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
-import { experimentDescription, experimentFacts, formatBytes, formatDuration, formatSampleRate } from '@/lib/experiment-card';
+import { experimentDescription, experimentFacts } from '@/lib/experiment-card';
+import { formatBytes, formatDuration, formatSampleRate } from '@/lib/format';
 import { folderTree } from '@/lib/file-tree';
 import { contentTypeOf } from '@/lib/files';
 import { OUTLINE_LIMITS, outlineJson } from '@/lib/json-outline';
 import { isObject, summarizeRecordings, type JsonObject } from '@/lib/metadata-shape';
 import { decodePageSegment } from '@/lib/page-params';
+import { describeHoldings, describeSeries, mainSeries } from '@/lib/recordings/describe';
+import { fileHoldings } from '@/lib/recordings/holdings';
+import { disagreements } from '@/lib/recordings/reconcile';
 import { siteOrigin } from '@/lib/site-origin';
 
 export const dynamic = 'force-dynamic';
@@ -68,11 +72,16 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
   const outline = metadata ? outlineJson(metadata) : undefined;
   const recordings = metadata ? summarizeRecordings(metadata) : [];
   const keys = new Map(files.map((f) => [f.key, f.uuid]));
+  const holdings = fileHoldings(e.id);
+  const holds = describeHoldings(e);
   // Block paths are written relative to the experiment or as s3:// URIs.
   const fileOf = (path: string | null) => (path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined);
   const tree = folderTree<FileRow>(
     e.path,
-    files.slice(0, MAX_FILE_ROWS).map((f) => ({ ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5' })),
+    files.slice(0, MAX_FILE_ROWS).map((f) => {
+      const { holds, unreadable } = holdings.get(f.uuid) ?? {};
+      return { ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5', holds, unreadable };
+    }),
   );
   const { bucket } = getConfig().s3;
 
@@ -88,6 +97,11 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
           </div>
         ))}
       </dl>
+      {holds && (
+        <p className="holds">
+          Its files hold: <strong>{holds}</strong>
+        </p>
+      )}
       {e.metadataError && <p className="error">Metadata could not be read: {e.metadataError}</p>}
       {e.metadataTruncation && (
         <p className="notice">
@@ -110,7 +124,7 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
                 <th>Duration</th>
                 <th>Sample rate</th>
                 <th>Channels</th>
-                <th>Files</th>
+                <th>Files, and what they hold</th>
               </tr>
             </thead>
             <tbody>
@@ -124,10 +138,19 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
                     {r.blocks.map((block, i) => {
                       const uuid = fileOf(block.path);
                       const name = block.path?.split('/').at(-1) ?? `block ${i + 1}`;
+                      const summary = uuid ? holdings.get(uuid)?.summary : undefined;
+                      const series = summary && mainSeries(summary);
+                      const disagree = summary ? disagreements(r, block, summary) : [];
                       return (
-                        <div key={i}>
+                        <div key={i} className="block">
                           {uuid ? <a href={`?file=${uuid}#viewer`}>{name}</a> : name}
                           {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
+                          {series && <div className="holds">{describeSeries(series)}</div>}
+                          {disagree.map((line) => (
+                            <div key={line} className="mismatch" role="note">
+                              ⚠ {line}
+                            </div>
+                          ))}
                         </div>
                       );
                     })}

@@ -2,6 +2,7 @@ import { ImageResponse } from 'next/og';
 import { getExperiment } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { experimentFacts } from '@/lib/experiment-card';
+import { describeHoldings } from '@/lib/recordings/describe';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,6 +18,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
     const found = getExperiment({ prefix, uuid });
     if (!found) throw new AppError('not_found:experiment', `no experiment ${prefix}/${uuid} in the index`);
     const e = found.experiment;
+    const holds = describeHoldings(e);
     const facts = experimentFacts(e)
       .filter((f) => f.label !== 'Chip ids')
       .slice(0, 8);
@@ -27,6 +29,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
         <div style={{ display: 'flex', fontSize: 32, marginTop: 24, color: '#c9d1d9', lineHeight: 1.3 }}>
           {clip(latin(e.purpose ?? (e.metadataError ? 'metadata could not be read' : 'no purpose recorded')), 150)}
         </div>
+        {holds && <div style={{ display: 'flex', fontSize: 30, marginTop: 20, color: '#7ee2b8' }}>{clip(latin(holds), 70)}</div>}
         <div style={{ display: 'flex', flexWrap: 'wrap', marginTop: 'auto' }}>
           {facts.map((fact) => (
             <div key={fact.label} style={{ display: 'flex', flexDirection: 'column', marginRight: 40, marginTop: 16 }}>

@@ -1,0 +1,124 @@
+import { getTableColumns } from 'drizzle-orm';
+import {
+  FILTER_NAMES,
+  FILTERS,
+  MEASURE_NAMES,
+  MEASURES,
+  nearlyEqual,
+  type FilterName,
+  type FilterSpec,
+  type MeasureBound,
+  type MeasureName,
+} from '../../contracts/filters';
+import type { SearchRequest } from '../../contracts/search-params';
+import type { CatalogRow } from '../db/search-queries';
+import { experiments } from '../db/schema';
+import type { RecordingFacts } from '../recordings/facts';
+import { catalogOf, type Catalog } from './catalog';
+import type { ParsedQuery } from './parse';
+import type { FileMatcher } from './results';
+
+/**
+ * What a search asks of a catalog row, as tests over the catalog's typed arrays: the filters chosen on the
+ * page and typed in the query, the measures, the dates. The same tests pick a result's files, over a
+ * catalog of their own facts.
+ */
+
+export type Constraint = (catalog: Catalog, row: number) => boolean;
+
+const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
+
+function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
+  if (values.length === 0) return undefined;
+  const wanted = values.map((v) => v.toLowerCase());
+  // Decided once per distinct value, then lookups per row: a bit per wanted value that the code satisfies.
+  const satisfies = new Uint32Array(catalog.values[facet].length);
+  catalog.values[facet].forEach((value, code) => {
+    const v = value.toLowerCase();
+    wanted.forEach((w, bit) => {
+      if (match === 'exact' ? v === w : v.includes(w)) satisfies[code]! |= 1 << bit;
+    });
+  });
+  const { starts, items } = catalog.codes[facet];
+  const spec: FilterSpec = FILTERS[facet];
+  // Single-valued: any of the values. Multi-valued: all of them (at most 32 distinct, the parser's word limit).
+  const all = spec.multiValued ? 2 ** Math.min(wanted.length, 32) - 1 : 0;
+  return (_, row) => {
+    let found = 0;
+    for (let i = starts[row]!; i < starts[row + 1]!; i++) found |= satisfies[items[i]!]!;
+    return spec.multiValued ? (found & all) >>> 0 === all : found !== 0;
+  };
+}
+
+/** A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says. */
+function filterConstraints(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery, names: FilterName[]): (Constraint | undefined)[] {
+  return [
+    ...names.flatMap((name) => [
+      facetIn(catalog, name, request[name], 'exact'),
+      facetIn(catalog, name, parsed.filters[name], FILTERS[name].operatorMatch),
+    ]),
+    ...MEASURE_NAMES.map((name) => measureWithin(catalog, name, parsed.measures[name])),
+  ];
+}
+
+function holds(value: number, { comparison, value: bound }: MeasureBound): boolean {
+  switch (comparison) {
+    case '>=':
+      return value >= bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '<':
+      return value < bound;
+    default:
+      return nearlyEqual(value, bound);
+  }
+}
+
+/** Every bound holds of the experiment's value (a largest), or of one of its values (a list). */
+function measureWithin(catalog: Catalog, measure: MeasureName, bounds: MeasureBound[] | undefined): Constraint | undefined {
+  if (!bounds?.length) return undefined;
+  const { starts, items } = catalog.measures[measure];
+  const exact = MEASURES[measure].unit === 'count';
+  const test = (value: number, bound: MeasureBound) => (exact && bound.comparison === '=' ? value === bound.value : holds(value, bound));
+  return (_, row) => {
+    for (let i = starts[row]!; i < starts[row + 1]!; i++) if (bounds.every((bound) => test(items[i]!, bound))) return true;
+    return false;
+  };
+}
+
+export function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {
+  const f = parsed.filters;
+  const dateFrom = [request.from, f.after]
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .at(-1);
+  const constraints: (Constraint | undefined)[] = [
+    ...filterConstraints(catalog, request, parsed, FILTER_NAMES),
+    dateFrom ? (c, row) => c.dates[row]! >= dateNumber(dateFrom) : undefined,
+    request.to ? (c, row) => c.dates[row] !== 0 && c.dates[row]! <= dateNumber(request.to!) : undefined,
+    f.before ? (c, row) => c.dates[row] !== 0 && c.dates[row]! < dateNumber(f.before!) : undefined,
+  ];
+  return constraints.filter((c): c is Constraint => c !== undefined);
+}
+
+const FILE_FILTERS = FILTER_NAMES.filter((name) => (FILTERS[name] as FilterSpec).ofFiles);
+// The facts' names by the index column they are stored in, which the filter and measure tables name.
+const FACT_OF_COLUMN = new Map(Object.entries(getTableColumns(experiments)).map(([key, column]) => [column.name, key]));
+
+function fileRow(facts: RecordingFacts, index: number): CatalogRow {
+  const value = (column: string) => (facts as unknown as Record<string, string | number | null>)[FACT_OF_COLUMN.get(column) ?? ''] ?? null;
+  return [index, 0, ...FILTER_NAMES.map((name) => value(FILTERS[name].column)), ...MEASURE_NAMES.map((name) => value(MEASURES[name].column))];
+}
+
+/** Which files meet what the search asks files to hold; undefined when it asks nothing of them. */
+export function fileMatcherOf(request: SearchRequest, parsed: ParsedQuery): FileMatcher | undefined {
+  const asked = FILE_FILTERS.some((name) => request[name].length > 0 || parsed.filters[name].length > 0) || Object.keys(parsed.measures).length > 0;
+  if (!asked) return undefined;
+  return (files) => {
+    const catalog = catalogOf(files.map(fileRow));
+    const constraints = filterConstraints(catalog, request, parsed, FILE_FILTERS).filter((c): c is Constraint => c !== undefined);
+    return files.map((_, row) => constraints.every((c) => c(catalog, row)));
+  };
+}
