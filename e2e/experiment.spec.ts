@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { SHAPES } from '../test/support/fixture-bucket';
 import { metadataFixture } from '../test/support/fixtures';
+import { E2E_HALF_RATE } from './server';
 
 const SLACKBOT = 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)';
 const EXPERIMENT = SHAPES.maxwellNwb;
@@ -77,6 +78,27 @@ test('the experiment page shows the summary, recordings, files by folder and the
   const raw = await page.request.get(`/experiment/${EXPERIMENT}/metadata`);
   expect(raw.headers()['content-type']).toBe('application/json; charset=utf-8');
   expect(JSON.parse(await raw.text())).toEqual(JSON.parse(original));
+});
+
+test('the page says what each file holds, flags where the metadata and the files disagree, and unfurls with it', async ({
+  page,
+  request,
+}, testInfo) => {
+  await page.goto(`/experiment/${E2E_HALF_RATE}`);
+  // Its NWB file and its raw Maxwell file; 16 channels for a second; the NWB units table's 8 units.
+  const holds = '1 NWB file · 1 HDF5 file · 16 ch · 1 s · 8 units';
+  await expect(page.locator('.experiment > .holds')).toHaveText(`Its files hold: ${holds}`);
+  const nwb = page.locator('.file-tree .file', { hasText: '.nwb' });
+  await expect(nwb.locator('.holds')).toHaveText('ElectricalSeries 16 ch × 1 s @ 10 kHz · 8 units');
+  await expect(page.locator('.file-tree .file', { hasText: '.raw.h5' }).locator('.holds')).toContainText('not viewable in a browser');
+  // metadata.json lists the recording at 20 kHz; the NWB file was written at 10 kHz.
+  const row = page.locator('.recordings tbody tr').first();
+  await expect(row.locator('.holds')).toHaveText('ElectricalSeries 16 ch × 1 s @ 10 kHz');
+  await expect(row.locator('.mismatch').first()).toHaveText('⚠ metadata lists 20 kHz, the file records at 10 kHz');
+  await page.screenshot({ path: testInfo.outputPath('holdings.png'), fullPage: true });
+
+  const html = await (await request.get(`/experiment/${E2E_HALF_RATE}`, { headers: { 'User-Agent': SLACKBOT } })).text();
+  expect(metaTags(html)['og:description']).toContain(holds);
 });
 
 test('broken metadata is shown as the error, with the file as it is', async ({ page }) => {

@@ -8,6 +8,9 @@ import { openDatabase } from '../lib/db/index';
 import { objectUuid } from '../lib/db/crawl-store';
 import { applyReaderCors, createS3Client } from '../lib/s3';
 import { startRadosgw } from '../scripts/radosgw';
+import { EXPERIMENTS } from '../scripts/demo-bucket/catalog';
+import { generateDemoObjects } from '../scripts/demo-bucket/index';
+import { uploadDemoObjects } from '../scripts/demo-bucket/upload';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { fixtureBucketObjects } from '../test/support/fixture-bucket';
 import { nwbFixture } from '../test/support/fixtures';
@@ -15,7 +18,18 @@ import { hostileBucket } from '../test/support/hostile-bucket';
 import { createTestBucket, putObjects, s3ConfigFor } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { hugeSeriesFile } from '../test/support/huge-series';
-import { E2E_ALT_BASE_URL, E2E_BASE_URL, E2E_DELETED_KEY, E2E_FILTER_KEY, E2E_HUGE_KEY, E2E_NWB_KEY, E2E_PORT, E2E_REPLACED_KEY } from './server';
+import {
+  E2E_ALT_BASE_URL,
+  E2E_BASE_URL,
+  E2E_DELETED_KEY,
+  E2E_EVENTS,
+  E2E_FILTER_KEY,
+  E2E_HALF_RATE,
+  E2E_HUGE_KEY,
+  E2E_NWB_KEY,
+  E2E_PORT,
+  E2E_REPLACED_KEY,
+} from './server';
 
 /**
  * The app as it runs in production (the standalone build) over an index crawled from radosgw. Needs
@@ -42,6 +56,15 @@ export default async function globalSetup() {
     [E2E_REPLACED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
     [E2E_DELETED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
   });
+  const demo = [E2E_HALF_RATE, E2E_EVENTS];
+  await uploadDemoObjects(
+    client,
+    bucket,
+    await generateDemoObjects({
+      cacheDir: join(tmpdir(), 'bgs-demo-files'),
+      experiments: EXPERIMENTS.filter((e) => demo.includes(`${e.prefix}/${e.uuid}`)),
+    }),
+  );
   // Browsers follow /data redirects to the bucket: it must allow the app's origin.
   await applyReaderCors(client, bucket, [E2E_BASE_URL, E2E_ALT_BASE_URL]);
   client.destroy();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { E2E_EVENTS } from './server';
 
 test.describe('search page', () => {
   test('type a fragment, see highlighted results, filter, open one, come back', async ({ page }) => {
@@ -45,6 +46,21 @@ test.describe('search page', () => {
   test('a file name finds its experiment and lists the matching file', async ({ page }) => {
     await page.goto('/?q=kilosort2');
     await expect(page.getByTestId('matching-files').first()).toContainText('derived/kilosort2/');
+  });
+
+  test('what files hold: type: lists the files that hold it, each with one line, and the Data facet counts types', async ({ page }) => {
+    await page.goto('/?q=type:TTLs');
+    await expect(page.getByTestId('total')).toHaveText('1 experiment');
+    const result = page.getByTestId('result');
+    await expect(result.locator('a.uuid')).toHaveText(E2E_EVENTS.split('/')[1]!);
+    await expect(result.getByTestId('holds')).toContainText('NWB file');
+    await expect(result.getByTestId('file-holds')).toHaveText(/ElectricalSeries 32 ch × 4 s @ 20 kHz · 16 units · TTLs \(ndx-events\)$/);
+    const facet = page.locator('.facets section', { has: page.getByRole('heading', { name: 'Data' }) });
+    await expect(facet.locator('.chip', { hasText: 'TTLs' })).toContainText('1');
+    await expect(facet.locator('.chip', { hasText: 'VectorData' })).toHaveCount(0);
+    // The file's link opens it on its experiment's page.
+    await result.getByTestId('matching-files').locator('a').click();
+    await expect(page.locator('#viewer')).toBeVisible();
   });
 
   test('a malformed query gets a message, not an error page', async ({ page }) => {

@@ -14,3 +14,6 @@ export const E2E_ALT_PORT = 3218;
 export const E2E_ALT_BASE_URL = `http://127.0.0.1:${E2E_ALT_PORT}`;
 /** An NWB-shaped file whose series is 100,000,000 frames × 64 channels (test/support/huge-series.ts). */
 export const E2E_HUGE_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/huge-series.nwb';
+/** Experiments of the demo bucket in the browser tests' bucket: NWB files whose holdings the pages show. */
+export const E2E_HALF_RATE = 'ephys/2025-04-08-e-KOLF2.1J_2D_culture_nwb';
+export const E2E_EVENTS = 'ephys/2024-09-19-e-hc328_DIV150_nwb';

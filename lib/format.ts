@@ -26,8 +26,9 @@ export function formatDuration(seconds: number): string {
   return h ? `${h} h ${m} min` : `${m} min ${s} s`;
 }
 
-/** A duration in one unit, for one-line summaries: `72 s`, `62 min`, `5.2 h`. */
+/** A duration in one unit, for one-line summaries: `20 ms`, `72 s`, `62 min`, `5.2 h`. */
 export function formatLength(seconds: number): string {
+  if (seconds < 0.1) return `${formatCount(Math.round(seconds * 1000))} ms`;
   if (seconds < 90) return `${formatCount(Math.round(seconds * 10) / 10)} s`;
   if (seconds < 3 * 3600) return `${Math.round(seconds / 60)} min`;
   return `${formatCount(Math.round(seconds / 360) / 10)} h`;

@@ -55,8 +55,11 @@ export function describeFile(summary: Hdf5Summary): string {
     summary.neurodataTypes.filter((t) => t.namespace !== null && !CORE_NAMESPACES.has(t.namespace)).map((t) => `${t.type} (${t.namespace})`),
   );
   parts.push(...[...extensions].slice(0, MAX_EXTENSION_TYPES));
+  // The name is the file's own word for its filter; the id is the registry's.
   const undecodable = new Set(
-    [...summary.series, ...summary.largest].flatMap((d) => d.filters.filter((f) => !DECODABLE_FILTERS.has(f.id)).map((f) => f.name)),
+    [...summary.series, ...summary.largest].flatMap((d) =>
+      d.filters.filter((f) => !DECODABLE_FILTERS.has(f.id)).map((f) => `${f.name} (filter ${f.id})`),
+    ),
   );
   if (undecodable.size > 0) parts.push(`${[...undecodable].join(', ')}: not viewable in a browser`);
   return parts.join(' · ');
