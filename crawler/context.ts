@@ -9,6 +9,18 @@ export interface CrawlContext {
   onProgress?: (progress: CrawlProgress) => void;
   /** Problems that do not stop the run (an experiment whose metadata could not be read). */
   onWarning?: (message: string) => void;
+  /** Each HDF5 file the manifest phase looked at, with what it cost. */
+  onHdf5File?: (file: Hdf5FileCost) => void;
+}
+
+export interface Hdf5FileCost {
+  key: string;
+  size: number;
+  outcome: 'built' | 'small' | 'fromStored' | 'notHdf5' | 'unreadable' | 'failed';
+  /** Range requests to S3, the first block's included, and the bytes they returned. */
+  reads: number;
+  bytes: number;
+  ms: number;
 }
 
 export type ExperimentOutcome = 'new' | 'updated' | 'unchanged' | 'failed';

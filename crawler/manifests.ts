@@ -3,7 +3,7 @@ import { hdf5SummariesOf, listManifestWork, saveManifests, saveRecordingFacts, s
 import { recordingFacts } from '../lib/recordings/facts';
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../hdf5/block-reader';
-import type { CrawlContext } from './context';
+import type { CrawlContext, Hdf5FileCost } from './context';
 import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
 import type { ManifestResult } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
@@ -20,10 +20,23 @@ export interface ManifestCounts {
   unreadable: number;
   /** S3 failed; nothing recorded, so the next crawl tries again. */
   failed: number;
+  /** Range requests to S3 for all of them, and the bytes they returned. */
+  reads: number;
+  bytesRead: number;
   seconds: number;
 }
 
-export const noManifestCounts = (): ManifestCounts => ({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0, seconds: 0 });
+export const noManifestCounts = (): ManifestCounts => ({
+  built: 0,
+  small: 0,
+  fromStored: 0,
+  notHdf5: 0,
+  unreadable: 0,
+  failed: 0,
+  reads: 0,
+  bytesRead: 0,
+  seconds: 0,
+});
 
 // Manifests written per transaction: a crawl killed here loses at most this many, and the next run builds them.
 const WRITE_BATCH = 32;
@@ -63,7 +76,19 @@ export async function buildManifests(
     await Promise.all(
       work.map((object) =>
         limit(async () => {
-          const read = (start: number, end: number) => getObjectRange(ctx.s3.client, ctx.bucket, object.key, object.etag, start, end);
+          const fileStarted = performance.now();
+          const cost = { reads: 0, bytes: 0 };
+          const report = (outcome: Hdf5FileCost['outcome']) => {
+            counts.reads += cost.reads;
+            counts.bytesRead += cost.bytes;
+            ctx.onHdf5File?.({ key: object.key, size: object.size, outcome, ...cost, ms: performance.now() - fileStarted });
+          };
+          const read = async (start: number, end: number) => {
+            cost.reads++;
+            const bytes = await getObjectRange(ctx.s3.client, ctx.bucket, object.key, object.etag, start, end);
+            cost.bytes += bytes.length;
+            return bytes;
+          };
           const stored = object.stored ? storedManifest(ctx.db, object.id) : undefined;
           let result: ManifestResult;
           try {
@@ -79,15 +104,16 @@ export async function buildManifests(
             }
           } catch (error) {
             counts.failed++;
+            report('failed');
             ctx.onWarning?.(`cannot build the manifest of s3://${ctx.bucket}/${object.key}: ${describeS3Error(error)}`);
             return;
           }
           const base = { objectId: object.id, etag: object.etag };
           if (result.status === 'built') {
             const { manifest, summary } = result;
-            if (stored) counts.fromStored++;
-            else if (object.size <= TAIL_BYTES) counts.small++;
-            else counts.built++;
+            const outcome = stored ? 'fromStored' : object.size <= TAIL_BYTES ? 'small' : 'built';
+            counts[outcome]++;
+            report(outcome);
             save(
               object.size <= TAIL_BYTES
                 ? { ...base, status: 'small', summary }
@@ -96,9 +122,11 @@ export async function buildManifests(
             );
           } else if (result.status === 'not_hdf5') {
             counts.notHdf5++;
+            report('notHdf5');
             save({ ...base, status: 'not_hdf5' }, object.experimentId);
           } else {
             counts.unreadable++;
+            report('unreadable');
             ctx.onWarning?.(`s3://${ctx.bucket}/${object.key} is not readable as HDF5: ${result.error}`);
             save({ ...base, status: 'unreadable', error: result.error }, object.experimentId);
           }

@@ -251,20 +251,23 @@ describe('crawling a bucket on radosgw', () => {
     let summary = await crawlInto(db, bucket);
     // small.nwb is under the viewer's whole-file read: a summary, no manifest kept.
     expect(summary.manifests).toMatchObject({ built: 1, small: 1, notHdf5: 1, unreadable: 0, failed: 0 });
+    // The walk reads the structure, not the data: a few ranges, far less than the files.
+    expect(summary.manifests.reads).toBeGreaterThanOrEqual(3);
+    expect(summary.manifests.bytesRead).toBeLessThan(first!.length);
     expectFileBytes(first!);
     expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ format: 'nwb', nwb: { units: 13, spikes: 788 } });
     expect(summaryOf('small.nwb')).toMatchObject({ status: 'small', ranges: null });
     expect(JSON.parse(summaryOf('small.nwb')!.summary!).series[0]).toMatchObject({ decodable: false });
 
     summary = await crawlInto(db, bucket);
-    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0 });
+    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0, reads: 0, bytesRead: 0 });
     expect(summary.s3Requests.GetObject ?? 0).toBe(0);
 
     // An index from before summaries: its stored manifest gives the summary, with no read of the file.
     const before = summaryOf('recording.nwb')!.summary;
     db.$client.prepare("UPDATE hdf5_manifests SET summary = NULL WHERE status = 'built'").run();
     summary = await crawlInto(db, bucket);
-    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 1, failed: 0 });
+    expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 1, failed: 0, reads: 0 });
     expect(summary.s3Requests.GetObject ?? 0).toBe(0);
     expect(summaryOf('recording.nwb')!.summary).toBe(before);
 

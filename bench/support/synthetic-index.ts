@@ -29,6 +29,8 @@ export interface SyntheticIndexOptions {
   /** Objects in total (metadata files included); between 1 and 40 per experiment, about objects/experiments on average. */
   objects: number;
   seed?: number;
+  /** Give HDF5 files their summaries and experiments their recording facts (default); false: an index as it was before them. */
+  recordings?: boolean;
   /** Called after each transaction with the number of experiments written so far. */
   onProgress?: (done: number) => void;
 }
@@ -87,6 +89,13 @@ export const BENCH_QUERIES: { kind: string; q: string; params?: Record<string, s
   { kind: 'file name', q: 'rec4.2' }, // 3,031 objects in 1,070 experiments
   { kind: 'file name', q: 'acqm' }, // 88,649 objects in 37,955 experiments
   { kind: 'file name', q: 'Trace_20230812' }, // 128 objects in 10 experiments
+  { kind: 'what files hold', q: 'type:Units' },
+  { kind: 'what files hold', q: 'has:lfp' },
+  { kind: 'what files hold', q: 'channels:>=512' },
+  { kind: 'what files hold', q: 'duration:>10m' },
+  { kind: 'what files hold', q: 'rate:10k' },
+  { kind: 'what files hold', q: 'organoid type:LFP' },
+  { kind: 'what files hold', q: 'has:trials', params: { species: 'human' } },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -892,7 +901,7 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
           date: derived.date,
           sorted: e.objects.some((o) => o.key.endsWith('_phy.zip')),
         };
-        const summaries = e.objects.map((o) => syntheticSummary(summaryRng, o.key, o.size, context));
+        const summaries = e.objects.map((o) => (options.recordings === false ? null : syntheticSummary(summaryRng, o.key, o.size, context)));
         const facts = recordingFacts(summaries.filter((summary) => summary !== null));
         let totalBytes = 0;
         let newest = 0;

@@ -26,6 +26,8 @@ const UNIT_COLUMNS = ['spike_times', 'electrodes', 'waveform_mean', 'quality'];
 const SPECIES: Record<string, string> = { human: 'Homo sapiens', mouse: 'Mus musculus', rat: 'Rattus norvegicus' };
 
 const type = (path: string, name: string, namespace = 'core') => ({ path, type: name, namespace });
+// The lab's NWB files keep their int16 samples gzip-compressed to about a third.
+const COMPRESSION = 3;
 
 function series(path: string, name: string, shape: number[], rate: number): SeriesSummary {
   return {
@@ -48,7 +50,7 @@ function nwbSummary(rng: Rng, size: number, context: SummaryContext): Hdf5Summar
   const channels = context.channels ?? rng.pick([1024, 1020, 512]);
   // A few files disagree with their metadata: a recording downsampled before conversion.
   const rate = (context.rate ?? 20000) / (rng.chance(0.03) ? 2 : 1);
-  const frames = Math.max(1, Math.floor(size / (channels * 2)));
+  const frames = Math.max(1, Math.floor((size * COMPRESSION) / (channels * 2)));
   const groups = rng.int(1, 4);
   const units = context.sorted ? rng.int(20, 600) : 0;
   const lfp = rng.chance(0.2);
