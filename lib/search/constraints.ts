@@ -28,26 +28,26 @@ export type Constraint = (catalog: Catalog, row: number) => boolean;
 
 const dateNumber = (date: string) => Number(date.replaceAll('-', ''));
 
+/** A constraint decided once per value set: then one lookup per row. */
+function bySet({ setOf }: { setOf: Int32Array }, allowed: Uint8Array): Constraint {
+  return (_, row) => allowed[setOf[row]!] === 1;
+}
+
 function facetIn(catalog: Catalog, facet: FilterName, values: string[], match: 'exact' | 'contains'): Constraint | undefined {
   if (values.length === 0) return undefined;
-  const wanted = values.map((v) => v.toLowerCase());
-  // Decided once per distinct value, then lookups per row: a bit per wanted value that the code satisfies.
-  const satisfies = new Uint32Array(catalog.values[facet].length);
-  catalog.values[facet].forEach((value, code) => {
+  const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
+  const { values: known, sets } = catalog.filters[facet];
+  const matches = known.map((value) => {
     const v = value.toLowerCase();
-    wanted.forEach((w, bit) => {
-      if (match === 'exact' ? v === w : v.includes(w)) satisfies[code]! |= 1 << bit;
-    });
+    return wanted.map((w) => (match === 'exact' ? v === w : v.includes(w)));
   });
-  const { starts, items } = catalog.codes[facet];
+  // Single-valued: any of the values asked for. Multi-valued: all of them.
   const spec: FilterSpec = FILTERS[facet];
-  // Single-valued: any of the values. Multi-valued: all of them (at most 32 distinct, the parser's word limit).
-  const all = spec.multiValued ? 2 ** Math.min(wanted.length, 32) - 1 : 0;
-  return (_, row) => {
-    let found = 0;
-    for (let i = starts[row]!; i < starts[row + 1]!; i++) found |= satisfies[items[i]!]!;
-    return spec.multiValued ? (found & all) >>> 0 === all : found !== 0;
-  };
+  const allowed = Uint8Array.from(sets, (set) => {
+    const found = wanted.map((_, w) => set.some((code) => matches[code]![w]));
+    return (spec.multiValued ? found.every(Boolean) : found.some(Boolean)) ? 1 : 0;
+  });
+  return bySet(catalog.filters[facet], allowed);
 }
 
 /** A facet chosen on the page names its value exactly; an operator typed in the query matches as its filter says. */
@@ -79,13 +79,15 @@ function holds(value: number, { comparison, value: bound }: MeasureBound): boole
 /** Every bound holds of the experiment's value (a largest), or of one of its values (a list). */
 function measureWithin(catalog: Catalog, measure: MeasureName, bounds: MeasureBound[] | undefined): Constraint | undefined {
   if (!bounds?.length) return undefined;
-  const { starts, items } = catalog.measures[measure];
   const exact = MEASURES[measure].unit === 'count';
   const test = (value: number, bound: MeasureBound) => (exact && bound.comparison === '=' ? value === bound.value : holds(value, bound));
-  return (_, row) => {
-    for (let i = starts[row]!; i < starts[row + 1]!; i++) if (bounds.every((bound) => test(items[i]!, bound))) return true;
-    return false;
-  };
+  const meets = (value: number) => bounds.every((bound) => test(value, bound));
+  const values = catalog.measures[measure];
+  if (values.of === 'largest') return (_, row) => meets(values.values[row]!);
+  return bySet(
+    values,
+    Uint8Array.from(values.sets, (set) => (set.some(meets) ? 1 : 0)),
+  );
 }
 
 export function constraintsOf(catalog: Catalog, request: SearchRequest, parsed: ParsedQuery): Constraint[] {

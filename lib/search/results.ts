@@ -18,12 +18,11 @@ export type FileMatcher = (files: RecordingFacts[]) => boolean[];
 export function describeResults(sqlite: Database.Database, ids: number[], terms: string[], matchFiles?: FileMatcher): SearchResult[] {
   const details = new Map(resultRows(sqlite, ids).map((r) => [r.id, r]));
   const matcher = createMatcher(terms);
-  const byFiles = new Set(
-    ids.filter((id) => {
-      const row = details.get(id);
-      return matcher.active && row && !matcher.containsAll(`${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`);
-    }),
-  );
+  const ownText = (id: number) => {
+    const row = details.get(id)!;
+    return `${row.uuid} ${row.path} ${row.purpose ?? ''} ${row.metadataText}`;
+  };
+  const byFiles = new Set(ids.filter((id) => matcher.active && details.has(id) && !matcher.containsAll(ownText(id))));
   const files = new Map<number, ResultFile[]>();
   const add = (experimentId: number, file: ResultFile) => {
     const list = files.get(experimentId) ?? [];
@@ -33,7 +32,8 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
 
   // HDF5 files that do not hold what the query asks are not listed for their names either.
   const refused = new Set<string>();
-  const hdf5Of = matchFiles ? ids : [...byFiles];
+  // What files hold is looked at when the query asks it, or when file names do not explain the match.
+  const hdf5Of = matchFiles ? ids : [...byFiles].filter((id) => !matcher.containsAll(`${ownText(id)} ${details.get(id)!.fileText}`));
   if (hdf5Of.length) {
     const byExperiment = new Map<number, ReturnType<typeof resultHdf5Files>>();
     for (const file of resultHdf5Files(sqlite, hdf5Of)) byExperiment.set(file.experimentId, [...(byExperiment.get(file.experimentId) ?? []), file]);

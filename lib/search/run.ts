@@ -50,14 +50,16 @@ const LAST_YEAR = 2100;
 function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets'] {
   const facets = {} as SearchResponse['facets'];
   for (const facet of FILTER_NAMES) {
-    const { starts, items } = catalog.codes[facet];
-    const counts = new Int32Array(catalog.values[facet].length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      for (let j = starts[row]!; j < starts[row + 1]!; j++) counts[items[j]!]!++;
-    }
+    const { setOf, sets, values } = catalog.filters[facet];
+    // Rows per value set, then each set's rows to each of its values.
+    const perSet = new Int32Array(sets.length);
+    for (let i = 0; i < rows.length; i++) perSet[setOf[rows[i]!]!]!++;
+    const counts = new Int32Array(values.length);
+    perSet.forEach((count, set) => {
+      if (count > 0) for (const code of sets[set]!) counts[code]! += count;
+    });
     const hidden = new Set<string>((FILTERS[facet] as FilterSpec).facetHides);
-    facets[facet] = Array.from(counts, (count, code) => ({ value: catalog.values[facet][code]!, count }))
+    facets[facet] = Array.from(counts, (count, code) => ({ value: values[code]!, count }))
       .filter((f) => f.count > 0 && !hidden.has(f.value))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
