@@ -107,7 +107,9 @@ export interface MeasureBound {
   value: number;
 }
 
-/** Equal, for a measure that is not a count: within 1 % (a 20 kHz rate stored as 19,999.6 Hz is 20 kHz). */
+/** Equal, for a measure that is not a count: within this share (a 20 kHz rate stored as 19,999.6 Hz is 20 kHz). */
+export const NEARLY = 0.01;
+
 export function nearlyEqual(value: number, other: number): boolean {
-  return Math.abs(value - other) <= Math.abs(other) * 0.01;
+  return Math.abs(value - other) <= Math.abs(other) * NEARLY;
 }

@@ -4,7 +4,7 @@ import {
   FILTERS,
   MEASURE_NAMES,
   MEASURES,
-  nearlyEqual,
+  NEARLY,
   type FilterName,
   type FilterSpec,
   type MeasureBound,
@@ -61,29 +61,42 @@ function filterConstraints(catalog: Catalog, request: SearchRequest, parsed: Par
   ];
 }
 
-function holds(value: number, { comparison, value: bound }: MeasureBound): boolean {
-  switch (comparison) {
-    case '>=':
-      return value >= bound;
-    case '<=':
-      return value <= bound;
-    case '>':
-      return value > bound;
-    case '<':
-      return value < bound;
-    default:
-      return nearlyEqual(value, bound);
+/**
+ * The values that meet every bound, as one interval: bounds on a measure only ever narrow it. `=` is
+ * the bound itself for a count, within NEARLY of it otherwise.
+ */
+function within(bounds: MeasureBound[], exact: boolean): (value: number) => boolean {
+  let lo = Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  let loOpen = false;
+  let hiOpen = false;
+  const above = (bound: number, open: boolean) => {
+    if (bound > lo || (bound === lo && open)) [lo, loOpen] = [bound, open];
+  };
+  const below = (bound: number, open: boolean) => {
+    if (bound < hi || (bound === hi && open)) [hi, hiOpen] = [bound, open];
+  };
+  for (const { comparison, value } of bounds) {
+    if (comparison === '>=' || comparison === '>') above(value, comparison === '>');
+    else if (comparison === '<=' || comparison === '<') below(value, comparison === '<');
+    else {
+      const margin = exact ? 0 : Math.abs(value) * NEARLY;
+      above(value - margin, false);
+      below(value + margin, false);
+    }
   }
+  return (value) => (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
 }
 
 /** Every bound holds of the experiment's value (a largest), or of one of its values (a list). */
 function measureWithin(catalog: Catalog, measure: MeasureName, bounds: MeasureBound[] | undefined): Constraint | undefined {
   if (!bounds?.length) return undefined;
-  const exact = MEASURES[measure].unit === 'count';
-  const test = (value: number, bound: MeasureBound) => (exact && bound.comparison === '=' ? value === bound.value : holds(value, bound));
-  const meets = (value: number) => bounds.every((bound) => test(value, bound));
+  const meets = within(bounds, MEASURES[measure].unit === 'count');
   const values = catalog.measures[measure];
-  if (values.of === 'largest') return (_, row) => meets(values.values[row]!);
+  if (values.of === 'largest') {
+    const largest = values.values;
+    return (_, row) => meets(largest[row]!);
+  }
   return bySet(
     values,
     Uint8Array.from(values.sets, (set) => (set.some(meets) ? 1 : 0)),

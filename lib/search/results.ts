@@ -7,7 +7,7 @@ import { createMatcher, type TermMatcher } from './highlight';
 
 const MAX_FILES_PER_RESULT = 5;
 
-/** Which of an experiment's HDF5 files (by their facts) meet the query's criteria of what files hold. */
+/** Which HDF5 files (by their facts) meet the query's criteria of what files hold. */
 export type FileMatcher = (files: RecordingFacts[]) => boolean[];
 
 /**
@@ -35,20 +35,19 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
   // What files hold is looked at when the query asks it, or when file names do not explain the match.
   const hdf5Of = matchFiles ? ids : [...byFiles].filter((id) => !matcher.containsAll(`${ownText(id)} ${details.get(id)!.fileText}`));
   if (hdf5Of.length) {
-    const byExperiment = new Map<number, ReturnType<typeof resultHdf5Files>>();
-    for (const file of resultHdf5Files(sqlite, hdf5Of)) byExperiment.set(file.experimentId, [...(byExperiment.get(file.experimentId) ?? []), file]);
-    for (const [experimentId, list] of byExperiment) {
-      const facts = list.map((f) => recordingFacts([f.summary]));
-      const meets = matchFiles?.(facts);
-      list.forEach((file, i) => {
-        if (meets && !meets[i]) {
-          refused.add(file.uuid);
-          return;
-        }
-        if (byFiles.has(experimentId) && !matcher.containsAll(`${relative(experimentId, file.key)}\n${facts[i]!.recordingText}`)) return;
-        add(experimentId, { uuid: file.uuid, key: file.key, holds: describeFile(file.summary) });
-      });
-    }
+    // Sorted by key, so each experiment's files stay in order; matched all at once (one catalog of them).
+    const hdf5 = resultHdf5Files(sqlite, hdf5Of);
+    const facts = hdf5.map((f) => recordingFacts([f.summary]));
+    const meets = matchFiles?.(facts);
+    hdf5.forEach((file, i) => {
+      if (meets && !meets[i]) {
+        refused.add(file.uuid);
+        return;
+      }
+      const id = file.experimentId;
+      if (byFiles.has(id) && !matcher.containsAll(`${relative(id, file.key)}\n${facts[i]!.recordingText}`)) return;
+      add(id, { uuid: file.uuid, key: file.key, holds: describeFile(file.summary) });
+    });
   }
   if (byFiles.size) {
     for (const o of resultObjects(sqlite, [...byFiles])) {
