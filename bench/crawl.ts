@@ -1,13 +1,16 @@
 /**
  * `npm run bench:crawl`: the crawler against radosgw behind a proxy adding 20 ms per request.
- * Prints, for a first crawl and an unchanged re-crawl: seconds, S3 requests by kind, experiments per second;
- * and, for comparison, the lab's old sequential way (a one-key listing then a GET per experiment) on a sample.
+ * Prints, for a first crawl, an unchanged re-crawl and a crawl of an index whose manifests predate summaries:
+ * seconds, S3 requests by kind, experiments per second; what summarising each kind of HDF5 file cost (range
+ * requests, bytes and milliseconds per file, and its summary's size in the index); and, for comparison, the
+ * lab's old sequential way (a one-key listing then a GET per experiment) on a sample.
  *
  * Flags: --experiments N (default 5000), --files N per experiment (default 10), --delay MS (default 20),
- *        --concurrency N (default 16).
+ *        --concurrency N (default 16), --hdf5 N real HDF5 files among them (default 60; bench/support/hdf5-files.ts).
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
+import type { Hdf5FileCost } from '../crawler/context';
 import { crawl, type CrawlSummary } from '../crawler/crawl';
 import { openDatabase } from '../lib/db/index';
 import { createS3Client } from '../lib/s3';
@@ -19,14 +22,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
+import { costTable, hdf5Kinds, placeHdf5Files } from './support/hdf5-files';
 
 const {
   experiments: EXPERIMENTS,
   files: FILES,
   delay: DELAY,
   concurrency: CONCURRENCY,
+  hdf5: HDF5,
 } = benchFlags(
-  z.object({ experiments: countFlag(5000), files: countFlag(10, 1, 1000), delay: countFlag(20, 0, 10_000), concurrency: countFlag(16, 1, 256) }),
+  z.object({
+    experiments: countFlag(5000),
+    files: countFlag(10, 1, 1000),
+    delay: countFlag(20, 0, 10_000),
+    concurrency: countFlag(16, 1, 256),
+    hdf5: countFlag(60, 0, 100_000),
+  }),
 );
 const OLD_WAY_SAMPLE = 100;
 const BUCKET = 'bench-crawl';
@@ -36,7 +47,8 @@ const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-crawl-'));
 try {
   process.env.AWS_ACCESS_KEY_ID = server.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = server.secretAccessKey;
-  const objects = syntheticBucketObjects({ experiments: EXPERIMENTS, filesPerExperiment: FILES });
+  const objects: Map<string, string | Uint8Array> = syntheticBucketObjects({ experiments: EXPERIMENTS, filesPerExperiment: FILES });
+  const kinds = placeHdf5Files(objects, await hdf5Kinds(), HDF5);
   const direct = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true });
   const uploadStart = performance.now();
   await uploadObjects(direct, BUCKET, objects);
@@ -54,22 +66,33 @@ try {
     presignTtlSeconds: 3600,
   };
   const db = openDatabase(join(dir, 'search.db'));
-  const run = async (): Promise<CrawlSummary & { cpuSeconds: number }> => {
+  const run = async (): Promise<CrawlSummary & { cpuSeconds: number; files: Hdf5FileCost[] }> => {
     const s3 = createS3Client(config, { maxSockets: CONCURRENCY });
     const cpu = process.cpuUsage();
+    const files: Hdf5FileCost[] = [];
     try {
       const summary = await crawl(
-        { db, s3, bucket: BUCKET },
+        { db, s3, bucket: BUCKET, onHdf5File: (file) => files.push(file) },
         { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: CONCURRENCY, rebuild: false, dryRun: false },
       );
       const used = process.cpuUsage(cpu);
-      return { ...summary, cpuSeconds: (used.user + used.system) / 1e6 };
+      return { ...summary, cpuSeconds: (used.user + used.system) / 1e6, files };
     } finally {
       s3.client.destroy();
     }
   };
   const first = await run();
   const second = await run();
+  // An index whose manifests were built before summaries were: each summary comes from the stored manifest.
+  db.$client.prepare("UPDATE hdf5_manifests SET summary = NULL WHERE status = 'built'").run();
+  const fromStored = await run();
+  const summaryBytes = new Map(
+    (
+      db.$client
+        .prepare('SELECT o.key, length(m.summary) AS bytes FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE m.summary IS NOT NULL')
+        .all() as { key: string; bytes: number }[]
+    ).map((r) => [r.key, r.bytes]),
+  );
 
   // The old crawler: for each experiment, a one-key listing to see that metadata.json exists, then a GET.
   const viaProxy = new S3Client({ endpoint: proxy.endpoint, region: server.region, forcePathStyle: true });
@@ -91,8 +114,9 @@ try {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     const indexing = s.seconds - s.manifests.seconds;
-    const { built, notHdf5, unreadable, failed } = s.manifests;
-    const manifests = `${s.manifests.seconds.toFixed(2)} (${built + notHdf5 + unreadable + failed} files: ${built} built, ${notHdf5} not HDF5)`;
+    const { built, small, fromStored: stored, notHdf5, unreadable, failed, reads, bytesRead } = s.manifests;
+    const walked = built + small + stored + notHdf5 + unreadable + failed;
+    const manifests = `${s.manifests.seconds.toFixed(2)} (${walked} files: ${built + small} summarised from S3, ${stored} from stored manifests, ${notHdf5} not HDF5; ${reads} range GETs, ${(bytesRead / 1e6).toFixed(1)} MB)`;
     return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${indexing.toFixed(2)} | ${manifests} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / indexing).toFixed(0)} |`;
   };
   console.log(`\n${EXPERIMENTS} experiments x ${FILES} objects, +${DELAY} ms per request, concurrency ${CONCURRENCY}\n`);
@@ -100,10 +124,17 @@ try {
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(row('first crawl', first));
   console.log(row('unchanged re-crawl', second));
+  console.log(row('index from before summaries', fromStored));
   console.log(
     `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
   );
-  console.log(`\nrerun: npm run bench:crawl -- --experiments ${EXPERIMENTS} --files ${FILES} --delay ${DELAY} --concurrency ${CONCURRENCY}`);
+  console.log(`\nSummarising HDF5 files, first crawl (${kinds.size} real HDF5 files among the placeholders):\n`);
+  for (const line of costTable(first.files, kinds, summaryBytes)) console.log(line);
+  console.log('\nThe same files in the index from before summaries (summaries from the stored manifests):\n');
+  for (const line of costTable(fromStored.files, kinds, summaryBytes)) console.log(line);
+  console.log(
+    `\nrerun: npm run bench:crawl -- --experiments ${EXPERIMENTS} --files ${FILES} --delay ${DELAY} --concurrency ${CONCURRENCY} --hdf5 ${HDF5}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await server.stop();

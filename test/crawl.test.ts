@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectUuid } from '../lib/db/crawl-store';
+import { decodeDeflatedJson } from '../lib/db/deflated-json';
 import type { AppDatabase } from '../lib/db/index';
 import { BROKEN, fixtureBucketObjects, MANY_FILES, MANY_FILES_COUNT, SHAPES } from './support/fixture-bucket';
 import { nwbFixture } from './support/fixtures';
@@ -247,7 +248,7 @@ describe('crawling a bucket on radosgw', () => {
     const summaryOf = (name: string) =>
       db.$client
         .prepare('SELECT m.status, m.summary, m.ranges FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
-        .get(`${experiment}/shared/${name}`) as { status: string; summary: string | null; ranges: string | null } | undefined;
+        .get(`${experiment}/shared/${name}`) as { status: string; summary: Buffer | null; ranges: string | null } | undefined;
     let summary = await crawlInto(db, bucket);
     // small.nwb is under the viewer's whole-file read: a summary, no manifest kept.
     expect(summary.manifests).toMatchObject({ built: 1, small: 1, notHdf5: 1, unreadable: 0, failed: 0 });
@@ -255,9 +256,9 @@ describe('crawling a bucket on radosgw', () => {
     expect(summary.manifests.reads).toBeGreaterThanOrEqual(3);
     expect(summary.manifests.bytesRead).toBeLessThan(first!.length);
     expectFileBytes(first!);
-    expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ format: 'nwb', nwb: { units: 13, spikes: 788 } });
+    expect(decodeDeflatedJson(summaryOf('recording.nwb')!.summary!)).toMatchObject({ format: 'nwb', nwb: { units: 13, spikes: 788 } });
     expect(summaryOf('small.nwb')).toMatchObject({ status: 'small', ranges: null });
-    expect(JSON.parse(summaryOf('small.nwb')!.summary!).series[0]).toMatchObject({ decodable: false });
+    expect(decodeDeflatedJson<{ series: unknown[] }>(summaryOf('small.nwb')!.summary!).series[0]).toMatchObject({ decodable: false });
 
     summary = await crawlInto(db, bucket);
     expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 0, notHdf5: 0, unreadable: 0, failed: 0, reads: 0, bytesRead: 0 });
@@ -269,13 +270,13 @@ describe('crawling a bucket on radosgw', () => {
     summary = await crawlInto(db, bucket);
     expect(summary.manifests).toMatchObject({ built: 0, small: 0, fromStored: 1, failed: 0, reads: 0 });
     expect(summary.s3Requests.GetObject ?? 0).toBe(0);
-    expect(summaryOf('recording.nwb')!.summary).toBe(before);
+    expect(summaryOf('recording.nwb')!.summary).toEqual(before);
 
     await putObjects(client, bucket, { [key]: second! });
     summary = await crawlInto(db, bucket);
     expect(summary.manifests).toMatchObject({ built: 1, small: 0, notHdf5: 0, unreadable: 0, failed: 0 });
     expectFileBytes(second!);
-    expect(JSON.parse(summaryOf('recording.nwb')!.summary!)).toMatchObject({ nwb: { trials: 412 } });
+    expect(decodeDeflatedJson(summaryOf('recording.nwb')!.summary!)).toMatchObject({ nwb: { trials: 412 } });
     expect(integrityCheck(db)).toBe('ok');
   });
 
@@ -288,12 +289,12 @@ describe('crawling a bucket on radosgw', () => {
         )
         .get(experiment) as Record<string, string | number | null>;
     const storedSummary = (name: string) =>
-      JSON.parse(
+      decodeDeflatedJson<{ nwb: { sessionDescription: string; units: number } }>(
         db.$client
           .prepare('SELECT m.summary FROM hdf5_manifests m JOIN objects o ON o.id = m.object_id WHERE o.key = ?')
           .pluck()
-          .get(`${experiment}/shared/${name}`) as string,
-      ) as { nwb: { sessionDescription: string; units: number } };
+          .get(`${experiment}/shared/${name}`) as Buffer,
+      );
     await putObjects(client, bucket, {
       [`${experiment}/metadata.json`]: '{"notes": {"purpose": "facts check"}}',
       [`${experiment}/shared/units.nwb`]: nwbFixture('units-trials-dandi000009.nwb'),

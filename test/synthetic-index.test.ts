@@ -8,6 +8,7 @@ import { deriveFields } from '../crawler/derive';
 import { flattenMetadata } from '../crawler/metadata';
 import { hdf5Summary } from '../contracts/hdf5-summary';
 import { objectUuid } from '../lib/db/crawl-store';
+import { decodeDeflatedJson } from '../lib/db/deflated-json';
 import { recordingFacts } from '../lib/recordings/facts';
 import { openDatabase, type AppDatabase } from '../lib/db/index';
 
@@ -165,7 +166,7 @@ describe('buildSyntheticIndex', () => {
     );
     let withTypes = 0;
     for (const { id, ...stored } of rows) {
-      const summaries = (summariesOf.pluck().all(id) as string[]).map((json) => hdf5Summary.parse(JSON.parse(json)));
+      const summaries = (summariesOf.pluck().all(id) as Buffer[]).map((stored) => hdf5Summary.parse(decodeDeflatedJson(stored)));
       expect(stored).toEqual(recordingFacts(summaries));
       if ((stored as { dataTypes: string }).dataTypes !== '') withTypes++;
     }

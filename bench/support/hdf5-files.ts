@@ -34,33 +34,32 @@ export async function hdf5Kinds(): Promise<Hdf5Kind[]> {
     experiments: EXPERIMENTS.filter((e) => wanted.includes(e.uuid)),
   });
   return [
-    { kind: 'pynwb ecephys, Kilosort units (fixture, 0.5 MB)', bytes: readFileSync(fixturePath('nwb', 'ecephys-kilosort-gzip.nwb')) },
-    { kind: 'DANDI 000009 units and trials (fixture, 0.6 MB)', bytes: readFileSync(fixturePath('nwb', 'units-trials-dandi000009.nwb')) },
+    { kind: 'pynwb ecephys, Kilosort units (fixture)', bytes: readFileSync(fixturePath('nwb', 'ecephys-kilosort-gzip.nwb')) },
+    { kind: 'DANDI 000009 units and trials (fixture)', bytes: readFileSync(fixturePath('nwb', 'units-trials-dandi000009.nwb')) },
     { kind: 'demo NWB: LFP, trials, waveforms', bytes: demoFile(demo, /GABA_v0\/shared\/data_GABA_BL_\d+\.nwb$/) },
     { kind: 'demo NWB: ndx-events TTLs', bytes: demoFile(demo, /DIV150_nwb\/shared\/.*\.nwb$/) },
     { kind: 'demo NWB: ImageSeries', bytes: demoFile(demo, /GCaMP_maxwell\/shared\/.*\.nwb$/) },
     { kind: 'demo Maxwell .raw.h5 (closed filter)', bytes: demoFile(demo, /GABA_v0\/original\/data\/.*\.raw\.h5$/) },
-    { kind: 'demo NWB 64 ch × 72 s (105 MB)', bytes: demoFile(demo, /intan64\/shared\/.*\.nwb$/), copies: 1 },
+    { kind: 'demo NWB 64 ch × 72 s, LFP, waveforms', bytes: demoFile(demo, /intan64\/shared\/.*\.nwb$/), copies: 1 },
   ];
 }
 
 /** Puts the kinds in place of the bucket's `.nwb` and `.raw.h5` placeholders, in turn; returns each key's kind. */
 export function placeHdf5Files(objects: Map<string, string | Uint8Array>, kinds: Hdf5Kind[], count: number): Map<string, string> {
   const placed = new Map<string, string>();
-  const used = new Map<string, number>();
-  const placeholders = [...objects.keys()].filter((key) => key.endsWith('.nwb') || key.endsWith('.raw.h5'));
-  let next = 0;
-  for (const key of placeholders) {
+  const used = new Map<Hdf5Kind, number>();
+  const turns = { raw: 0, nwb: 0 };
+  for (const key of [...objects.keys()]) {
     if (placed.size >= count) break;
-    // The raw kind replaces raw files, the others NWB files; a kind with its copies used is passed over.
-    for (let tries = 0; tries < kinds.length; tries++) {
-      const kind = kinds[next++ % kinds.length]!;
-      if (kind.kind.includes('.raw.h5') !== key.endsWith('.raw.h5') || (used.get(kind.kind) ?? 0) >= (kind.copies ?? Infinity)) continue;
-      objects.set(key, kind.bytes);
-      placed.set(key, kind.kind);
-      used.set(kind.kind, (used.get(kind.kind) ?? 0) + 1);
-      break;
-    }
+    const slot = key.endsWith('.raw.h5') ? 'raw' : key.endsWith('.nwb') ? 'nwb' : undefined;
+    if (!slot) continue;
+    // Raw kinds replace raw files and NWB kinds NWB files, each in turn while it has copies left.
+    const fitting = kinds.filter((k) => k.kind.includes('.raw.h5') === (slot === 'raw') && (used.get(k) ?? 0) < (k.copies ?? Infinity));
+    const kind = fitting[turns[slot]++ % fitting.length];
+    if (!kind) continue;
+    objects.set(key, kind.bytes);
+    placed.set(key, kind.kind);
+    used.set(kind, (used.get(kind) ?? 0) + 1);
   }
   return placed;
 }
@@ -85,7 +84,7 @@ export function costTable(costs: Hdf5FileCost[], kinds: Map<string, string>, sum
     return `| ${kind} | ${list.length} | ${outcomes} | ${(size / 1e6).toFixed(2)} | ${median(list.map((c) => c.reads))} | ${(bytes / 1024).toFixed(0)} (${((100 * bytes) / size).toFixed(2)} %) | ${median(list.map((c) => c.ms)).toFixed(0)} | ${(summary / 1024).toFixed(1)} |`;
   });
   return [
-    '| file kind | files | outcome | MB each | range GETs per file | KiB read per file (of the file) | ms per file | summary KiB in the index |',
+    '| file kind | files | outcome | MB each | range GETs per file | KiB read per file (of the file) | ms per file (waits for a walk thread included) | summary KiB in the index |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
   ];

@@ -18,6 +18,7 @@ import { recordingFacts } from '../../lib/recordings/facts';
 import { flattenMetadata } from '../../crawler/metadata';
 import type { JsonObject } from '../../lib/metadata-shape';
 import { objectUuid } from '../../lib/db/crawl-store';
+import { encodeDeflatedJson } from '../../lib/db/deflated-json';
 import { openDatabase } from '../../lib/db/index';
 import { Rng, type Weighted } from './rng';
 import { syntheticSummary } from './synthetic-summaries';
@@ -950,7 +951,7 @@ export async function buildSyntheticIndex(options: SyntheticIndexOptions): Promi
         e.objects.forEach((o, n) => {
           insertObject.run(++objectId, objectUuid(SYNTHETIC_BUCKET, o.key), id, o.key, o.size, o.etag, o.lastModified);
           const summary = summaries[n];
-          if (summary) insertManifest.run(objectId, o.etag, JSON.stringify(summary), SYNTHETIC_CRAWL_STARTED);
+          if (summary) insertManifest.run(objectId, o.etag, encodeDeflatedJson(summary), SYNTHETIC_CRAWL_STARTED);
         });
       }
       for (const statement of moveStaged) statement.run();

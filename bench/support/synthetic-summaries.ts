@@ -21,13 +21,16 @@ export interface SummaryContext {
   sorted: boolean;
 }
 
-const ELECTRODE_COLUMNS = ['x', 'y', 'z', 'imp', 'location', 'filtering', 'group', 'group_name', 'channel_name'];
-const UNIT_COLUMNS = ['spike_times', 'electrodes', 'waveform_mean', 'quality'];
+// As the lab's converter and Kilosort's export write them: a summary of such a file is about 5 KiB, as the
+// fixtures' are (bench:crawl prints each kind's).
+const ELECTRODE_COLUMNS = ['x', 'y', 'z', 'imp', 'location', 'filtering', 'group', 'group_name', 'channel_name', 'rel_x', 'rel_y'];
+const UNIT_COLUMNS = ['spike_times', 'electrodes', 'waveform_mean', 'KSLabel', 'Amplitude', 'ContamPct', 'fr', 'ch', 'depth', 'n_spikes'];
 const SPECIES: Record<string, string> = { human: 'Homo sapiens', mouse: 'Mus musculus', rat: 'Rattus norvegicus' };
 
 const type = (path: string, name: string, namespace = 'core') => ({ path, type: name, namespace });
 // The lab's NWB files keep their int16 samples gzip-compressed to about a third.
 const COMPRESSION = 3;
+const GZIP = [{ id: 1, name: 'deflate' }];
 
 function series(path: string, name: string, shape: number[], rate: number): SeriesSummary {
   return {
@@ -122,12 +125,24 @@ function nwbSummary(rng: Rng, size: number, context: SummaryContext): Hdf5Summar
         shape: [frames, channels],
         dtype: '<i2',
         bytes: frames * channels * 2,
-        filters: [],
+        filters: GZIP,
         decodable: true,
       },
-      { path: '/acquisition/ElectricalSeries/electrodes', shape: [channels], dtype: '<i4', bytes: channels * 4, filters: [], decodable: true },
-      ...(units > 0 ? [{ path: '/units/spike_times', shape: [units * 800], dtype: '<f8', bytes: units * 6400, filters: [], decodable: true }] : []),
-    ],
+      ...(units > 0
+        ? [
+            { path: '/units/spike_times', shape: [units * 800], dtype: '<f8', bytes: units * 6400, filters: [], decodable: true },
+            { path: '/units/waveform_mean', shape: [units, 48], dtype: '<f4', bytes: units * 192, filters: [], decodable: true },
+          ]
+        : []),
+      ...ELECTRODE_COLUMNS.slice(0, 7).map((c) => ({
+        path: `/general/extracellular_ephys/electrodes/${c}`,
+        shape: [channels],
+        dtype: '<f8',
+        bytes: channels * 8,
+        filters: [],
+        decodable: true,
+      })),
+    ].slice(0, 10),
     problems: [],
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Hdf5Summary } from '../../contracts/hdf5-summary';
+import { deflatedJson } from './deflated-json';
 
 /** Where an experiment's metadata came from. */
 export const METADATA_SOURCES = ['metadata.json', 'manifest.json', 'none'] as const;
@@ -122,7 +123,7 @@ export const hdf5Manifests = sqliteTable('hdf5_manifests', {
   ranges: text('ranges', { mode: 'json' }).$type<[number, number][]>(),
   bytes: blob('bytes', { mode: 'buffer' }),
   /** What the file holds (contracts/hdf5-summary.ts), as JSON; null for a row from before summaries. */
-  summary: text('summary', { mode: 'json' }).$type<Hdf5Summary>(),
+  summary: deflatedJson<Hdf5Summary>('summary'),
   error: text('error'),
   builtAt: integer('built_at', { mode: 'timestamp_ms' }).notNull(),
 });

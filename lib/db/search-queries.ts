@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { FILTER_NAMES, FILTERS, MEASURE_NAMES, MEASURES } from '../../contracts/filters';
 import type { Hdf5Summary } from '../../contracts/hdf5-summary';
 import type { SearchResult } from '../../contracts/search-answer';
+import { decodeDeflatedJson } from './deflated-json';
 import { perConnection } from './prepared';
 
 /**
@@ -101,8 +102,8 @@ export function resultHdf5Files(
     experimentId: number;
     uuid: string;
     key: string;
-    summary: string;
+    summary: Buffer | string;
   }[];
   // Written by the crawler from the contract's type (crawler/hdf5-summary.ts).
-  return rows.map((row) => ({ ...row, summary: JSON.parse(row.summary) as Hdf5Summary }));
+  return rows.map((row) => ({ ...row, summary: decodeDeflatedJson<Hdf5Summary>(row.summary) }));
 }
