@@ -101,7 +101,9 @@ export function catalogOf(rows: CatalogRow[]): Catalog {
     ids[i] = id;
     dates[i] = date;
     years[i] = Math.floor(date / 10_000);
-    filters.forEach(({ builder }, f) => builder.add(i, row[2 + f] ?? null));
+    filters.forEach(({ builder }, f) => {
+      builder.add(i, row[2 + f] ?? null);
+    });
     measures.forEach((measure, m) => {
       const cell = row[2 + FILTER_NAMES.length + m] ?? null;
       if (measure.of === 'any') measure.builder.add(i, cell);
