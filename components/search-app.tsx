@@ -4,8 +4,8 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
 import { experimentHref } from './experiment-href';
 import { EmptyState, facetEntries, ResultList, StatsLine } from './search-results';
-import { FILTER_PARAMS, FILTERS } from '@/contracts/filters';
-import { searchHref, searchParamsOf, toggleFilter, type SearchState } from './search-url';
+import { FILTER_PARAMS } from '@/contracts/filters';
+import { searchHref, searchParamsOf, type SearchState } from './search-url';
 
 export type Answer = { response: SearchResponse } | { error: string };
 
@@ -113,38 +113,40 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
       {response && (
         <div className="search-layout">
           <aside className="facets" aria-label="Filters">
-            {facetEntries(response).map((facet) =>
-              facet.values.length === 0 ? null : (
+            {facetEntries(response, state).map((facet) =>
+              facet.chips.length === 0 ? null : (
                 <section key={facet.name}>
                   <h2>{facet.label}</h2>
-                  {facet.values.map(({ value, count }) => {
-                    const param = facet.name === 'year' ? undefined : FILTERS[facet.name].param;
-                    const on = param ? state[param].includes(value) : false;
-                    const next = param ? toggleFilter(state, param, value) : { ...state, from: `${value}-01-01`, to: `${value}-12-31` };
-                    return (
-                      // biome-ignore lint/a11y/useSemanticElements: a <button> would not be a link without JavaScript
-                      <a
-                        key={value}
-                        href={searchHref(next)}
-                        className={on ? 'chip on' : 'chip'}
-                        // A toggle (its state in aria-pressed) that is also a link, so it works without JavaScript.
-                        role="button"
-                        aria-pressed={on}
-                        data-testid={`facet-${facet.name}`}
-                        onClick={(e) => {
-                          e.preventDefault();
-                          setState(next);
-                        }}
-                      >
-                        {value} <span className="count">{count.toLocaleString('en-US')}</span>
-                      </a>
-                    );
-                  })}
+                  {facet.chips.map(({ value, count, on, next }) => (
+                    // biome-ignore lint/a11y/useSemanticElements: a <button> would not be a link without JavaScript
+                    <a
+                      key={value}
+                      href={searchHref(next)}
+                      className={on ? 'chip on' : 'chip'}
+                      // A toggle (its state in aria-pressed) that is also a link, so it works without JavaScript.
+                      role="button"
+                      aria-pressed={on}
+                      data-testid={`facet-${facet.name}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        setState(next);
+                      }}
+                    >
+                      {value} <span className="count">{count.toLocaleString('en-US')}</span>
+                    </a>
+                  ))}
                 </section>
               ),
             )}
           </aside>
           <section aria-live="polite">
+            {response.notes.length > 0 && (
+              <ul className="query-notes" data-testid="query-notes">
+                {response.notes.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
+              </ul>
+            )}
             <p className="muted" data-testid="total">
               {response.total.toLocaleString('en-US')} {response.total === 1 ? 'experiment' : 'experiments'}
             </p>

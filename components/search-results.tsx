@@ -1,6 +1,7 @@
 import { FILTER_NAMES, FILTERS, type FilterName } from '@/contracts/filters';
 import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
 import { experimentHref } from './experiment-href';
+import { toggleFilter, toggleYear, yearRange, type SearchState } from './search-url';
 
 /** Rendering only (no hooks): the server page and the live search both use it. */
 
@@ -73,15 +74,52 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
   );
 }
 
-/** The facets shown beside the results: every filter's, then the years. */
-export function facetEntries(response: SearchResponse) {
-  const facets = FILTER_NAMES.map((name) => ({ name: name as FilterName | 'year', label: FILTERS[name].label as string }));
-  return [...facets, { name: 'year' as const, label: 'Year' }].map(({ name, label }) => ({
-    name,
-    label,
-    values: response.facets[name].slice(0, 12),
-  }));
+export interface FacetChip {
+  value: string;
+  count: number;
+  on: boolean;
+  /** The search state the chip leads to: its value added, or taken away when it is on. */
+  next: SearchState;
 }
+
+const SHOWN_PER_FACET = 12;
+
+/**
+ * The facets shown beside the results: every filter's, then the years. A value that is chosen is always
+ * shown, even when no result has it (a search with no results must still offer to take its filters away);
+ * so is a date range that is not one whole year.
+ */
+export function facetEntries(response: SearchResponse, state: SearchState) {
+  const filters = FILTER_NAMES.map((name) => {
+    const { param, label } = FILTERS[name];
+    const counted = response.facets[name];
+    const chips = counted.slice(0, SHOWN_PER_FACET).map(({ value, count }) => ({ value, count }));
+    for (const value of state[param]) if (!chips.some((c) => c.value === value)) chips.push({ value, count: countOf(counted, value) });
+    return {
+      name: name as FilterName | 'year',
+      label: label as string,
+      chips: chips.map((c): FacetChip => ({ ...c, on: state[param].includes(c.value), next: toggleFilter(state, param, c.value) })),
+    };
+  });
+  const years = response.facets.year;
+  const chips: FacetChip[] = years.slice(0, SHOWN_PER_FACET).map(({ value, count }) => {
+    const range = yearRange(value);
+    return { value, count, on: state.from === range.from && state.to === range.to, next: toggleYear(state, value) };
+  });
+  if ((state.from || state.to) && !chips.some((c) => c.on)) {
+    const year = state.from?.slice(0, 4);
+    const whole = year !== undefined && state.from === yearRange(year).from && state.to === yearRange(year).to;
+    chips.unshift({
+      value: whole ? year : `${state.from ?? '…'} – ${state.to ?? '…'}`,
+      count: whole ? countOf(years, year) : response.total,
+      on: true,
+      next: { ...state, from: undefined, to: undefined },
+    });
+  }
+  return [...filters, { name: 'year' as const, label: 'Year', chips }];
+}
+
+const countOf = (counts: { value: string; count: number }[], value: string) => counts.find((c) => c.value === value)?.count ?? 0;
 
 export function EmptyState({ hasQuery }: { hasQuery: boolean }) {
   return (

@@ -31,3 +31,15 @@ export function toggleFilter(state: SearchState, name: FilterParam, value: strin
   const values = state[name];
   return { ...state, [name]: values.includes(value) ? values.filter((v) => v !== value) : [...values, value] };
 }
+
+/** The dates a Year chip sets: the whole of that year. */
+export function yearRange(year: string): { from: string; to: string } {
+  return { from: `${year}-01-01`, to: `${year}-12-31` };
+}
+
+/** The state with a year chosen, or cleared when it was the one chosen. */
+export function toggleYear(state: SearchState, year: string): SearchState {
+  const range = yearRange(year);
+  const on = state.from === range.from && state.to === range.to;
+  return on ? { ...state, from: undefined, to: undefined } : { ...state, ...range };
+}

@@ -40,6 +40,8 @@ export interface SearchResponse {
   results: SearchResult[];
   facets: FacetCounts;
   nextCursor: string | null;
+  /** How parts of the query were read where that may not be what was meant (an unclosed quote, a lone OR). */
+  notes: string[];
 }
 
 /** The index's counts, on every search answer (`stats`) and the search page. */

@@ -31,4 +31,7 @@ export interface CrawlProgress {
   experimentsListed: number;
   experimentsDone: number;
   outcomes: Record<ExperimentOutcome, number>;
+  /** HDF5 files whose manifest and summary the manifests phase builds, and how many it has done. */
+  hdf5Planned: number;
+  hdf5Done: number;
 }

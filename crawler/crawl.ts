@@ -121,7 +121,15 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
   const started = new Date();
   const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, { ...options }, started);
   const outcomes: Record<ExperimentOutcome, number> = { new: 0, updated: 0, unchanged: 0, failed: 0 };
-  const progress: CrawlProgress = { phase: 'listing', objectsListed: 0, experimentsListed: 0, experimentsDone: 0, outcomes };
+  const progress: CrawlProgress = {
+    phase: 'listing',
+    objectsListed: 0,
+    experimentsListed: 0,
+    experimentsDone: 0,
+    outcomes,
+    hdf5Planned: 0,
+    hdf5Done: 0,
+  };
   const report = () => ctx.onProgress?.(progress);
   let deleted = 0;
   let manifests = noManifestCounts();
@@ -218,7 +226,11 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     if (!options.dryRun) {
       progress.phase = 'manifests';
       report();
-      const built = await buildManifests(ctx, options.prefixes, options.concurrency);
+      const built = await buildManifests(ctx, options.prefixes, options.concurrency, (done, planned) => {
+        progress.hdf5Done = done;
+        progress.hdf5Planned = planned;
+        report();
+      });
       manifests = built.counts;
       updateRecordingFacts(ctx, new Set([...experimentIdsOf(ctx.db, filesChanged), ...built.experimentIds]));
     }

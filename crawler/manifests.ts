@@ -47,16 +47,19 @@ const WRITE_BATCH = 32;
  * `concurrency` at a time, writing them in batches. A file whose manifest was stored before summaries
  * were is summarised from it, with no read from S3. Each other file's first block is read here: a file
  * that is not HDF5 costs that one read and never reaches the worker, whose h5wasm takes about a second
- * to start.
+ * to start. `onProgress` hears how many files are done of how many there are.
  */
 export async function buildManifests(
   ctx: CrawlContext,
   prefixes: string[],
   concurrency: number,
+  onProgress?: (done: number, planned: number) => void,
 ): Promise<{ counts: ManifestCounts; experimentIds: Set<number> }> {
   const started = performance.now();
   const counts = noManifestCounts();
   const work = listManifestWork(ctx.db, prefixes);
+  let done = 0;
+  onProgress?.(done, work.length);
   // The experiments whose files' summaries this run records: their recording facts follow.
   const experimentIds = new Set<number>();
   if (work.length === 0) return { counts, experimentIds };
@@ -82,6 +85,7 @@ export async function buildManifests(
             counts.reads += cost.reads;
             counts.bytesRead += cost.bytes;
             ctx.onHdf5File?.({ key: object.key, size: object.size, outcome, ...cost, ms: performance.now() - fileStarted });
+            onProgress?.(++done, work.length);
           };
           const read = async (start: number, end: number) => {
             cost.reads++;

@@ -16,9 +16,10 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
     ? new SingleBar(
         {
           stream,
-          format:
-            '{phase} [{bar}] {value}/{total} experiments | {objects} objects | {rate}/s | new {new} upd {updated} same {unchanged} failed {failed}',
+          format: '{phase} [{bar}] {counts} | {rate} experiments/s | new {new} upd {updated} same {unchanged} failed {failed}',
           hideCursor: true,
+          // Listing has no total yet: the bar stays empty rather than full.
+          emptyOnZero: true,
         },
         Presets.shades_classic,
       )
@@ -36,6 +37,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
       experimentsDone: p.experimentsDone,
       experimentsListed: p.experimentsListed,
       objectsListed: p.objectsListed,
+      hdf5Done: p.hdf5Done,
+      hdf5Planned: p.hdf5Planned,
       perSecond: seconds > 0 ? Number((p.experimentsDone / seconds).toFixed(1)) : 0,
       ...p.outcomes,
     });
@@ -46,18 +49,14 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
       latest = p;
       if (bar) {
         const seconds = (Date.now() - started) / 1000;
-        const payload = {
-          phase: p.phase,
-          objects: p.objectsListed,
-          rate: seconds > 0 ? (p.experimentsDone / seconds).toFixed(1) : '0',
-          ...p.outcomes,
-        };
+        const { value, total, counts } = barOf(p);
+        const payload = { phase: p.phase, counts, rate: seconds > 0 ? (p.experimentsDone / seconds).toFixed(1) : '0', ...p.outcomes };
         if (!barStarted) {
-          bar.start(p.experimentsListed, p.experimentsDone, payload);
+          bar.start(total, value, payload);
           barStarted = true;
         }
-        bar.setTotal(p.experimentsListed);
-        bar.update(p.experimentsDone, payload);
+        bar.setTotal(total);
+        bar.update(value, payload);
       } else if (Date.now() - lastRecord >= RECORD_INTERVAL_MS) {
         lastRecord = Date.now();
         progressRecord(p);
@@ -77,5 +76,21 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
       if (bar && barStarted) bar.stop();
       else if (!bar && latest) progressRecord(latest);
     },
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What the bar measures in each phase: nothing while listing (the total is not known), then experiments, then HDF5 files. */
+export function barOf(p: CrawlProgress): { value: number; total: number; counts: string } {
+  const objects = `${count(p.objectsListed)} objects`;
+  if (p.phase === 'listing') return { value: 0, total: 0, counts: `${objects} listed` };
+  if (p.phase === 'manifests') {
+    return { value: p.hdf5Done, total: p.hdf5Planned, counts: `${count(p.hdf5Done)}/${count(p.hdf5Planned)} HDF5 files | ${objects}` };
+  }
+  return {
+    value: p.experimentsDone,
+    total: p.experimentsListed,
+    counts: `${count(p.experimentsDone)}/${count(p.experimentsListed)} experiments | ${objects}`,
   };
 }

@@ -14,22 +14,22 @@ import { crawl } from '../crawler/crawl';
 import { createProgressReporter } from '../crawler/progress';
 import { generateDemoObjects } from './demo-bucket/index';
 import { uploadDemoObjects } from './demo-bucket/upload';
+import { DEMO_BUCKET, DEMO_S3_CREDENTIALS, DEMO_S3_DEFAULT_PORT } from './demo-bucket/location';
 
 const ROOT = join(import.meta.dirname, '..');
 const DATA = join(ROOT, 'data', 'demo');
 const APP_PORT = Number(process.env.PORT ?? 3000);
-const S3_PORT = Number(process.env.DEMO_S3_PORT ?? 4568);
+const S3_PORT = Number(process.env.DEMO_S3_PORT ?? DEMO_S3_DEFAULT_PORT);
 // Loopback unless told otherwise: docker-compose.dev.yml sets 0.0.0.0 so the host's browser reaches both.
 const BIND_ADDRESS = process.env.DEMO_BIND_ADDRESS ?? '127.0.0.1';
-const BUCKET = 'braingeneers';
+const BUCKET = DEMO_BUCKET;
 
 const env: Record<string, string> = {
   S3_ENDPOINT: `http://127.0.0.1:${S3_PORT}`,
   S3_BUCKET: BUCKET,
   S3_FORCE_PATH_STYLE: 'true',
-  // s3rver's fixed development credentials; they never leave this machine.
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_ACCESS_KEY_ID: DEMO_S3_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: DEMO_S3_CREDENTIALS.secretAccessKey,
   DATABASE_PATH: join(DATA, 'search.db'),
   NEXT_TELEMETRY_DISABLED: '1',
 };

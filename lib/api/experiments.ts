@@ -11,8 +11,8 @@ export async function GET(request: Request): Promise<Response> {
     if ('q' in params) throw new AppError('bad_request:experiments', 'q is not accepted here; use /api/search');
     const parsed = searchParamsSchema.safeParse(params);
     if (!parsed.success) throw new AppError('bad_request:experiments', firstIssue(parsed.error, { fallback: 'query' }));
-    const { total, results, nextCursor, facets } = await search(toSearchRequest(parsed.data));
-    return Response.json({ total, results, facets, nextCursor });
+    const { total, results, nextCursor, facets, notes } = await search(toSearchRequest(parsed.data));
+    return Response.json({ total, results, facets, nextCursor, notes });
   } catch (error) {
     return errorResponse(error, 'api/experiments');
   }

@@ -22,7 +22,7 @@ function queryError(text: string): string {
 describe('parseSearchQuery: words and phrases', () => {
   it('returns nothing to match for empty or whitespace-only text', () => {
     for (const text of ['', '   ', '\t\n', '\u0000', '***', '-', '""', '( ) ^']) {
-      expect(parseSearchQuery(text)).toEqual({ match: null, exclude: null, filters: noFilters(), measures: {}, terms: [] });
+      expect(parseSearchQuery(text)).toEqual({ match: null, exclude: null, filters: noFilters(), measures: {}, terms: [], notes: [] });
     }
   });
 
@@ -132,6 +132,7 @@ describe('parseSearchQuery: field operators', () => {
       filters: { ...noFilters(), hardware: ['maxwell'] },
       measures: {},
       terms: [],
+      notes: [],
     });
   });
 
@@ -221,10 +222,30 @@ describe('parseSearchQuery: field operators', () => {
       filters: noFilters(),
       measures: {},
       terms: [],
+      notes: [],
     });
     expect(parseSearchQuery('foo:bar ')).toMatchObject({ match: '"foo bar"', filters: noFilters(), terms: ['foo:bar'] });
     expect(parseSearchQuery('-species:mouse')).toMatchObject({ exclude: '"species mouse"', filters: noFilters() });
     expect(parseSearchQuery('-after:garbage')).toMatchObject({ exclude: '"after garbage"', filters: noFilters() });
+  });
+});
+
+describe('parseSearchQuery: notes on how the text was read', () => {
+  const notesOf = (text: string) => parseSearchQuery(text).notes;
+
+  it('says so when a quote is not closed, an OR has nothing on one side, a - excludes nothing, or a filter is unknown', () => {
+    expect(notesOf('"unclosed AND OR -')).toEqual(['no closing quote: "unclosed AND OR -" is searched as one phrase']);
+    expect(notesOf('OR mouse')).toEqual(['OR needs a word or phrase on each side; it was ignored']);
+    expect(notesOf('mouse OR -rat')).toEqual(['OR needs a word or phrase on each side; it was ignored']);
+    expect(notesOf('mouse OR species:human')).toEqual(['OR needs a word or phrase on each side; it was ignored']);
+    expect(notesOf('mouse - rat')).toEqual(['a - with no word after it excludes nothing; it was ignored']);
+    expect(notesOf('speces:mouse')).toEqual(['speces: is not a filter, so it is searched as words']);
+    expect(notesOf(`"${'a'.repeat(50)}`)[0]).toBe(`no closing quote: "${'a'.repeat(40)}…" is searched as one phrase`);
+  });
+
+  it('has none for well-formed queries, URLs and times', () => {
+    for (const text of ['mouse OR rat', '"dose response"', 'species:mouse -rat', 'http://example.org', '10:30', 'hc328 2023-04-02', ''])
+      expect(notesOf(text), text).toEqual([]);
   });
 });
 

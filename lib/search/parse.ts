@@ -64,6 +64,9 @@ export interface ParsedQuery {
   /** The words and phrases to highlight (for snippets), without operators: as typed, without quotes, in order,
    *  without duplicates. Raw user text: escape it before building a RegExp from it. */
   terms: string[];
+  /** What of the text was read otherwise than it may look, in words a user can act on (an unclosed quote,
+   *  an OR with nothing on one side, a lone `-`, a word that looks like an unknown filter). */
+  notes: string[];
 }
 
 const MAX_QUERY_CHARACTERS = 500;
@@ -115,6 +118,10 @@ interface TextItem {
   tokens: string[];
   negated: boolean;
   prefix: boolean;
+  /** A phrase whose closing quote was not typed. */
+  unclosed?: boolean;
+  /** `foo` of `foo:bar`, when foo is no filter's operator. */
+  unknownField?: string;
 }
 interface FieldItem {
   kind: 'field';
@@ -152,22 +159,31 @@ export function parseSearchQuery(text: string): ParsedQuery {
   const groups: TextItem[][] = [];
   const excluded: TextItem[] = [];
   const terms = new Set<string>();
+  const notes = new Set<string>();
   let previousWasPositive = false;
   let orPending = false;
+  const ignoredOr = 'OR needs a word or phrase on each side; it was ignored';
 
   for (const item of items) {
     if (item.kind === 'or') {
+      if (!previousWasPositive) notes.add(ignoredOr);
       orPending = previousWasPositive;
       continue;
     }
+    if (item.kind === 'text' && item.unclosed) notes.add(`no closing quote: "${abbreviated(item.typed)}" is searched as one phrase`);
+    if (item.kind === 'text' && item.unknownField) notes.add(`${item.unknownField}: is not a filter, so it is searched as words`);
     if (item.kind === 'field') {
       const { field } = item;
+      if (orPending) notes.add(ignoredOr);
       if (isMeasure(field)) addMeasure(measures, field, item);
       else addFilter(filters, { ...item, field });
       previousWasPositive = false;
     } else if (item.tokens.length === 0) {
+      // A - at the end is the start of a word being typed.
+      if (item.negated && item !== items.at(-1)) notes.add('a - with no word after it excludes nothing; it was ignored');
       continue; // punctuation only: as if it was not typed, so it neither joins nor breaks an OR
     } else if (item.negated) {
+      if (orPending) notes.add(ignoredOr);
       excluded.push(item);
       previousWasPositive = false;
     } else {
@@ -188,8 +204,11 @@ export function parseSearchQuery(text: string): ParsedQuery {
     filters,
     measures,
     terms: [...terms],
+    notes: [...notes],
   };
 }
+
+const abbreviated = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 function groupExpression(group: TextItem[]): string {
   const alternatives = [...new Set(group.map(phraseExpression))];
@@ -233,7 +252,7 @@ function lex(text: string): Item[] {
     if (text[position] === '"') {
       position++;
       const { content, closed } = readQuoted();
-      items.push(textItem(content, negated, !negated && !closed && !endsInBreak));
+      items.push({ ...textItem(content, negated, !negated && !closed && !endsInBreak), ...(closed ? {} : { unclosed: true }) });
       continue;
     }
 
@@ -262,7 +281,10 @@ function lex(text: string): Item[] {
       else items.push({ kind: 'field', operator, field, value: value.split(BREAK_RUN).filter(Boolean).join(' ') });
       continue;
     }
-    items.push(textItem(word, negated, !negated && end === text.length));
+    const item = textItem(word, negated, !negated && end === text.length);
+    // `foo:bar` typed as a filter that does not exist; a URL or a time (`http://`, `10:30`) is not one.
+    const looksLikeField = /^\p{L}+$/u.test(operator) && colon < word.length - 1 && word[colon + 1] !== '/';
+    items.push(looksLikeField ? { ...item, unknownField: word.slice(0, colon) } : item);
   }
   return items;
 }

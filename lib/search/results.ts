@@ -59,12 +59,15 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
     const row = details.get(id);
     if (!row) return [];
     const { metadataText, fileText, recordingText, hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount, ...result } = row;
+    const listed = files.get(id) ?? [];
+    // Files the query found are listed as links: the file names are then no snippet as well.
+    const texts = [row.uuid, row.purpose ?? '', metadataText, recordingText, ...(listed.length ? [] : [fileText])];
     return [
       {
         ...result,
-        snippet: firstSnippet(matcher, [row.uuid, row.purpose ?? '', metadataText, recordingText, fileText]),
+        snippet: firstSnippet(matcher, texts),
         holds: describeHoldings({ hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount }),
-        files: files.get(id) ?? [],
+        files: listed,
       },
     ];
   });

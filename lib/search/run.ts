@@ -136,5 +136,6 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     results,
     facets: countFacets(catalog, matchingRows),
     nextCursor: last && more ? encodeCursor(last) : null,
+    notes: parsed.notes,
   };
 }
