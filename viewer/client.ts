@@ -1,6 +1,15 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { FileInfo } from '../contracts/files-api';
-import { VIEWER_ERROR, type DimSelection, type EntityInfo, type ErrorKind, type H5WorkerApi, type ReadResult, type ReaderStats } from './protocol';
+import {
+  VIEWER_ERROR,
+  type DimSelection,
+  type EntityInfo,
+  type ErrorKind,
+  type H5WorkerApi,
+  type ReadProgress,
+  type ReadResult,
+  type ReaderStats,
+} from './protocol';
 
 /** An error the worker reported, with its kind, so the page can say what happened and what to do. */
 export class ViewerError extends Error {
@@ -49,8 +58,8 @@ export class H5Client {
     return this.call(this.remote.entity(path));
   }
 
-  read(path: string, selection?: DimSelection[]): Promise<ReadResult> {
-    return this.call(this.remote.read(path, selection));
+  read(path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void): Promise<ReadResult> {
+    return this.call(this.remote.read(path, selection, onProgress && proxy(onProgress)));
   }
 
   attrs(path: string): Promise<Record<string, unknown>> {

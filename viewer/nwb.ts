@@ -1,4 +1,5 @@
 import type { H5Client } from './client';
+import type { ReadProgress } from './protocol';
 
 /**
  * What an NWB file holds that the viewer draws, found through the worker: time series whose data is
@@ -99,28 +100,37 @@ export async function sampleAt(client: H5Client, series: SeriesInfo, seconds: nu
   return lo;
 }
 
-/** Samples [first, first + count) of channels [firstChannel, firstChannel + channelCount), scaled to physical units. */
+/**
+ * Samples [first, first + count) of the given channels (ascending), scaled to physical units. The channels'
+ * whole span is read at once: a recording's chunks hold every channel, so the bytes from S3 are the same.
+ */
 export async function readWindow(
   client: H5Client,
   series: SeriesInfo,
   first: number,
   count: number,
-  firstChannel: number,
-  channelCount: number,
+  channels: number[],
+  onProgress?: (progress: ReadProgress) => void,
 ): Promise<TraceWindow> {
   const stop = Math.min(series.samples, first + count);
-  const channelStop = Math.min(series.channels, firstChannel + channelCount);
-  const result = await client.read(`${series.path}/data`, [
-    { start: first, stop },
-    { start: firstChannel, stop: channelStop },
-  ]);
+  const low = channels[0] ?? 0;
+  const high = (channels.at(-1) ?? 0) + 1;
+  const result = await client.read(
+    `${series.path}/data`,
+    [
+      { start: first, stop },
+      { start: low, stop: high },
+    ],
+    onProgress,
+  );
   const raw = result.values as ArrayLike<number>;
   const rows = stop - first;
-  const width = channelStop - firstChannel;
+  const width = high - low;
   const volts = series.unit.toLowerCase().startsWith('volt');
   const scale = series.conversion * (volts ? 1e6 : 1);
   const shift = series.offset * (volts ? 1e6 : 1);
-  const channels = Array.from({ length: width }, (_, c) => {
+  const traces = channels.map((channel) => {
+    const c = channel - low;
     const out = new Float32Array(rows);
     for (let i = 0; i < rows; i++) out[i] = raw[i * width + c]! * scale + shift;
     return out;
@@ -133,7 +143,7 @@ export async function readWindow(
   } else {
     times = Float64Array.from({ length: rows }, (_, i) => first + i);
   }
-  return { first, times, channels, unit: volts ? 'µV' : series.unit };
+  return { first, times, channels: traces, unit: volts ? 'µV' : series.unit };
 }
 
 export interface Units {

@@ -19,7 +19,8 @@ export interface H5WorkerApi {
   /** Opens the file; `onStale` is told if the file in the bucket turns out not to be the indexed one. */
   open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void): Promise<FileInfo>;
   entity(path: string): Promise<EntityInfo>;
-  read(path: string, selection?: DimSelection[]): Promise<ReadResult>;
+  /** `onProgress` hears the bytes fetched from S3 for this read so far, of an estimate of what it needs. */
+  read(path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void): Promise<ReadResult>;
   attrs(path: string): Promise<Record<string, unknown>>;
   stats(): Promise<ReaderStats>;
 }
@@ -52,6 +53,12 @@ export interface ReadResult {
   type: DtypeInfo;
   /** Numbers as a typed array; strings and other values as a plain array. */
   values: ArrayLike<number> | unknown[];
+}
+
+export interface ReadProgress {
+  fetched: number;
+  /** The selection's bytes as stored: its size × the file's compression, at most its size. */
+  planned: number;
 }
 
 export interface ReaderStats {

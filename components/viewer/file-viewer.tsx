@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
+import { readChannels, type ChannelInfo } from '@/viewer/channels';
 import { H5Client, ViewerError } from '@/viewer/client';
 import { findSeries, readElectrodes, readUnits, type SeriesInfo, type Table, type Units } from '@/viewer/nwb';
 import type { ErrorKind } from '@/viewer/protocol';
@@ -11,7 +12,7 @@ import { TraceView } from './trace-view';
 import { parseViewState, viewStateQuery, type ViewState } from './view-state';
 
 type State = { status: 'loading' } | { status: 'error'; kind: ErrorKind; message: string } | { status: 'ready'; series: SeriesInfo[] };
-type Extras = { units: Units | null; electrodes: Table | null };
+type Extras = { units: Units | null; electrodes: Table | null; channels: ChannelInfo[] | null };
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
   'not-hdf5': 'Download it to open it with the right tool.',
@@ -58,13 +59,16 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
   useEffect(() => {
     if (!client || !ready || tracesFirst) return;
     let live = true;
-    (async () => ({ units: await readUnits(client).catch(() => null), electrodes: await readElectrodes(client).catch(() => null) }))().then(
-      (loaded) => live && setExtras(loaded),
-    );
+    const first = state.series[0];
+    (async () => ({
+      channels: first ? await readChannels(client, first).catch(() => null) : null,
+      units: await readUnits(client).catch(() => null),
+      electrodes: await readElectrodes(client).catch(() => null),
+    }))().then((loaded) => live && setExtras(loaded));
     return () => {
       live = false;
     };
-  }, [client, ready, tracesFirst]);
+  }, [client, ready, tracesFirst, state]);
 
   // The view lives in the URL, replaced rather than pushed: moving through a recording is not navigation.
   // Other parameters (the experiment page's ?file=) are kept.
@@ -107,6 +111,7 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
         <TraceView
           client={client}
           series={series}
+          channels={series === state.series[0] ? (extras?.channels ?? null) : null}
           view={view}
           onView={(next) => changeView({ ...next, path: series.path })}
           onSettled={traceSettled}

@@ -1,68 +1,206 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { describeChannel, type ChannelInfo } from '@/viewer/channels';
 import { ViewerError, type H5Client } from '@/viewer/client';
 import { readWindow, sampleAt, type SeriesInfo, type TraceWindow } from '@/viewer/nwb';
-import type { ViewState } from './view-state';
+import type { ReadProgress } from '@/viewer/protocol';
+import { formatAmount, scaleBar, timeAxis } from './axis';
+import { MAX_CHANNELS_SHOWN, shownChannels, type ViewState } from './view-state';
 
-const LANE_HEIGHT = 36;
 const WIDTH = 1000;
-const LEFT = 48;
+const LEFT = 96;
+const RIGHT = 80;
+const TOP = 6;
+const AXIS = 40;
+const LANE_HEIGHT = 36;
+const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
 // Values exposed to tests and scripts per channel (data-values), enough to compare with the file.
 const EXPOSED_SAMPLES = 100;
+// Wheel turns come in bursts: the view follows each, the read waits for the burst to end.
+const WHEEL_SETTLE_MS = 150;
+const MIN_DURATION = 1e-4;
 
-/** A multi-channel trace view of a time × channels series: a window in time and a range of channels. */
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+
+/**
+ * A multi-channel trace view of a time × channels series: a window in time and a set of channels, drawn on a
+ * canvas under an SVG of its axes (ticks, gridlines, the amplitude scale bar, each channel's label), which is
+ * text in the DOM. Drag to pan, wheel to zoom around the pointer, keys when focused.
+ */
 export function TraceView({
   client,
   series,
+  channels,
   view,
   onView,
   onSettled,
 }: {
   client: H5Client;
   series: SeriesInfo;
+  /** What each channel is (the electrodes table), once read. */
+  channels: ChannelInfo[] | null;
   view: ViewState;
   onView: (view: ViewState) => void;
   /** Called when a window has been drawn or has failed. */
   onSettled: () => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [trace, setTrace] = useState<TraceWindow | null>(null);
+  const plot = useRef<HTMLElement>(null);
+  // The window read, with the span of time it was read for: a file may end before the window does.
+  const [drawn, setDrawn] = useState<{ trace: TraceWindow; start: number; end: number } | null>(null);
+  const trace = drawn?.trace ?? null;
   const [error, setError] = useState<string | null>(null);
-  const firstChannel = Math.min(view.ch, series.channels - 1);
-  const channelCount = Math.min(view.n, series.channels - firstChannel);
+  const [progress, setProgress] = useState<ReadProgress | null>(null);
+  const [loading, setLoading] = useState(false);
+  // The view as the user is moving it: drawn at once (axes shift), read once the gesture ends.
+  const [pending, setPending] = useState<ViewState | null>(null);
+  const drag = useRef<{ x: number; view: ViewState } | null>(null);
+  const wheelTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const shown = shownChannels(view, series.channels);
+  const shownKey = shown.join(',');
 
   useEffect(() => {
     let live = true;
+    const wanted = shownKey.split(',').map(Number);
+    setLoading(true);
+    setProgress(null);
     (async () => {
       const first = await sampleAt(client, series, view.t);
       const last = series.rate !== null ? first + Math.max(1, Math.round(view.d * series.rate)) : await sampleAt(client, series, view.t + view.d);
-      const window = await readWindow(client, series, first, Math.max(1, last - first), firstChannel, channelCount);
+      const window = await readWindow(client, series, first, Math.max(1, last - first), wanted, (p) => live && setProgress(p));
       if (live) {
-        setTrace(window);
+        setDrawn({ trace: window, start: view.t, end: view.t + view.d });
         setError(null);
       }
     })()
       .catch((e: unknown) => live && setError(e instanceof ViewerError || e instanceof Error ? e.message : String(e)))
-      .finally(() => live && onSettled());
+      .finally(() => {
+        if (!live) return;
+        setLoading(false);
+        onSettled();
+      });
     return () => {
       live = false;
     };
-  }, [client, series, view.t, view.d, firstChannel, channelCount, onSettled]);
+  }, [client, series, view.t, view.d, shownKey, onSettled]);
+
+  const visible = pending ?? view;
+  // Until the window in view is read (during a gesture, or while it loads), the drawn one is moved and
+  // stretched to where it belongs in it.
+  const moved = drawn !== null && (drawn.start !== visible.t || drawn.end !== visible.t + visible.d);
+  const shift = drawn && moved ? ((drawn.start - visible.t) / visible.d) * PLOT_WIDTH : 0;
+  const stretch = drawn && moved ? (drawn.end - drawn.start) / visible.d : 1;
 
   useEffect(() => {
-    if (trace && canvas.current) draw(canvas.current, trace, firstChannel);
-  }, [trace, firstChannel]);
+    if (drawn && canvas.current) draw(canvas.current, drawn.trace, drawn.start, drawn.end);
+  }, [drawn]);
+
+  const lanes = shown.length;
+  const height = TOP + Math.max(1, lanes) * LANE_HEIGHT + AXIS;
+  const axis = timeAxis(visible.t, visible.t + visible.d);
+  const xOf = (seconds: number) => LEFT + ((seconds - visible.t) / visible.d) * PLOT_WIDTH;
+  const spread = trace ? spreadOf(trace) : null;
+  const bar = spread ? scaleBar(spread.value / (LANE_HEIGHT / 2 - 2), LANE_HEIGHT * 1.5) : null;
 
   const move = (change: Partial<ViewState>) => onView({ ...view, ...change });
+  const zoom = (factor: number, anchor = 0.5) => {
+    const base = pending ?? view;
+    const d = Math.max(MIN_DURATION, base.d * factor);
+    const at = base.t + anchor * base.d;
+    return { ...base, t: at - anchor * d, d };
+  };
+  const pointerFraction = (clientX: number) => {
+    const box = plot.current!.getBoundingClientRect();
+    return ((clientX - box.left) * (WIDTH / box.width) - LEFT) / PLOT_WIDTH;
+  };
+
+  // React's wheel listeners are passive: a zoom must keep the page from scrolling, so this one is not.
+  const zoomRef = useRef(zoom);
+  zoomRef.current = zoom;
+  const onViewRef = useRef(onView);
+  onViewRef.current = onView;
+  useEffect(() => {
+    const element = plot.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const anchor = Math.min(1, Math.max(0, pointerFraction(event.clientX)));
+      const next = zoomRef.current(event.deltaY > 0 ? 1.25 : 0.8, anchor);
+      setPending(next);
+      clearTimeout(wheelTimer.current);
+      wheelTimer.current = setTimeout(() => {
+        setPending(null);
+        onViewRef.current(next);
+      }, WHEEL_SETTLE_MS);
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  });
+
+  const onPointerDown = (event: PointerEvent<HTMLElement>) => {
+    if (event.button !== 0) return;
+    event.currentTarget.setPointerCapture(event.pointerId);
+    drag.current = { x: event.clientX, view };
+  };
+  const dragged = (event: PointerEvent<HTMLElement>) => {
+    const start = drag.current!;
+    const box = event.currentTarget.getBoundingClientRect();
+    const dt = (-(event.clientX - start.x) * (WIDTH / box.width) * start.view.d) / PLOT_WIDTH;
+    return { ...start.view, t: start.view.t + dt };
+  };
+  const onPointerMove = (event: PointerEvent<HTMLElement>) => {
+    if (drag.current) setPending(dragged(event));
+  };
+  const onPointerUp = (event: PointerEvent<HTMLElement>) => {
+    if (!drag.current) return;
+    const moved = Math.abs(event.clientX - drag.current.x) >= 3;
+    const next = dragged(event);
+    drag.current = null;
+    setPending(null);
+    if (moved) onView(next);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    const next = keyedView(event.key, event.shiftKey);
+    if (!next) return;
+    event.preventDefault();
+    onView(next);
+  };
+  /** What a key does to the view: arrows move in time (a quarter window, a whole one with Shift) and through channels. */
+  const keyedView = (key: string, shift: boolean): ViewState | null => {
+    const step = shift ? view.d : view.d / 4;
+    switch (key) {
+      case 'ArrowLeft':
+        return { ...view, t: view.t - step };
+      case 'ArrowRight':
+        return { ...view, t: view.t + step };
+      case '+':
+      case '=':
+        return zoom(0.5);
+      case '-':
+        return zoom(2);
+      case 'ArrowUp':
+        return { ...view, ch: Math.max(0, view.ch - view.n), c: null };
+      case 'ArrowDown':
+        return { ...view, ch: Math.min(series.channels - 1, view.ch + view.n), c: null };
+      case 'Home':
+        return { ...view, t: series.startingTime };
+      default:
+        return null;
+    }
+  };
+
+  const groups = channelGroups(channels);
+  const chosenGroup = view.c ? groups.find((g) => g.channels.join(',') === view.c!.join(','))?.name : undefined;
   const duration = series.rate !== null ? series.samples / series.rate : null;
   return (
     <section className="trace-view">
       <h2>
         {series.path}{' '}
         <span className="muted">
-          {series.neurodataType}, {series.samples.toLocaleString('en-US')} samples × {series.channels} channels
-          {series.rate ? `, ${series.rate} Hz` : ''}
+          {series.neurodataType}, {series.samples.toLocaleString('en-US')} samples × {series.channels.toLocaleString('en-US')} channels
+          {series.rate ? `, ${series.rate.toLocaleString('en-US')} Hz` : ''}
+          {duration !== null ? `, ${duration.toLocaleString('en-US', { maximumFractionDigits: 2 })} s` : ''}
         </span>
       </h2>
       <div className="trace-controls">
@@ -72,10 +210,10 @@ export function TraceView({
         <button type="button" onClick={() => move({ t: view.t + view.d })} aria-label="later">
           ▶
         </button>
-        <button type="button" onClick={() => move({ d: view.d / 2 })}>
+        <button type="button" onClick={() => onView(zoom(0.5))}>
           zoom in
         </button>
-        <button type="button" onClick={() => move({ d: view.d * 2 })}>
+        <button type="button" onClick={() => onView(zoom(2))}>
           zoom out
         </button>
         <label>
@@ -86,94 +224,196 @@ export function TraceView({
           <input
             type="number"
             step="any"
-            min="0.0001"
+            min={MIN_DURATION}
             value={view.d}
-            onChange={(e) => move({ d: Math.max(1e-4, Number(e.target.value) || view.d) })}
+            onChange={(e) => move({ d: Math.max(MIN_DURATION, Number(e.target.value) || view.d) })}
           />
         </label>
-        <button type="button" onClick={() => move({ ch: Math.max(0, view.ch - view.n) })} aria-label="previous channels">
+        <button type="button" onClick={() => move({ ch: Math.max(0, view.ch - view.n), c: null })} aria-label="previous channels">
           ▲
         </button>
-        <button type="button" onClick={() => move({ ch: Math.min(series.channels - 1, view.ch + view.n) })} aria-label="next channels">
+        <button type="button" onClick={() => move({ ch: Math.min(series.channels - 1, view.ch + view.n), c: null })} aria-label="next channels">
           ▼
         </button>
         <label>
           channels from{' '}
-          <input type="number" min="0" value={firstChannel} onChange={(e) => move({ ch: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+          <input
+            type="number"
+            min="0"
+            value={view.c ? (view.c[0] ?? 0) : Math.min(view.ch, series.channels - 1)}
+            onChange={(e) => move({ ch: Math.max(0, Math.floor(Number(e.target.value) || 0)), c: null })}
+          />
         </label>
         <label>
           count{' '}
           <input
             type="number"
             min="1"
-            max="256"
-            value={view.n}
-            onChange={(e) => move({ n: Math.min(256, Math.max(1, Math.floor(Number(e.target.value) || 1))) })}
+            max={MAX_CHANNELS_SHOWN}
+            value={view.c ? view.c.length : view.n}
+            onChange={(e) => move({ n: Math.min(MAX_CHANNELS_SHOWN, Math.max(1, Math.floor(Number(e.target.value) || 1))), c: null })}
           />
         </label>
-        {duration !== null && <span className="muted">recording {duration.toFixed(2)} s</span>}
+        {groups.length > 1 && (
+          <label>
+            group{' '}
+            <select
+              value={chosenGroup ?? ''}
+              onChange={(e) => {
+                const group = groups.find((g) => g.name === e.target.value);
+                move({ c: group ? group.channels.slice(0, MAX_CHANNELS_SHOWN) : null });
+              }}
+            >
+              <option value="">channels by number</option>
+              {groups.map((g) => (
+                <option key={g.name} value={g.name}>
+                  {g.name} ({g.channels.length})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
+      {loading && progress && progress.fetched > 0 && (
+        <p className="trace-progress" role="status" data-testid="trace-progress">
+          <progress value={Math.min(progress.fetched, progress.planned)} max={Math.max(progress.fetched, progress.planned)} /> read{' '}
+          {megabytes(progress.fetched)} of about {megabytes(Math.max(progress.fetched, progress.planned))} from S3
+        </p>
+      )}
       {error && (
         <p className="error" data-testid="trace-error">
           {error}
         </p>
       )}
-      <canvas
-        ref={canvas}
-        data-testid="trace"
-        data-channels={trace?.channels.length ?? 0}
-        data-first-sample={trace?.first ?? ''}
-        data-unit={trace?.unit ?? ''}
-        data-values={trace ? JSON.stringify(trace.channels.map((c) => Array.from(c.subarray(0, EXPOSED_SAMPLES)))) : ''}
-        width={WIDTH}
-        height={Math.max(1, channelCount) * LANE_HEIGHT + 24}
-        onWheel={(e) => move({ t: view.t + (Math.sign(e.deltaY) * view.d) / 4 })}
-      />
+      <figure
+        ref={plot}
+        className={loading ? 'trace-plot loading' : 'trace-plot'}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: focus gives the plot its keys (arrows pan, + and - zoom)
+        tabIndex={0}
+        aria-label={`Traces of ${lanes} channels from ${axis.label(visible.t)} to ${axis.label(visible.t + visible.d)} ${axis.unit}. Drag or ← → to move in time, wheel or + − to zoom, ↑ ↓ for other channels.`}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => {
+          drag.current = null;
+          setPending(null);
+        }}
+        onKeyDown={onKeyDown}
+        style={{ aspectRatio: `${WIDTH} / ${height}` }}
+      >
+        <canvas
+          ref={canvas}
+          data-testid="trace"
+          data-channels={trace?.channels.length ?? 0}
+          data-first-sample={trace?.first ?? ''}
+          data-unit={trace?.unit ?? ''}
+          data-values={trace ? JSON.stringify(trace.channels.map((c) => Array.from(c.subarray(0, EXPOSED_SAMPLES)))) : ''}
+          width={WIDTH}
+          height={height}
+          style={
+            moved
+              ? { transform: `translateX(${(shift / WIDTH) * 100}%) scaleX(${stretch})`, transformOrigin: `${(LEFT / WIDTH) * 100}% 0` }
+              : undefined
+          }
+        />
+        <svg className="trace-axes" data-testid="trace-axes" viewBox={`0 0 ${WIDTH} ${height}`} role="img">
+          <title>Time axis, channel labels and amplitude scale</title>
+          <g className="grid">
+            {axis.ticks.map((t) => (
+              <line key={t} x1={xOf(t)} x2={xOf(t)} y1={TOP} y2={height - AXIS} />
+            ))}
+          </g>
+          <g className="time-axis">
+            <line x1={LEFT} x2={LEFT + PLOT_WIDTH} y1={height - AXIS} y2={height - AXIS} />
+            {axis.ticks.map((t) => (
+              <g key={t}>
+                <line x1={xOf(t)} x2={xOf(t)} y1={height - AXIS} y2={height - AXIS + 5} />
+                <text x={xOf(t)} y={height - AXIS + 17} textAnchor="middle" data-testid="time-tick">
+                  {axis.label(t)}
+                </text>
+              </g>
+            ))}
+            <text x={LEFT + PLOT_WIDTH / 2} y={height - 4} textAnchor="middle" className="axis-title" data-testid="time-axis-title">
+              time ({axis.unit})
+            </text>
+          </g>
+          <g className="channel-labels">
+            {shown.map((channel, lane) => {
+              const info = channels?.[channel];
+              return (
+                <text key={channel} x={LEFT - 6} y={TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2 + 4} textAnchor="end" data-testid="channel-label">
+                  <title>{info ? describeChannel(info, channel) : `channel ${channel}`}</title>
+                  {info?.label ?? channel}
+                </text>
+              );
+            })}
+          </g>
+          {bar && trace && (
+            <g className="scale-bar" data-testid="scale-bar" data-microvolts={trace.unit === 'µV' ? bar.value : undefined}>
+              <line
+                x1={WIDTH - RIGHT + 14}
+                x2={WIDTH - RIGHT + 14}
+                y1={TOP + LANE_HEIGHT / 2 - bar.pixels / 2}
+                y2={TOP + LANE_HEIGHT / 2 + bar.pixels / 2}
+              />
+              <text x={WIDTH - RIGHT + 20} y={TOP + LANE_HEIGHT / 2 + 4}>
+                {formatAmount(bar.value, trace.unit)}
+              </text>
+            </g>
+          )}
+        </svg>
+      </figure>
     </section>
   );
 }
 
-/** Each channel in its lane, all on one scale (the largest deviation from any lane's mean), min/max per pixel. */
-function draw(canvas: HTMLCanvasElement, trace: TraceWindow, firstChannel: number): void {
-  const ctx = canvas.getContext('2d')!;
-  const width = canvas.width - LEFT;
-  const samples = trace.times.length;
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const style = getComputedStyle(canvas);
-  ctx.font = '11px system-ui, sans-serif';
+/** Every channel on one scale: the largest deviation from any channel's mean, and the means. */
+function spreadOf(trace: TraceWindow): { value: number; means: number[] } {
   const means = trace.channels.map((c) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length));
-  let spread = 1e-12;
+  let value = 1e-12;
   trace.channels.forEach((c, i) => {
-    for (const v of c) spread = Math.max(spread, Math.abs(v - means[i]!));
+    for (const v of c) value = Math.max(value, Math.abs(v - means[i]!));
   });
+  return { value, means };
+}
+
+/** The series' channels by electrode group, in the electrodes table's order. */
+function channelGroups(channels: ChannelInfo[] | null): { name: string; channels: number[] }[] {
+  const groups = new Map<string, number[]>();
+  channels?.forEach((c, index) => {
+    if (c.group === null) return;
+    groups.set(c.group, [...(groups.get(c.group) ?? []), index]);
+  });
+  return [...groups].map(([name, list]) => ({ name, channels: list }));
+}
+
+/** Each channel in its lane, min/max per pixel column, samples placed by their time in [start, end). */
+function draw(canvas: HTMLCanvasElement, trace: TraceWindow, start: number, end: number): void {
+  const ctx = canvas.getContext('2d')!;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const { value: spread, means } = spreadOf(trace);
   const scale = (LANE_HEIGHT / 2 - 2) / spread;
+  const span = Math.max(1e-12, end - start);
+  const columns = PLOT_WIDTH;
+  const low = new Float32Array(columns);
+  const high = new Float32Array(columns);
   trace.channels.forEach((values, lane) => {
-    const mid = lane * LANE_HEIGHT + LANE_HEIGHT / 2;
-    ctx.fillStyle = style.color;
-    ctx.fillText(String(firstChannel + lane), 4, mid + 4);
+    low.fill(Infinity);
+    high.fill(-Infinity);
+    for (let i = 0; i < values.length; i++) {
+      const x = Math.min(columns - 1, Math.max(0, Math.floor(((trace.times[i]! - start) / span) * columns)));
+      low[x] = Math.min(low[x]!, values[i]!);
+      high[x] = Math.max(high[x]!, values[i]!);
+    }
+    const mid = TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2;
     ctx.strokeStyle = lane % 2 ? '#0b6bcb' : '#b35900';
     ctx.beginPath();
-    const perPixel = samples / width;
-    for (let x = 0; x < Math.min(width, samples); x++) {
-      const from = Math.floor(x * perPixel);
-      const to = Math.max(from + 1, Math.floor((x + 1) * perPixel));
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = from; i < to && i < samples; i++) {
-        lo = Math.min(lo, values[i]!);
-        hi = Math.max(hi, values[i]!);
-      }
-      const px = LEFT + (samples >= width ? x : (x / Math.max(1, samples - 1)) * width);
-      ctx.lineTo(px, mid - (hi - means[lane]!) * scale);
-      if (lo !== hi) ctx.lineTo(px, mid - (lo - means[lane]!) * scale);
+    for (let x = 0; x < columns; x++) {
+      if (high[x]! < low[x]!) continue; // no sample in this column (a zoomed-in window)
+      const px = LEFT + x + 0.5;
+      ctx.lineTo(px, mid - (high[x]! - means[lane]!) * scale);
+      if (low[x] !== high[x]) ctx.lineTo(px, mid - (low[x]! - means[lane]!) * scale);
     }
     ctx.stroke();
   });
-  const axis = trace.channels.length * LANE_HEIGHT + 16;
-  ctx.fillStyle = style.color;
-  const t0 = trace.times[0] ?? 0;
-  const t1 = trace.times[samples - 1] ?? t0;
-  ctx.fillText(`${t0.toFixed(4)} s`, LEFT, axis);
-  ctx.fillText(`${t1.toFixed(4)} s`, canvas.width - 70, axis);
-  ctx.fillText(`scale ±${spread.toPrecision(3)} ${trace.unit}`, LEFT + width / 2 - 40, axis);
 }

@@ -15,6 +15,7 @@ import {
   type EntityInfo,
   type ErrorKind,
   type H5WorkerApi,
+  type ReadProgress,
   type ReadResult,
 } from '../protocol';
 
@@ -43,6 +44,8 @@ const VERIFY_AFTER_MS = 2000;
 const REFRESH_MARGIN_MS = 2 * 60 * 1000;
 
 let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
+/** Told of each fetch from S3 while a read that asked for progress runs. */
+let onFetched: ((bytes: number) => void) | undefined;
 
 function filesApi(uuid: string, withManifest = false): FilesApiAnswer {
   const xhr = new XMLHttpRequest();
@@ -125,10 +128,15 @@ async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string
   const { FS } = await h5wasm.ready;
   const answer = filesApi(fileUuid, true);
   const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
+  const transport = rangeTransport(fileUuid, answer);
   const reader = new BlockReader({
     size: answer.size,
     etag: answer.etag,
-    transport: rangeTransport(fileUuid, answer),
+    transport: (start, end) => {
+      const fetched = transport(start, end);
+      onFetched?.(fetched.bytes.length);
+      return fetched;
+    },
     maxReadBytes: MAX_READ_BYTES,
     manifest,
   });
@@ -217,8 +225,8 @@ function entity(path: string): EntityInfo {
   return { path, name, kind, attributes: [] };
 }
 
-function read(path: string, selection: DimSelection[] | undefined): ReadResult {
-  const { file } = current();
+function read(path: string, selection: DimSelection[] | undefined, onProgress?: (progress: ReadProgress) => void): ReadResult {
+  const { file, info } = current();
   const dataset = file.get(path);
   if (!(dataset instanceof Dataset)) throw new ViewerFailure('bad-request', `${path} is not a dataset`);
   const undecodable = dataset.filters.find((f) => !DECODABLE_FILTERS.has(f.id));
@@ -238,8 +246,22 @@ function read(path: string, selection: DimSelection[] | undefined): ReadResult {
       `that selection of ${path} is ${(bytes / 2 ** 20).toFixed(0)} MB, over the ${MAX_READ_BYTES / 2 ** 20} MB a view may read; choose a shorter time window or fewer channels`,
     );
   }
-  const value = shape.length === 0 ? dataset.value : dataset.slice(ranges);
-  return { shape: outShape, type: dtypeOf(dataset), values: asValues(value) };
+  if (onProgress) {
+    const whole = shape.reduce((n, size) => n * size, 1) * dataset.metadata.size;
+    // The file's compression as the dataset's: a recording is most of its file.
+    const planned = Math.round(bytes * Math.min(1, info.size / Math.max(1, whole)));
+    let fetched = 0;
+    onFetched = (more) => {
+      fetched += more;
+      onProgress({ fetched, planned });
+    };
+  }
+  try {
+    const value = shape.length === 0 ? dataset.value : dataset.slice(ranges);
+    return { shape: outShape, type: dtypeOf(dataset), values: asValues(value) };
+  } finally {
+    onFetched = undefined;
+  }
 }
 
 /** Typed arrays as numbers (64-bit integers as doubles: plots do not need their last bits), others as arrays. */
@@ -285,8 +307,8 @@ function inTurn<A extends unknown[], R>(call: (...args: A) => R | Promise<R>): (
 const api: H5WorkerApi = {
   open: inTurn((fileUuid: string, onStale: (kind: ErrorKind, message: string) => void) => open(fileUuid, onStale)),
   entity: inTurn(entity),
-  read: inTurn((path: string, selection?: DimSelection[]) => {
-    const result = read(path, selection);
+  read: inTurn((path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void) => {
+    const result = read(path, selection, onProgress);
     // A typed array that owns its whole buffer is moved, not copied (never a view into wasm memory).
     const values = result.values;
     const owned = ArrayBuffer.isView(values) && values.byteLength === values.buffer.byteLength;
