@@ -149,24 +149,61 @@ export async function readWindow(
 export interface Units {
   ids: number[];
   spikeTimes: Float64Array[];
+  /** Each unit's channel (`ch`, `peak_channel`, `max_channel`, else the first row of its `electrodes`), or null. */
+  channel: (number | null)[];
+  /** Each unit's depth on the probe (`depth`, else `unit_y`), or null. */
+  depth: (number | null)[];
+  /** The path of the per-unit mean waveforms (units × samples, or × channels), when the table has them. */
+  waveformPath: string | null;
 }
 
-/** The Units table's spike times per unit: spike_times is ragged, cut at spike_times_index's ends. */
+const UNITS = '/units';
+
+/** The Units table: spike times per unit (spike_times is ragged, cut at spike_times_index's ends), and what places each unit. */
 export async function readUnits(client: H5Client): Promise<Units | null> {
-  const units = await client.entity('/units').catch(() => null);
+  const units = await client.entity(UNITS).catch(() => null);
   const members = new Set(units?.children?.map((c) => c.name));
   if (!members.has('spike_times') || !members.has('spike_times_index')) return null;
-  const times = (await client.read('/units/spike_times')).values as ArrayLike<number>;
-  const ends = (await client.read('/units/spike_times_index')).values as ArrayLike<number>;
-  const ids = members.has('id') ? Array.from((await client.read('/units/id')).values as ArrayLike<number>, Number) : Array.from(ends, (_, i) => i);
+  const numbers = async (name: string) => Array.from((await client.read(`${UNITS}/${name}`)).values as ArrayLike<number>, Number);
+  const optional = async (names: string[]) => {
+    const name = names.find((n) => members.has(n));
+    return name ? numbers(name).catch(() => null) : null;
+  };
+  const times = (await client.read(`${UNITS}/spike_times`)).values as ArrayLike<number>;
+  const ends = await numbers('spike_times_index');
+  const ids = members.has('id') ? await numbers('id') : ends.map((_, i) => i);
   const spikeTimes: Float64Array[] = [];
   let start = 0;
-  for (let u = 0; u < ends.length; u++) {
-    const end = Number(ends[u]);
+  for (const end of ends) {
     spikeTimes.push(Float64Array.from(Array.prototype.slice.call(times, start, end) as number[]));
     start = end;
   }
-  return { ids, spikeTimes };
+  let channel = await optional(['ch', 'peak_channel', 'max_channel']);
+  if (!channel && members.has('electrodes') && members.has('electrodes_index')) {
+    // A ragged region: the first electrode of each unit's rows.
+    const rows = await numbers('electrodes');
+    const rowEnds = await numbers('electrodes_index');
+    channel = rowEnds.map((_, u) => rows[u === 0 ? 0 : rowEnds[u - 1]!] ?? NaN);
+  }
+  const depth = await optional(['depth', 'unit_y']);
+  const finiteOrNull = (values: number[] | null) => ends.map((_, u) => (values && Number.isFinite(values[u]) ? values[u]! : null));
+  return {
+    ids,
+    spikeTimes,
+    channel: finiteOrNull(channel),
+    depth: finiteOrNull(depth),
+    waveformPath: members.has('waveform_mean') ? `${UNITS}/waveform_mean` : null,
+  };
+}
+
+/** One unit's mean waveform from the file: its first channel when the table holds several per unit. */
+export async function readWaveformMean(client: H5Client, units: Units, unit: number): Promise<Float32Array | null> {
+  if (!units.waveformPath) return null;
+  const info = await client.entity(units.waveformPath);
+  const shape = info.shape ?? [];
+  if (shape.length < 2 || shape[0] !== units.ids.length) return null;
+  const selection = shape.length === 2 ? [unit, { start: 0, stop: shape[1]! }] : [unit, { start: 0, stop: shape[1]! }, 0];
+  return Float32Array.from((await client.read(units.waveformPath, selection)).values as ArrayLike<number>, Number);
 }
 
 export interface Table {

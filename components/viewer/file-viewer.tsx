@@ -5,14 +5,15 @@ import { readChannels, type ChannelInfo } from '@/viewer/channels';
 import { H5Client, ViewerError } from '@/viewer/client';
 import { findSeries, readElectrodes, readUnits, type SeriesInfo, type Table, type Units } from '@/viewer/nwb';
 import type { ErrorKind } from '@/viewer/protocol';
+import { ElectrodeMap } from './electrode-map';
 import { ElectrodesTable } from './electrodes-table';
 import { H5WebPanel } from './h5web-panel';
-import { RasterView } from './raster-view';
+import { SpikesView } from './spikes-view';
 import { TraceView } from './trace-view';
 import { parseViewState, viewStateQuery, type ViewState } from './view-state';
 
 type State = { status: 'loading' } | { status: 'error'; kind: ErrorKind; message: string } | { status: 'ready'; series: SeriesInfo[] };
-type Extras = { units: Units | null; electrodes: Table | null; channels: ChannelInfo[] | null };
+type Extras = { units: Units | null; electrodes: Table | null };
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
   'not-hdf5': 'Download it to open it with the right tool.',
@@ -59,16 +60,28 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
   useEffect(() => {
     if (!client || !ready || tracesFirst) return;
     let live = true;
-    const first = state.series[0];
-    (async () => ({
-      channels: first ? await readChannels(client, first).catch(() => null) : null,
-      units: await readUnits(client).catch(() => null),
-      electrodes: await readElectrodes(client).catch(() => null),
-    }))().then((loaded) => live && setExtras(loaded));
+    (async () => ({ units: await readUnits(client).catch(() => null), electrodes: await readElectrodes(client).catch(() => null) }))().then(
+      (loaded) => live && setExtras(loaded),
+    );
     return () => {
       live = false;
     };
-  }, [client, ready, tracesFirst, state]);
+  }, [client, ready, tracesFirst]);
+
+  const series = ready ? (state.series.find((s) => s.path === view.path) ?? state.series[0]) : undefined;
+  // What each channel of the series in view is (its electrodes' rows), once its first trace is drawn.
+  const [channels, setChannels] = useState<{ path: string; channels: ChannelInfo[] } | null>(null);
+  useEffect(() => {
+    if (!client || !series || tracesFirst) return;
+    let live = true;
+    readChannels(client, series)
+      .then((read) => live && setChannels({ path: series.path, channels: read }))
+      .catch(() => live && setChannels(null));
+    return () => {
+      live = false;
+    };
+  }, [client, series, tracesFirst]);
+  const seriesChannels = channels && channels.path === series?.path ? channels.channels : null;
 
   // The view lives in the URL, replaced rather than pushed: moving through a recording is not navigation.
   // Other parameters (the experiment page's ?file=) are kept.
@@ -92,7 +105,6 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
       </p>
     );
   }
-  const series = state.series.find((s) => s.path === view.path) ?? state.series[0];
   return (
     <div className="file-viewer">
       {state.series.length > 1 && (
@@ -111,13 +123,31 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
         <TraceView
           client={client}
           series={series}
-          channels={series === state.series[0] ? (extras?.channels ?? null) : null}
+          channels={seriesChannels}
           view={view}
           onView={(next) => changeView({ ...next, path: series.path })}
           onSettled={traceSettled}
         />
       )}
-      {extras?.units && <RasterView units={extras.units} />}
+      {client && extras?.units && (
+        <SpikesView
+          client={client}
+          units={extras.units}
+          series={series ?? null}
+          view={view}
+          onView={(next) => changeView({ ...next, path: series?.path ?? null })}
+        />
+      )}
+      {client && series && seriesChannels && (
+        <ElectrodeMap
+          client={client}
+          series={series}
+          channels={seriesChannels}
+          units={extras?.units ?? null}
+          view={view}
+          onView={(next) => changeView({ ...next, path: series.path })}
+        />
+      )}
       {extras?.electrodes && <ElectrodesTable table={extras.electrodes} />}
       {client && <H5WebPanel client={client} filename={filename} />}
     </div>

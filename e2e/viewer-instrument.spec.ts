@@ -1,0 +1,154 @@
+import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { E2E_EVENTS, E2E_HALF_RATE } from './server';
+
+/**
+ * The viewer as an instrument, on the demo's NWB recordings (32 channels at 20 kHz for 4 s, electrodes at
+ * their positions in two columns, units with channels; E2E_EVENTS's units carry waveform_mean, E2E_HALF_RATE's
+ * do not).
+ */
+
+function nwbOf(experiment: string): { uuid: string; key: string } {
+  const db = new Database(process.env.DATABASE_PATH!, { readonly: true });
+  try {
+    return db.prepare(`SELECT uuid, key FROM objects WHERE key LIKE ? || '/%' AND key LIKE '%.nwb' ORDER BY key LIMIT 1`).get(experiment) as {
+      uuid: string;
+      key: string;
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const viewParam = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+
+async function openTrace(page: Page, experiment: string, query = '') {
+  const file = nwbOf(experiment);
+  await page.goto(`/files/${file.uuid}${query}`);
+  await expect(page.getByTestId('trace')).not.toHaveAttribute('data-values', '', { timeout: 30_000 });
+  return file;
+}
+
+test('the trace has a time axis that follows zoom and pan, a scale bar in µV, and channels named from the electrodes table', async ({
+  page,
+}, testInfo) => {
+  await openTrace(page, E2E_EVENTS, '?t=0&d=1&ch=0&n=8');
+  const ticks = page.getByTestId('time-tick');
+  await expect(page.getByTestId('time-axis-title')).toHaveText('time (ms)');
+  expect(await ticks.allTextContents()).toEqual(['0', '200', '400', '600', '800', '1000']);
+  await expect(page.getByTestId('scale-bar')).toHaveText(/^\d[\d,.]* µV$/);
+  const labels = page.getByTestId('channel-label');
+  await expect(labels).toHaveCount(8);
+  // The demo writes channel_name "ch<n>" and the electrode's position: the label and its hover text say so.
+  await expect(labels.first()).toContainText(/^channel 0: \S+/);
+  await expect(labels.first().locator('title')).toContainText(/at \(\d/);
+
+  // Keys: + halves the window around its middle, → moves a quarter of it.
+  const plot = page.locator('.trace-plot');
+  await plot.focus();
+  await page.keyboard.press('+');
+  await expect.poll(() => viewParam(page, 'd')).toBe('0.5');
+  expect(viewParam(page, 't')).toBe('0.25');
+  await expect(ticks.first()).toHaveText('300');
+  await expect(ticks.last()).toHaveText('700');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => viewParam(page, 't')).toBe('0.375');
+
+  // Dragging left by half the plot moves later by half the window.
+  const box = (await plot.boundingBox())!;
+  const plotWidth = box.width * (820 / 1000);
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6 - plotWidth / 2, box.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => Number(viewParam(page, 't'))).toBeCloseTo(0.625, 2);
+
+  // The wheel zooms out around the pointer.
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.mouse.wheel(0, 100);
+  await expect.poll(() => Number(viewParam(page, 'd'))).toBeCloseTo(0.625, 3);
+  await page.screenshot({ path: testInfo.outputPath('trace-axes.png'), fullPage: true });
+});
+
+test('while a window loads, the bytes read of those planned are shown', async ({ page }) => {
+  const s3 = new URL(process.env.S3_ENDPOINT!).origin;
+  await openTrace(page, E2E_EVENTS, '?t=0&d=0.2&ch=0&n=4');
+  // The lab's Ceph answers in about 0.3 s: so does S3 here, from now on.
+  await page.route(`${s3}/**`, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
+  await page.locator('input[type=number]').nth(1).fill('30');
+  const progress = page.getByTestId('trace-progress');
+  await expect(progress).toContainText(/read [\d.]+ MB of about [\d.]+ MB from S3/, { timeout: 20_000 });
+  await expect(progress).toBeHidden({ timeout: 60_000 });
+});
+
+test('channels by electrode group, and by clicking or boxing electrodes on the map', async ({ page }, testInfo) => {
+  await openTrace(page, E2E_EVENTS, '?t=0&d=0.1&ch=0&n=4');
+  const map = page.getByTestId('electrode-map');
+  await expect(map).toHaveAttribute('data-placed', '32');
+  await expect(page.getByTestId('map-legend')).toContainText(/spikes of the units on each channel|RMS over the window/);
+  // Click electrode 10: the trace shows that channel alone.
+  await map.locator('circle[data-channel="10"]').click();
+  await expect.poll(() => viewParam(page, 'c')).toBe('10');
+  await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '1');
+  await expect(page.getByTestId('channel-label')).toHaveCount(1);
+  await expect(map.locator('circle.shown')).toHaveCount(1);
+
+  // A box around the first few electrodes shows those.
+  const first = (await map.locator('circle[data-channel="0"]').boundingBox())!;
+  const third = (await map.locator('circle[data-channel="2"]').boundingBox())!;
+  await page.mouse.move(first.x - 2, first.y - 2);
+  await page.mouse.down();
+  await page.mouse.move(third.x + third.width + 2, third.y + third.height + 2, { steps: 4 });
+  await page.mouse.up();
+  // Electrodes 0 and 2 are one above the other, 1 is in the next column.
+  await expect.poll(() => viewParam(page, 'c')).toBe('0,2');
+  await expect(page.getByTestId('trace')).toHaveAttribute('data-channels', '2');
+
+  // RMS colours the electrodes with a value each.
+  await page.getByTestId('map-colour').selectOption('rms');
+  await expect(page.getByTestId('map-legend')).toContainText('RMS over the window (µV)');
+  const values = await map.locator('circle').evaluateAll((circles) => circles.map((c) => Number(c.getAttribute('data-value'))));
+  expect(values.filter((v) => v > 0)).toHaveLength(32);
+  await page.screenshot({ path: testInfo.outputPath('electrode-map.png'), fullPage: true });
+});
+
+test('the raster has a time axis and the trace window shaded; a click moves the trace and opens that unit', async ({ page }, testInfo) => {
+  await openTrace(page, E2E_EVENTS, '?t=2&d=1&ch=0&n=4');
+  const raster = page.getByTestId('raster');
+  await expect(raster).toHaveAttribute('data-units', /^[1-9]/);
+  await expect(page.getByTestId('raster-tick').first()).toHaveText(/^0(\.0)?$/);
+  const shaded = page.getByTestId('raster-window');
+  await expect(shaded).toHaveAttribute('data-start', '2');
+  await expect(shaded).toHaveAttribute('data-end', '3');
+
+  // Sorting by firing rate puts the unit with the most spikes first.
+  const byId = await raster.getAttribute('data-order');
+  await page.getByTestId('unit-order').selectOption('rate');
+  await expect(raster).not.toHaveAttribute('data-order', byId!);
+
+  // A click in the middle of the raster: the trace is centred there, and the first row's unit is chosen.
+  await raster.scrollIntoViewIfNeeded();
+  const box = (await raster.boundingBox())!;
+  await page.mouse.click(box.x + (box.width * (96 + 820 / 2)) / 1000, box.y + 4);
+  // The recording is 4 s long: its middle is 2 s, and the 1 s window starts half a second before.
+  await expect.poll(() => Number(viewParam(page, 't'))).toBeCloseTo(1.5, 1);
+  const detail = page.getByTestId('unit-detail');
+  await expect(detail).toBeVisible();
+  await expect(page.getByTestId('unit-rate')).toHaveAttribute('data-points', '100');
+  await expect(page.getByTestId('unit-isi')).toHaveAttribute('data-points', '100');
+  await expect(page.getByTestId('unit-waveform').locator('figcaption')).toHaveText('waveform_mean, from the file', { timeout: 20_000 });
+  await page.screenshot({ path: testInfo.outputPath('spikes.png'), fullPage: true });
+});
+
+test('without waveform_mean, a unit’s waveform is the mean of trace snippets around its spikes', async ({ page }) => {
+  await openTrace(page, E2E_HALF_RATE, '?t=0&d=1&ch=0&n=4');
+  await expect(page.getByTestId('raster')).toHaveAttribute('data-units', /^[1-9]/);
+  await page.getByTestId('unit-choice').selectOption({ index: 1 });
+  await expect(page.getByTestId('unit-waveform').locator('figcaption').or(page.getByTestId('unit-waveform-missing'))).toHaveText(
+    /mean of \d+ snippets of channel \d+ around its spikes|no spike of this unit lies far enough/,
+    { timeout: 30_000 },
+  );
+});
