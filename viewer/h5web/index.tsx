@@ -19,10 +19,44 @@ export interface MountOptions {
 /** Renders H5Web into `element` (which must have a height: H5Web fills it); returns the unmount. */
 export function mount(element: HTMLElement, { client, filename, initialPath }: MountOptions): () => void {
   const root = createRoot(element);
+  const stopScrollOnFocus = keepScrollOnOwnFocus(element);
   root.render(
     <DataProvider api={new WorkerProvider(client, filename)}>
       <App initialPath={initialPath} />
     </DataProvider>,
   );
-  return () => root.unmount();
+  return () => {
+    stopScrollOnFocus();
+    root.unmount();
+  };
+}
+
+/**
+ * H5Web focuses its selected entity when it mounts and when its tree loads, which scrolls the page down to
+ * it, away from what the reader was looking at. A focus inside `element` that no pointer or key there asked
+ * for gives the page back its scroll position. The focus happens synchronously and the scroll event only at
+ * the next frame, so the position last seen is the one from before.
+ */
+function keepScrollOnOwnFocus(element: HTMLElement): () => void {
+  let last = { x: window.scrollX, y: window.scrollY };
+  let asked = false;
+  const onScroll = () => {
+    last = { x: window.scrollX, y: window.scrollY };
+  };
+  const onInput = () => {
+    asked = true;
+  };
+  const onFocus = () => {
+    if (!asked) window.scrollTo(last.x, last.y);
+  };
+  window.addEventListener('scroll', onScroll, { passive: true });
+  element.addEventListener('pointerdown', onInput, true);
+  element.addEventListener('keydown', onInput, true);
+  element.addEventListener('focusin', onFocus, true);
+  return () => {
+    window.removeEventListener('scroll', onScroll);
+    element.removeEventListener('pointerdown', onInput, true);
+    element.removeEventListener('keydown', onInput, true);
+    element.removeEventListener('focusin', onFocus, true);
+  };
 }

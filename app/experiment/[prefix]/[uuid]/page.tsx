@@ -117,48 +117,50 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
               The first {MAX_RECORDING_ROWS}; every recording is in <a href={rawHref}>the metadata</a>.
             </p>
           )}
-          <table className="recordings">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Duration</th>
-                <th>Sample rate</th>
-                <th>Channels</th>
-                <th>Files, and what they hold</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recordings.slice(0, MAX_RECORDING_ROWS).map((r, i) => (
-                <tr key={i}>
-                  <td>{r.name}</td>
-                  <td>{r.seconds === null ? '–' : formatDuration(r.seconds)}</td>
-                  <td>{r.sampleRate === null ? '–' : formatSampleRate(r.sampleRate)}</td>
-                  <td>{r.channels ?? '–'}</td>
-                  <td>
-                    {r.blocks.map((block, i) => {
-                      const uuid = fileOf(block.path);
-                      const name = block.path?.split('/').at(-1) ?? `block ${i + 1}`;
-                      const summary = uuid ? holdings.get(uuid)?.summary : undefined;
-                      const series = summary && mainSeries(summary);
-                      const disagree = summary ? disagreements(r, block, summary) : [];
-                      return (
-                        <div key={i} className="block">
-                          {uuid ? <a href={`?file=${uuid}#viewer`}>{name}</a> : name}
-                          {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
-                          {series && <div className="holds">{describeSeries(series)}</div>}
-                          {disagree.map((line) => (
-                            <div key={line} className="mismatch" role="note">
-                              ⚠ {line}
-                            </div>
-                          ))}
-                        </div>
-                      );
-                    })}
-                  </td>
+          <div className="wide-table">
+            <table className="recordings">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Duration</th>
+                  <th>Sample rate</th>
+                  <th>Channels</th>
+                  <th>Files, and what they hold</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recordings.slice(0, MAX_RECORDING_ROWS).map((r, i) => (
+                  <tr key={i}>
+                    <td>{r.name}</td>
+                    <td>{r.seconds === null ? '–' : formatDuration(r.seconds)}</td>
+                    <td>{r.sampleRate === null ? '–' : formatSampleRate(r.sampleRate)}</td>
+                    <td>{r.channels ?? '–'}</td>
+                    <td>
+                      {r.blocks.map((block, i) => {
+                        const uuid = fileOf(block.path);
+                        const name = block.path?.split('/').at(-1) ?? `block ${i + 1}`;
+                        const summary = uuid ? holdings.get(uuid)?.summary : undefined;
+                        const series = summary && mainSeries(summary);
+                        const disagree = summary ? disagreements(r, block, summary) : [];
+                        return (
+                          <div key={i} className="block">
+                            {uuid ? <a href={`?file=${uuid}#viewer`}>{name}</a> : name}
+                            {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
+                            {series && <div className="holds">{describeSeries(series)}</div>}
+                            {disagree.map((line) => (
+                              <div key={line} className="mismatch" role="note">
+                                ⚠ {line}
+                              </div>
+                            ))}
+                          </div>
+                        );
+                      })}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
 
