@@ -34,4 +34,4 @@ export const filesApiAnswer = z.object({
 export type FilesApiAnswer = z.infer<typeof filesApiAnswer>;
 
 /** What the viewer keeps of the answer about the file it opened. */
-export type FileInfo = Pick<FilesApiAnswer, 'uuid' | 'key' | 'size' | 'etag' | 'contentType' | 'experiment'>;
+export type FileInfo = Pick<FilesApiAnswer, 'uuid' | 'key' | 'size' | 'etag' | 'contentType' | 'experiment' | 'summary'>;

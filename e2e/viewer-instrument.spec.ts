@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { E2E_EVENTS, E2E_HALF_RATE } from './server';
+import { objectUuid } from '../lib/db/crawl-store';
+import { HUGE_SERIES } from '../test/support/huge-series';
+import { E2E_EVENTS, E2E_HALF_RATE, E2E_HUGE_KEY } from './server';
 
 /**
  * The viewer as an instrument, on the demo's NWB recordings (32 channels at 20 kHz for 4 s, electrodes at
@@ -84,7 +86,7 @@ test('while a window loads, the bytes read of those planned are shown', async ({
   await expect(progress).toBeHidden({ timeout: 60_000 });
 });
 
-test('channels by electrode group, and by clicking or boxing electrodes on the map', async ({ page }, testInfo) => {
+test('channels by clicking or boxing electrodes on the map', async ({ page }, testInfo) => {
   await openTrace(page, E2E_EVENTS, '?t=0&d=0.1&ch=0&n=4');
   const map = page.getByTestId('electrode-map');
   await expect(map).toHaveAttribute('data-placed', '32');
@@ -151,4 +153,34 @@ test('without waveform_mean, a unit’s waveform is the mean of trace snippets a
     /mean of \d+ snippets of channel \d+ around its spikes|no spike of this unit lies far enough/,
     { timeout: 30_000 },
   );
+});
+
+test('H5Web opens a dataset too large to read whole in a view it can read, with its shape written for people', async ({ page }, testInfo) => {
+  const uuid = objectUuid(process.env.S3_BUCKET!, E2E_HUGE_KEY);
+  await page.goto(`/files/${uuid}?t=0&d=0.01&ch=0&n=2`);
+  const h5web = page.getByTestId('h5web');
+  await h5web.getByRole('treeitem', { name: 'acquisition' }).click();
+  await h5web.getByRole('treeitem', { name: 'ElectricalSeries' }).click();
+  await h5web.getByRole('treeitem', { name: 'data' }).click();
+  await expect(h5web.getByRole('tab', { name: 'Line' })).toHaveAttribute('aria-selected', 'true', { timeout: 20_000 });
+  await expect(h5web.locator('canvas').first()).toBeVisible({ timeout: 30_000 });
+  await expect(h5web).not.toContainText('over the 64 MB');
+  // The sizes beside the dimension sliders.
+  await expect(h5web.locator('[class*=dims]').first()).toHaveText(`n ${HUGE_SERIES.frames.toLocaleString('en-US')} × ${HUGE_SERIES.channels}`);
+  await page.screenshot({ path: testInfo.outputPath('h5web-large.png'), fullPage: true });
+  await h5web.getByRole('tab', { name: 'Inspect' }).click();
+  const [frames, channels] = [HUGE_SERIES.frames, HUGE_SERIES.channels];
+  await expect(h5web).toContainText(`${frames.toLocaleString('en-US')} × ${channels} (${(frames * channels).toLocaleString('en-US')} values)`);
+});
+
+test('a MaxWell raw file says why it has no trace view', async ({ page }) => {
+  const db = new Database(process.env.DATABASE_PATH!, { readonly: true });
+  const raw = db.prepare(`SELECT uuid FROM objects WHERE key LIKE ? || '/%' AND key LIKE '%.raw.h5'`).get(E2E_EVENTS) as { uuid: string };
+  db.close();
+  await page.goto(`/files/${raw.uuid}`);
+  const why = page.getByTestId('no-trace');
+  await expect(why).toContainText('This is a MaxWell raw recording, not an NWB file', { timeout: 20_000 });
+  await expect(why).toContainText(/compressed with filter \d+/);
+  await expect(why).toContainText('which a browser cannot decode');
+  await expect(page.getByTestId('trace')).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { h5webShapeFormat } from './h5web-shape-format';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,6 +43,7 @@ await build({
   minify: true,
   define: { 'process.env.NODE_ENV': '"production"' },
   alias: { react: islandPackage('react'), 'react-dom': islandPackage('react-dom') },
+  plugins: [h5webShapeFormat],
   logLevel: 'warning',
 });
 copyFileSync(island.resolve('@h5web/app/styles.css'), 'public/viewer/h5web.css');

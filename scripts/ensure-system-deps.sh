@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Ceph radosgw (a real S3 server),
-# Chromium (browser tests) and curl. As root on Debian it installs them; anywhere else it stops with the
+# Chromium (browser tests), curl, and Python's h5py and fsspec (the pages' "Open in Python" snippet is run). As root on Debian it installs them; anywhere else it stops with the
 # command to run.
 set -euo pipefail
 
-packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core curl)
+packages=(radosgw ceph-mon ceph-osd ceph-common chromium fonts-dejavu-core curl python3-h5py python3-fsspec python3-aiohttp)
 missing=()
 command -v radosgw >/dev/null 2>&1 || missing+=(radosgw)
 command -v ceph-mon >/dev/null 2>&1 || missing+=(ceph-mon)
@@ -12,6 +12,7 @@ command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
 command -v ceph-authtool >/dev/null 2>&1 || missing+=(ceph-common)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+/usr/bin/python3 -c 'import h5py, fsspec, aiohttp' >/dev/null 2>&1 || missing+=(python3-h5py python3-fsspec python3-aiohttp)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 install="apt-get update && apt-get install -y --no-install-recommends ${packages[*]}"

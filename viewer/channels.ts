@@ -76,3 +76,13 @@ export function describeChannel(channel: ChannelInfo, index: number): string {
     .filter(Boolean)
     .join(' · ');
 }
+
+/** The series' channels by electrode group, groups in the order their first channel comes. */
+export function channelGroups(channels: ChannelInfo[] | null): { name: string; channels: number[] }[] {
+  const groups = new Map<string, number[]>();
+  channels?.forEach((c, index) => {
+    if (c.group === null) return;
+    groups.set(c.group, [...(groups.get(c.group) ?? []), index]);
+  });
+  return [...groups].map(([name, list]) => ({ name, channels: list }));
+}

@@ -4,7 +4,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { readChannels, type ChannelInfo } from '@/viewer/channels';
 import { H5Client, ViewerError } from '@/viewer/client';
 import { findSeries, readElectrodes, readUnits, type SeriesInfo, type Table, type Units } from '@/viewer/nwb';
+import { whyNoTrace } from '@/viewer/no-trace';
 import type { ErrorKind } from '@/viewer/protocol';
+import type { FileInfo } from '@/contracts/files-api';
 import { ElectrodeMap } from './electrode-map';
 import { ElectrodesTable } from './electrodes-table';
 import { H5WebPanel } from './h5web-panel';
@@ -12,7 +14,10 @@ import { SpikesView } from './spikes-view';
 import { TraceView } from './trace-view';
 import { parseViewState, viewStateQuery, type ViewState } from './view-state';
 
-type State = { status: 'loading' } | { status: 'error'; kind: ErrorKind; message: string } | { status: 'ready'; series: SeriesInfo[] };
+type State =
+  | { status: 'loading' }
+  | { status: 'error'; kind: ErrorKind; message: string }
+  | { status: 'ready'; info: FileInfo; series: SeriesInfo[] };
 type Extras = { units: Units | null; electrodes: Table | null };
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
@@ -42,10 +47,10 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
     };
     worker.onStale = fail;
     (async () => {
-      await worker.open(fileUuid);
-      return findSeries(worker);
+      const info = await worker.open(fileUuid);
+      return { info, series: await findSeries(worker) };
     })()
-      .then((series) => live && setState({ status: 'ready', series }))
+      .then(({ info, series }) => live && setState({ status: 'ready', info, series }))
       .catch(fail);
     return () => {
       live = false;
@@ -107,6 +112,11 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
   }
   return (
     <div className="file-viewer">
+      {state.series.length === 0 && (
+        <p className="muted" data-testid="no-trace">
+          {whyNoTrace(state.info.key, state.info.summary)}
+        </p>
+      )}
       {state.series.length > 1 && (
         <label>
           Series{' '}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { describeChannel, type ChannelInfo } from '@/viewer/channels';
+import { channelGroups, describeChannel, type ChannelInfo } from '@/viewer/channels';
 import { ViewerError, type H5Client } from '@/viewer/client';
 import { readWindow, sampleAt, type SeriesInfo, type TraceWindow } from '@/viewer/nwb';
 import type { ReadProgress } from '@/viewer/protocol';
@@ -375,16 +375,6 @@ function spreadOf(trace: TraceWindow): { value: number; means: number[] } {
     for (const v of c) value = Math.max(value, Math.abs(v - means[i]!));
   });
   return { value, means };
-}
-
-/** The series' channels by electrode group, in the electrodes table's order. */
-function channelGroups(channels: ChannelInfo[] | null): { name: string; channels: number[] }[] {
-  const groups = new Map<string, number[]>();
-  channels?.forEach((c, index) => {
-    if (c.group === null) return;
-    groups.set(c.group, [...(groups.get(c.group) ?? []), index]);
-  });
-  return [...groups].map(([name, list]) => ({ name, channels: list }));
 }
 
 /** Each channel in its lane, min/max per pixel column, samples placed by their time in [start, end). */

@@ -152,6 +152,7 @@ async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string
     etag: answer.etag,
     contentType: answer.contentType,
     experiment: answer.experiment,
+    summary: answer.summary ?? null,
   };
   opened = { info, file: new H5File(path, 'r'), reader };
   if (manifest) setTimeout(verify, VERIFY_AFTER_MS, reader, onStale);

@@ -4,6 +4,8 @@ import { CopyButton } from '@/components/copy-button';
 import { experimentApiHref, experimentHref } from '@/components/experiment-href';
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
+import { PythonSnippet } from '@/components/python-snippet';
+import { isHdf5Name } from '@/hdf5/signature';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
 import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
@@ -172,6 +174,9 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
               full page
             </a>
           </h2>
+          {isHdf5Name(opened.key) && (
+            <PythonSnippet url={`${await siteOrigin()}/data/${opened.uuid}`} nwb={opened.key.toLowerCase().endsWith('.nwb')} />
+          )}
           <FileViewer key={opened.uuid} fileUuid={opened.uuid} filename={opened.key.split('/').at(-1)!} />
         </section>
       )}
