@@ -184,3 +184,29 @@ test('a MaxWell raw file says why it has no trace view', async ({ page }) => {
   await expect(why).toContainText('which a browser cannot decode');
   await expect(page.getByTestId('trace')).toHaveCount(0);
 });
+
+test('the overview shows a whole recording, every sample when it fits; a click there moves the trace', async ({ page }, testInfo) => {
+  await openTrace(page, E2E_EVENTS, '?t=0&d=0.5&ch=0&n=4');
+  const overview = page.getByTestId('overview');
+  await expect(overview).toHaveAttribute('data-sampled', 'false', { timeout: 30_000 });
+  await expect(page.getByTestId('overview-status')).toHaveText('lowest and highest of every sample, per pixel');
+  // The demo's recording is 4 s long: the axis runs to its end.
+  await expect(page.getByTestId('overview-tick').last()).toHaveText(/^4(\.0)?$/);
+  await overview.scrollIntoViewIfNeeded();
+  const box = (await overview.boundingBox())!;
+  await page.mouse.click(box.x + box.width * ((96 + 820 * 0.75) / 1000), box.y + 10);
+  // Three quarters of 4 s is 3 s: the half-second window is centred there.
+  await expect.poll(() => Number(viewParam(page, 't'))).toBeCloseTo(2.75, 1);
+  await expect(page.getByTestId('overview-window')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('overview.png'), fullPage: true });
+});
+
+test('the overview of a recording too long to read whole is sampled, says so, and spans all of it', async ({ page }) => {
+  const uuid = objectUuid(process.env.S3_BUCKET!, E2E_HUGE_KEY);
+  await page.goto(`/files/${uuid}?t=0&d=0.01&ch=0&n=2`);
+  const overview = page.getByTestId('overview');
+  await expect(overview).toHaveAttribute('data-sampled', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('overview-status')).toHaveText(/^sampled: \d+ evenly spaced windows of [\d.]+ s, not every sample$/);
+  const seconds = HUGE_SERIES.frames / HUGE_SERIES.rate;
+  await expect(page.getByTestId('overview-tick').last()).toHaveText(String(seconds));
+});

@@ -4,6 +4,7 @@ import {
   VIEWER_ERROR,
   type DimSelection,
   type EntityInfo,
+  type Envelope,
   type ErrorKind,
   type H5WorkerApi,
   type ReadProgress,
@@ -60,6 +61,10 @@ export class H5Client {
 
   read(path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void): Promise<ReadResult> {
     return this.call(this.remote.read(path, selection, onProgress && proxy(onProgress)));
+  }
+
+  envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Promise<Envelope> {
+    return this.call(this.remote.envelope(path, selection, bins));
   }
 
   attrs(path: string): Promise<Record<string, unknown>> {

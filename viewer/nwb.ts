@@ -19,6 +19,9 @@ export interface SeriesInfo {
   conversion: number;
   offset: number;
   unit: string;
+  /** Samples per chunk of its data (null when the data is not chunked), and bytes per stored value. */
+  chunkRows: number | null;
+  elementBytes: number;
 }
 
 export interface TraceWindow {
@@ -81,6 +84,8 @@ export async function seriesInfo(client: H5Client, path: string): Promise<Series
     conversion: numberAttr(dataAttrs, 'conversion', 1),
     offset: numberAttr(dataAttrs, 'offset', 0),
     unit: String(dataAttrs.unit ?? ''),
+    chunkRows: data.chunks?.[0] ?? null,
+    elementBytes: data.type?.size ?? 2,
   };
 }
 

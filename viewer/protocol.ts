@@ -21,6 +21,11 @@ export interface H5WorkerApi {
   entity(path: string): Promise<EntityInfo>;
   /** `onProgress` hears the bytes fetched from S3 for this read so far, of an estimate of what it needs. */
   read(path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void): Promise<ReadResult>;
+  /**
+   * A two-dimensional selection (time × channels) reduced in the worker to the lowest and highest value of
+   * each of `bins` equal runs of its rows, per column: what an overview draws, without moving the samples.
+   */
+  envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Promise<Envelope>;
   attrs(path: string): Promise<Record<string, unknown>>;
   stats(): Promise<ReaderStats>;
 }
@@ -53,6 +58,14 @@ export interface ReadResult {
   type: DtypeInfo;
   /** Numbers as a typed array; strings and other values as a plain array. */
   values: ArrayLike<number> | unknown[];
+}
+
+export interface Envelope {
+  /** bins × columns values, bin after bin, as stored (not scaled). */
+  min: Float32Array;
+  max: Float32Array;
+  bins: number;
+  columns: number;
 }
 
 export interface ReadProgress {

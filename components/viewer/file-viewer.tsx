@@ -8,6 +8,7 @@ import { whyNoTrace } from '@/viewer/no-trace';
 import type { ErrorKind } from '@/viewer/protocol';
 import type { FileInfo } from '@/contracts/files-api';
 import { ElectrodeMap } from './electrode-map';
+import { OverviewView } from './overview-view';
 import { ElectrodesTable } from './electrodes-table';
 import { H5WebPanel } from './h5web-panel';
 import { SpikesView } from './spikes-view';
@@ -128,6 +129,16 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
             ))}
           </select>
         </label>
+      )}
+      {client && series?.rate && (
+        <OverviewView
+          client={client}
+          series={series}
+          // The worker answers in order: the first trace comes first.
+          waiting={tracesFirst}
+          view={view}
+          onView={(next) => changeView({ ...next, path: series.path })}
+        />
       )}
       {client && series && (
         <TraceView

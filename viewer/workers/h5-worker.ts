@@ -13,6 +13,7 @@ import {
   type DimSelection,
   type DtypeInfo,
   type EntityInfo,
+  type Envelope,
   type ErrorKind,
   type H5WorkerApi,
   type ReadProgress,
@@ -265,6 +266,25 @@ function read(path: string, selection: DimSelection[] | undefined, onProgress?: 
   }
 }
 
+function envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Envelope {
+  const { shape, values } = read(path, selection);
+  const [rows = 0, columns = 1] = shape.length === 2 ? shape : [shape[0] ?? 0, 1];
+  const count = Math.max(1, Math.min(bins, rows));
+  const min = new Float32Array(count * columns).fill(Infinity);
+  const max = new Float32Array(count * columns).fill(-Infinity);
+  const data = values as ArrayLike<number>;
+  for (let r = 0; r < rows; r++) {
+    const bin = Math.min(count - 1, Math.floor((r * count) / rows));
+    for (let c = 0; c < columns; c++) {
+      const v = data[r * columns + c]!;
+      const at = bin * columns + c;
+      if (v < min[at]!) min[at] = v;
+      if (v > max[at]!) max[at] = v;
+    }
+  }
+  return { min, max, bins: count, columns };
+}
+
 /** Typed arrays as numbers (64-bit integers as doubles: plots do not need their last bits), others as arrays. */
 function asValues(value: unknown): ReadResult['values'] {
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Float64Array.from(value, Number);
@@ -314,6 +334,10 @@ const api: H5WorkerApi = {
     const values = result.values;
     const owned = ArrayBuffer.isView(values) && values.byteLength === values.buffer.byteLength;
     return owned ? transfer(result, [values.buffer as ArrayBuffer]) : result;
+  }),
+  envelope: inTurn((path: string, selection: [DimSelection, DimSelection], bins: number) => {
+    const result = envelope(path, selection, bins);
+    return transfer(result, [result.min.buffer as ArrayBuffer, result.max.buffer as ArrayBuffer]);
   }),
   attrs: inTurn(attrs),
   stats: inTurn(() => ({ ...current().reader.stats })),

@@ -1,0 +1,161 @@
+'use client';
+
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import type { H5Client } from '@/viewer/client';
+import type { SeriesInfo } from '@/viewer/nwb';
+import { readOverview, type Overview } from '@/viewer/overview';
+import { timeAxis } from './axis';
+import { shownChannels, type ViewState } from './view-state';
+
+const WIDTH = 1000;
+const LEFT = 96;
+const RIGHT = 80;
+const AXIS = 34;
+const LANE = 14;
+const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
+/** The overview draws the trace's first channels, at most this many. */
+const OVERVIEW_CHANNELS = 16;
+
+/**
+ * The whole recording at once, for the trace's channels: each pixel column's lowest and highest value, the
+ * trace's window shaded; a click moves the trace there. Long recordings are sampled, and say so.
+ */
+export function OverviewView({
+  client,
+  series,
+  waiting,
+  view,
+  onView,
+}: {
+  client: H5Client;
+  /** A series with a rate. */
+  series: SeriesInfo;
+  /** True until it may read: its frame is drawn meanwhile. */
+  waiting: boolean;
+  view: ViewState;
+  onView: (view: ViewState) => void;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [progress, setProgress] = useState<[number, number] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const channels = shownChannels(view, series.channels).slice(0, OVERVIEW_CHANNELS);
+  const channelsKey = channels.join(',');
+  const rate = series.rate ?? 1;
+  const start = series.startingTime;
+  const end = start + series.samples / rate;
+  const height = Math.max(1, channels.length) * LANE + AXIS;
+
+  useEffect(() => {
+    if (waiting) return;
+    let live = true;
+    setOverview(null);
+    setError(null);
+    readOverview(client, series, channelsKey.split(',').map(Number), PLOT_WIDTH, (done, total) => live && setProgress([done, total]))
+      .then((read) => live && setOverview(read))
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [client, series, channelsKey, waiting]);
+
+  useEffect(() => {
+    if (overview && canvas.current) draw(canvas.current, overview);
+  }, [overview]);
+
+  const xOf = (t: number) => LEFT + ((t - start) / (end - start)) * PLOT_WIDTH;
+  const axis = timeAxis(start, end);
+  const onClick = (event: MouseEvent<HTMLElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = (event.clientX - box.left) * (WIDTH / box.width);
+    if (x >= LEFT && x <= LEFT + PLOT_WIDTH) onView({ ...view, t: start + ((x - LEFT) / PLOT_WIDTH) * (end - start) - view.d / 2 });
+  };
+  const windowSeconds = overview?.windowSamples ? overview.windowSamples / rate : null;
+  return (
+    <section className="overview-view">
+      <h3>
+        Whole recording{' '}
+        <span className="muted" data-testid="overview-status">
+          {error
+            ? `could not be read: ${error}`
+            : !overview
+              ? progress
+                ? `reading ${progress[0]} of ${progress[1]} pieces…`
+                : 'reading…'
+              : overview.sampled
+                ? `sampled: ${overview.windows} evenly spaced windows of ${windowSeconds!.toPrecision(3)} s, not every sample`
+                : 'lowest and highest of every sample, per pixel'}
+        </span>
+      </h3>
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: the trace's keys move the window; this is a shortcut for the pointer */}
+      <figure
+        className="overview-plot"
+        data-testid="overview"
+        data-sampled={overview ? String(overview.sampled) : undefined}
+        data-columns={overview?.columns}
+        onClick={onClick}
+        style={{ aspectRatio: `${WIDTH} / ${height}` }}
+      >
+        <canvas ref={canvas} width={WIDTH} height={height} />
+        <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img">
+          <title>Overview of the whole recording; the trace's window is shaded</title>
+          <rect
+            className="window"
+            data-testid="overview-window"
+            x={Math.max(LEFT, xOf(view.t))}
+            width={Math.max(2, Math.min(LEFT + PLOT_WIDTH, xOf(view.t + view.d)) - Math.max(LEFT, xOf(view.t)))}
+            y={0}
+            height={channels.length * LANE}
+          />
+          <g className="time-axis">
+            <line x1={LEFT} x2={LEFT + PLOT_WIDTH} y1={height - AXIS} y2={height - AXIS} />
+            {axis.ticks.map((t) => (
+              <g key={t}>
+                <line x1={xOf(t)} x2={xOf(t)} y1={height - AXIS} y2={height - AXIS + 5} />
+                <text x={xOf(t)} y={height - AXIS + 17} textAnchor="middle" data-testid="overview-tick">
+                  {axis.label(t)}
+                </text>
+              </g>
+            ))}
+            <text x={LEFT + PLOT_WIDTH / 2} y={height - 3} textAnchor="middle" className="axis-title">
+              time ({axis.unit})
+            </text>
+          </g>
+        </svg>
+      </figure>
+    </section>
+  );
+}
+
+/** Each channel's envelope in its lane, on one scale: the largest spread of any channel around its middle. */
+function draw(canvas: HTMLCanvasElement, overview: Overview): void {
+  const ctx = canvas.getContext('2d')!;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const middles = overview.min.map((low, i) => {
+    let sum = 0;
+    let n = 0;
+    for (let c = 0; c < overview.columns; c++) {
+      if (Number.isNaN(low[c]!)) continue;
+      sum += (low[c]! + overview.max[i]![c]!) / 2;
+      n++;
+    }
+    return n ? sum / n : 0;
+  });
+  let spread = 1e-12;
+  overview.min.forEach((low, i) => {
+    for (let c = 0; c < overview.columns; c++) {
+      if (!Number.isNaN(low[c]!)) spread = Math.max(spread, middles[i]! - low[c]!, overview.max[i]![c]! - middles[i]!);
+    }
+  });
+  const scale = (LANE / 2 - 1) / spread;
+  ctx.fillStyle = overview.sampled ? '#7a9cc6' : '#0b6bcb';
+  overview.min.forEach((low, i) => {
+    const mid = i * LANE + LANE / 2;
+    for (let c = 0; c < overview.columns; c++) {
+      if (Number.isNaN(low[c]!)) continue;
+      const top = mid - (overview.max[i]![c]! - middles[i]!) * scale;
+      const bottom = mid - (low[c]! - middles[i]!) * scale;
+      ctx.fillRect(LEFT + c, top, 1, Math.max(1, bottom - top));
+    }
+  });
+}
