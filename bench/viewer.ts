@@ -7,7 +7,9 @@
  *   (one Range request per miss, read-ahead).
  * - old way: h5wasm's createLazyFile on /data/<uuid> (HEAD, then 1 MiB GETs through the redirect),
  *   reading the same selection, in the same browser.
- * Printed: requests and bytes (from the app and from S3), and the time to the first drawn trace.
+ * Printed: requests and bytes (from the app and from S3), and the time to the first drawn trace; then, on the
+ * open page, the overview of the whole file, and jumps to a window in the middle and at the end (requests,
+ * bytes and seconds each). Run with --delay 300 for the lab's Ceph.
  *
  * Flags: --seconds N of recording (default 1900: a gzip-compressed file of about 1.06 GB), --channels N (64),
  *        --delay ms per S3 request (20). The file is generated once into data/bench/.
@@ -123,10 +125,10 @@ function appRequests(page: Page): AppRequest[] {
   return seen;
 }
 
-/** Counts what happened up to `until` (Date.now() time): the viewer goes on to read the units table. */
+/** Counts what happened from `started` to `until` (Date.now() times): the viewer goes on to read the units table. */
 async function measured(app: AppRequest[], s3: ReturnType<S3Proxy['log']>, started: number, until: number): Promise<Measured> {
-  const before = s3.filter((r) => r.at <= until && r.operation === 'GetObject');
-  const appBefore = app.filter((r) => r.at <= until);
+  const before = s3.filter((r) => r.at >= started && r.at <= until && r.operation === 'GetObject');
+  const appBefore = app.filter((r) => r.at >= started && r.at <= until);
   const appBytes = (await Promise.all(appBefore.map((r) => r.bytes))).reduce((n, b) => n + b, 0);
   const timeline = [...appBefore.map((r) => ({ at: r.at, what: r.request })), ...before.map((r) => ({ at: r.at, what: `S3 ${r.range ?? 'all'}` }))]
     .sort((a, b) => a.at - b.at)
@@ -210,6 +212,8 @@ try {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   const fileUuid = objectUuid(BUCKET, KEY);
   const results: Record<string, Measured> = {};
+  const jumps: Record<string, Measured> = {};
+  let overview: (Measured & { status: string }) | undefined;
   try {
     {
       const context = await browser.newContext({ baseURL: ORIGIN });
@@ -234,6 +238,22 @@ try {
         .waitFor({ timeout: 120_000 });
       const drawnAt = await page.evaluate(() => (window as unknown as { traceDrawnAt: number }).traceDrawnAt);
       results.viewer = await measured(seen, proxy.log(), started, drawnAt);
+      // The overview of the whole file starts once the first trace is drawn, and ends when it says how it was made.
+      await page.locator('[data-testid="overview"][data-sampled]').waitFor({ timeout: 600_000 });
+      overview = {
+        ...(await measured(seen, proxy.log(), drawnAt, Date.now())),
+        status: (await page.getByTestId('overview-status').textContent()) ?? '',
+      };
+      // A user typing a time: the window in the middle of the file, then its last second.
+      for (const [name, seconds] of [
+        ['jump to the middle', SECONDS / 2],
+        ['jump to the end', SECONDS - 1],
+      ] as const) {
+        const jumped = Date.now();
+        await page.getByLabel('start (s)').fill(String(seconds));
+        await page.locator(`[data-testid="trace"][data-first-sample="${Math.round(seconds * RATE)}"]`).waitFor({ timeout: 120_000 });
+        jumps[name] = await measured(seen, proxy.log(), jumped, Date.now());
+      }
       await context.close();
     }
     {
@@ -291,7 +311,15 @@ try {
   console.log(
     `\nthe crawl's walk of the file (manifest and summary), ${DELAY_MS} ms per S3 request: ${walk.reads} range GETs, ${(walk.bytes / 1024).toFixed(0)} KiB (${((100 * walk.bytes) / size).toFixed(3)} % of the file), ${walk.ms.toFixed(0)} ms; its summary takes ${(summaryBytes / 1024).toFixed(1)} KiB of the index`,
   );
-  for (const [name, r] of Object.entries(results)) console.log(`${name}, requests as sent: ${r.timeline.join(', ')}`);
+  console.log(`\nonce the first trace is drawn, ${DELAY_MS} ms per S3 request (the worker is idle before each jump)\n`);
+  console.log('| what | requests to S3 (round trips) | bytes from S3 | seconds |');
+  console.log('|---|---|---|---|');
+  for (const [name, r] of [...Object.entries(jumps), ['overview of the whole file', overview!] as const]) {
+    console.log(`| ${name} | ${r.s3Requests} | ${mb(r.s3Bytes)} | ${(r.ms / 1000).toFixed(2)} s |`);
+  }
+  console.log(`overview: ${overview!.status}`);
+  console.log('targets: a jump in <= 2 S3 round trips and <= 1.5 s from the click (at +300 ms)');
+  for (const [name, r] of Object.entries({ ...results, ...jumps })) console.log(`${name}, requests as sent: ${r.timeline.join(', ')}`);
   console.log("(the old way's time is reading the data in its worker; the viewer's includes loading the page, its worker and drawing)");
 } finally {
   rmSync(dir, { recursive: true, force: true });

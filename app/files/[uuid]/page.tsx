@@ -4,10 +4,9 @@ import { experimentHref } from '@/components/experiment-href';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { formatBytes } from '@/lib/format';
 import { AppError } from '@/lib/errors';
-import { fileName, lookupFile } from '@/lib/files';
+import { contentTypeOf, fileName, lookupFile } from '@/lib/files';
 import { siteOrigin } from '@/lib/site-origin';
 import { PythonSnippet } from '@/components/python-snippet';
-import { isHdf5Name } from '@/hdf5/signature';
 
 export const dynamic = 'force-dynamic';
 
@@ -43,7 +42,9 @@ export default async function FilePage({ params }: PageProps) {
           download
         </a>
       </p>
-      {isHdf5Name(name) && <PythonSnippet url={`${await siteOrigin()}/data/${file.uuid}`} nwb={name.toLowerCase().endsWith('.nwb')} />}
+      {contentTypeOf(file.key) === 'application/x-hdf5' && (
+        <PythonSnippet url={`${await siteOrigin()}/data/${file.uuid}`} nwb={name.toLowerCase().endsWith('.nwb')} />
+      )}
       <FileViewer fileUuid={file.uuid} filename={name} />
     </article>
   );

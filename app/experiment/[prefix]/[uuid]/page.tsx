@@ -5,7 +5,6 @@ import { experimentApiHref, experimentHref } from '@/components/experiment-href'
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { PythonSnippet } from '@/components/python-snippet';
-import { isHdf5Name } from '@/hdf5/signature';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
 import { getConfig } from '@/lib/config';
 import { getExperiment } from '@/lib/db/queries';
@@ -174,9 +173,8 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
               full page
             </a>
           </h2>
-          {isHdf5Name(opened.key) && (
-            <PythonSnippet url={`${await siteOrigin()}/data/${opened.uuid}`} nwb={opened.key.toLowerCase().endsWith('.nwb')} />
-          )}
+          {/* `opened` is always an HDF5 file (see above). */}
+          <PythonSnippet url={`${await siteOrigin()}/data/${opened.uuid}`} nwb={opened.key.toLowerCase().endsWith('.nwb')} />
           <FileViewer key={opened.uuid} fileUuid={opened.uuid} filename={opened.key.split('/').at(-1)!} />
         </section>
       )}
