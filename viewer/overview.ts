@@ -75,9 +75,13 @@ export interface Overview {
   windowSamples: number | null;
 }
 
-/** Reads the plan's pieces one after another, telling `onProgress` how many are done. */
+/**
+ * Reads the plan's pieces, shared among `clients` (workers with the file open; each reads its share one piece
+ * after another, since every piece of a sampled overview is a round trip or two to S3), telling `onProgress`
+ * how many are done.
+ */
 export async function readOverview(
-  client: H5Client,
+  clients: H5Client[],
   series: SeriesInfo,
   channels: number[],
   columns: number,
@@ -93,7 +97,7 @@ export async function readOverview(
   const max = channels.map(() => new Float32Array(columns).fill(Number.NaN));
   let done = 0;
   onProgress?.(done, plan.reads.length);
-  for (const read of plan.reads) {
+  const readPiece = async (client: H5Client, read: OverviewRead) => {
     const envelope = await client.envelope(
       `${series.path}/data`,
       [
@@ -113,6 +117,11 @@ export async function readOverview(
       }
     });
     onProgress?.(++done, plan.reads.length);
-  }
+  };
+  await Promise.all(
+    clients.map(async (client, k) => {
+      for (let r = k; r < plan.reads.length; r += clients.length) await readPiece(client, plan.reads[r]!);
+    }),
+  );
   return { min, max, columns, sampled: plan.sampled, windows: plan.reads.length, windowSamples: plan.windowSamples };
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import type { H5Client } from '@/viewer/client';
+import { H5Client } from '@/viewer/client';
 import type { SeriesInfo } from '@/viewer/nwb';
 import { readOverview, type Overview } from '@/viewer/overview';
 import { timeAxis } from './axis';
@@ -15,19 +15,25 @@ const LANE = 14;
 const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
 /** The overview draws the trace's first channels, at most this many. */
 const OVERVIEW_CHANNELS = 16;
+/**
+ * Workers of its own that read the overview side by side: the trace's worker stays free for the trace, and a
+ * sampled overview's windows are each a round trip to S3 (0.3 s on the lab's Ceph), which these overlap.
+ */
+const OVERVIEW_WORKERS = 3;
 
 /**
  * The whole recording at once, for the trace's channels: each pixel column's lowest and highest value, the
  * trace's window shaded; a click moves the trace there. Long recordings are sampled, and say so.
  */
 export function OverviewView({
-  client,
+  fileUuid,
   series,
   waiting,
   view,
   onView,
 }: {
-  client: H5Client;
+  /** The file, opened again by the overview's own workers. */
+  fileUuid: string;
   /** A series with a rate. */
   series: SeriesInfo;
   /** True until it may read: its frame is drawn meanwhile. */
@@ -51,13 +57,21 @@ export function OverviewView({
     let live = true;
     setOverview(null);
     setError(null);
-    readOverview(client, series, channelsKey.split(',').map(Number), PLOT_WIDTH, (done, total) => live && setProgress([done, total]))
+    const workers = Array.from({ length: OVERVIEW_WORKERS }, () => H5Client.start());
+    (async () => {
+      await Promise.all(workers.map((worker) => worker.open(fileUuid)));
+      return readOverview(workers, series, channelsKey.split(',').map(Number), PLOT_WIDTH, (done, total) => live && setProgress([done, total]));
+    })()
       .then((read) => live && setOverview(read))
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        for (const worker of workers) worker.terminate();
+      });
     return () => {
       live = false;
+      for (const worker of workers) worker.terminate();
     };
-  }, [client, series, channelsKey, waiting]);
+  }, [fileUuid, series, channelsKey, waiting]);
 
   useEffect(() => {
     if (overview && canvas.current) draw(canvas.current, overview);
