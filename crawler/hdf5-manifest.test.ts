@@ -2,6 +2,7 @@ import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
 import { describe, expect, it } from 'vitest';
 import { nwbFixture } from '../test/support/fixtures';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
+import { h5FileBytes } from '../test/support/h5-file-bytes';
 import { BlockReader } from '../hdf5/block-reader';
 import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
 import { blockRuns, buildHdf5Manifest } from './hdf5-manifest';
@@ -89,6 +90,46 @@ describe('HDF5 manifests', () => {
     if (unlimited.status !== 'built') throw new Error('not built');
     expect(result.manifest.bytes.length).toBeLessThan(unlimited.manifest.bytes.length);
     expect(result.fetches).toBe(fetched.length);
+  });
+
+  it("holds a recording's chunk index: a view anywhere in it reads its chunk and nothing else", async () => {
+    // 400 chunks of 10,000 rows × 4 channels (80 KB each, over the 64 KiB a manifest read may be): HDF5's
+    // B-tree of them has several leaves, which a view in the middle would otherwise fetch first.
+    const rows = 4_000_000;
+    const bytes = new Uint8Array(
+      await h5FileBytes((file) => {
+        file.create_dataset({ name: 'data', data: new Int16Array(rows * 4), shape: [rows, 4], chunks: [10_000, 4] });
+      }),
+    );
+    const result = await buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) });
+    if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
+    expect(result.manifest.bytes.length).toBeLessThan(64 * 1024);
+    const log: [number, number][] = [];
+    const reader = new BlockReader({
+      size: bytes.length,
+      etag: 'x',
+      transport: (start, end) => {
+        log.push([start, end]);
+        return { bytes: bytes.slice(start, end + 1), etag: null };
+      },
+      manifest: result.manifest,
+      readAheadBlocks: 0,
+      largeReadBytes: Number.POSITIVE_INFINITY,
+    });
+    const file = await openThrough(reader);
+    const data = file.get('data') as Dataset;
+    for (const row of [1_234_567, 2_000_000, 3_999_999, 555_555]) {
+      const before = log.length;
+      data.slice([
+        [row, row + 1],
+        [0, 4],
+      ]);
+      // One request: the chunk's own bytes (its 80 KB in 64 KiB blocks), no index node first.
+      expect(log.length - before, `row ${row}`).toBe(1);
+      const [start, end] = log.at(-1)!;
+      expect(end - start + 1).toBeLessThanOrEqual(3 * 64 * 1024);
+    }
+    file.close();
   });
 
   it('records the structure of a dataset whose filter h5wasm lacks: only its data read fails', async () => {

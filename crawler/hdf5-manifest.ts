@@ -267,6 +267,8 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
       const elements = shape.reduce((n, d) => n * d, 1);
       const bytes = elements * child.metadata.size;
       const value = await tolerant(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
+      // A recording's chunk index, so a view anywhere in it finds its chunks' addresses in the manifest.
+      if (shape.length >= 2 && bytes > smallDataset && child.metadata.chunks) await tolerant(() => probeChunkIndex(child, shape));
       // A long one-dimensional series of times: its last element too, for how long it lasts.
       const last =
         shape.length === 1 && elements > 1 && bytes > smallDataset ? await tolerant(() => child.slice([[elements - 1, elements]])) : undefined;
@@ -315,6 +317,28 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
     return { status: 'unreadable', error: describeHdf5Error(error) };
   } finally {
     for (const path of paths) FS.unlink(path);
+  }
+}
+
+/**
+ * Rows of a recording whose first element the walk reads: evenly spaced, each one walks HDF5's chunk index
+ * (a B-tree, or the newer array indexes) down to that stretch's chunk, whose data is then refused. Each read
+ * goes on after a miss, so one round of fetches brings every node of a level. Bounded: a recording hours
+ * long has more index nodes than this, and the views between probes read the node they lack.
+ */
+const CHUNK_INDEX_PROBES = 64;
+
+function probeChunkIndex(dataset: Dataset, shape: number[]): void {
+  const rows = shape[0]!;
+  const chunkRows = dataset.metadata.chunks?.[0] ?? rows;
+  const probes = Math.min(CHUNK_INDEX_PROBES, Math.ceil(rows / chunkRows));
+  for (let p = 1; p < probes; p++) {
+    const row = Math.floor((p * rows) / probes);
+    try {
+      dataset.slice([[row, row + 1], ...shape.slice(1).map((): [number, number] => [0, 1])]);
+    } catch {
+      // The chunk's data is refused, or a node was missing: the step fetches what was missed and runs again.
+    }
   }
 }
 

@@ -4,15 +4,12 @@ import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { H5Client } from '@/viewer/client';
 import type { SeriesInfo } from '@/viewer/nwb';
 import { readOverview, type Overview } from '@/viewer/overview';
-import { timeAxis } from './axis';
+import { AXIS_HEIGHT, FRAME, PLOT_WIDTH, TimeAxis, WindowShade, windowStartAt } from './time-axis';
 import { shownChannels, type ViewState } from './view-state';
 
-const WIDTH = 1000;
-const LEFT = 96;
-const RIGHT = 80;
-const AXIS = 34;
+const { width: WIDTH, left: LEFT } = FRAME;
+const AXIS = AXIS_HEIGHT;
 const LANE = 14;
-const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
 /** The overview draws the trace's first channels, at most this many. */
 const OVERVIEW_CHANNELS = 16;
 /**
@@ -77,12 +74,9 @@ export function OverviewView({
     if (overview && canvas.current) draw(canvas.current, overview);
   }, [overview]);
 
-  const xOf = (t: number) => LEFT + ((t - start) / (end - start)) * PLOT_WIDTH;
-  const axis = timeAxis(start, end);
   const onClick = (event: MouseEvent<HTMLElement>) => {
-    const box = event.currentTarget.getBoundingClientRect();
-    const x = (event.clientX - box.left) * (WIDTH / box.width);
-    if (x >= LEFT && x <= LEFT + PLOT_WIDTH) onView({ ...view, t: start + ((x - LEFT) / PLOT_WIDTH) * (end - start) - view.d / 2 });
+    const t = windowStartAt(event.clientX, event.currentTarget.getBoundingClientRect(), start, end, view.d);
+    if (t !== null) onView({ ...view, t });
   };
   const windowSeconds = overview?.windowSamples ? overview.windowSamples / rate : null;
   return (
@@ -113,28 +107,8 @@ export function OverviewView({
         <canvas ref={canvas} width={WIDTH} height={height} />
         <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img">
           <title>Overview of the whole recording; the trace's window is shaded</title>
-          <rect
-            className="window"
-            data-testid="overview-window"
-            x={Math.max(LEFT, xOf(view.t))}
-            width={Math.max(2, Math.min(LEFT + PLOT_WIDTH, xOf(view.t + view.d)) - Math.max(LEFT, xOf(view.t)))}
-            y={0}
-            height={channels.length * LANE}
-          />
-          <g className="time-axis">
-            <line x1={LEFT} x2={LEFT + PLOT_WIDTH} y1={height - AXIS} y2={height - AXIS} />
-            {axis.ticks.map((t) => (
-              <g key={t}>
-                <line x1={xOf(t)} x2={xOf(t)} y1={height - AXIS} y2={height - AXIS + 5} />
-                <text x={xOf(t)} y={height - AXIS + 17} textAnchor="middle" data-testid="overview-tick">
-                  {axis.label(t)}
-                </text>
-              </g>
-            ))}
-            <text x={LEFT + PLOT_WIDTH / 2} y={height - 3} textAnchor="middle" className="axis-title">
-              time ({axis.unit})
-            </text>
-          </g>
+          <WindowShade start={start} end={end} t={view.t} d={view.d} height={channels.length * LANE} testId="overview-window" />
+          <TimeAxis start={start} end={end} top={height - AXIS} testId="overview" />
         </svg>
       </figure>
     </section>

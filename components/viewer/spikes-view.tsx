@@ -5,13 +5,11 @@ import type { H5Client } from '@/viewer/client';
 import { readWaveformMean, readWindow, sampleAt, type SeriesInfo, type Units } from '@/viewer/nwb';
 import { firingRate, isiHistogram, meanOf, orderUnits, REFRACTORY_MS, type UnitOrder } from '@/viewer/spikes';
 import { timeAxis } from './axis';
+import { AXIS_HEIGHT, FRAME, PLOT_WIDTH, TimeAxis, WindowShade, windowStartAt } from './time-axis';
 import type { ViewState } from './view-state';
 
-const WIDTH = 1000;
-const LEFT = 96;
-const RIGHT = 80;
-const AXIS = 40;
-const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
+const { width: WIDTH, left: LEFT } = FRAME;
+const AXIS = AXIS_HEIGHT;
 const RATE_BINS = 100;
 // Snippets averaged into a waveform when the file has none: spikes in the trace's window first.
 const SNIPPETS = 20;
@@ -51,8 +49,6 @@ export function SpikesView({
   const [start, end] = spanOf(units, series);
   const row = Math.max(3, Math.min(14, Math.floor(600 / Math.max(1, rows.length))));
   const height = rows.length * row + AXIS;
-  const xOf = (t: number) => LEFT + ((t - start) / (end - start)) * PLOT_WIDTH;
-  const axis = timeAxis(start, end);
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
@@ -66,11 +62,11 @@ export function SpikesView({
 
   const onClick = (event: MouseEvent<HTMLElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
-    const x = (event.clientX - box.left) * (WIDTH / box.width);
     const y = (event.clientY - box.top) * (height / box.height);
     const unit = rows[Math.floor(y / row)];
     if (unit !== undefined && y < rows.length * row) setChosen(unit);
-    if (x >= LEFT && x <= LEFT + PLOT_WIDTH) onView({ ...view, t: start + ((x - LEFT) / PLOT_WIDTH) * (end - start) - view.d / 2 });
+    const t = windowStartAt(event.clientX, box, start, end, view.d);
+    if (t !== null) onView({ ...view, t });
   };
 
   return (
@@ -118,36 +114,14 @@ export function SpikesView({
         <canvas ref={canvas} width={WIDTH} height={height} />
         <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img">
           <title>Spike raster: one row per unit, time across</title>
-          <rect
-            className="window"
-            data-testid="raster-window"
-            data-start={view.t}
-            data-end={view.t + view.d}
-            x={Math.max(LEFT, xOf(view.t))}
-            width={Math.max(1, Math.min(LEFT + PLOT_WIDTH, xOf(view.t + view.d)) - Math.max(LEFT, xOf(view.t)))}
-            y={0}
-            height={rows.length * row}
-          />
+          <WindowShade start={start} end={end} t={view.t} d={view.d} height={rows.length * row} testId="raster-window" />
           {row >= 10 &&
             rows.map((unit, r) => (
               <text key={unit} x={LEFT - 6} y={r * row + row - 3} textAnchor="end" className={unit === chosen ? 'chosen' : undefined}>
                 {units.ids[unit]}
               </text>
             ))}
-          <g className="time-axis">
-            <line x1={LEFT} x2={LEFT + PLOT_WIDTH} y1={height - AXIS} y2={height - AXIS} />
-            {axis.ticks.map((t) => (
-              <g key={t}>
-                <line x1={xOf(t)} x2={xOf(t)} y1={height - AXIS} y2={height - AXIS + 5} />
-                <text x={xOf(t)} y={height - AXIS + 17} textAnchor="middle" data-testid="raster-tick">
-                  {axis.label(t)}
-                </text>
-              </g>
-            ))}
-            <text x={LEFT + PLOT_WIDTH / 2} y={height - 4} textAnchor="middle" className="axis-title">
-              time ({axis.unit})
-            </text>
-          </g>
+          <TimeAxis start={start} end={end} top={height - AXIS} testId="raster" />
         </svg>
       </figure>
       {chosen !== null && <UnitDetail client={client} units={units} unit={chosen} series={series} view={view} span={[start, end]} />}

@@ -6,15 +6,13 @@ import { ViewerError, type H5Client } from '@/viewer/client';
 import { readWindow, sampleAt, type SeriesInfo, type TraceWindow } from '@/viewer/nwb';
 import type { ReadProgress } from '@/viewer/protocol';
 import { formatAmount, scaleBar, timeAxis } from './axis';
+import { AXIS_HEIGHT, FRAME, fractionAcross, PLOT_WIDTH, TimeAxis, xOfTime } from './time-axis';
 import { MAX_CHANNELS_SHOWN, shownChannels, type ViewState } from './view-state';
 
-const WIDTH = 1000;
-const LEFT = 96;
-const RIGHT = 80;
+const { width: WIDTH, left: LEFT, right: RIGHT } = FRAME;
 const TOP = 6;
-const AXIS = 40;
+const AXIS = AXIS_HEIGHT;
 const LANE_HEIGHT = 36;
-const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
 // Values exposed to tests and scripts per channel (data-values), enough to compare with the file.
 const EXPOSED_SAMPLES = 100;
 // Wheel turns come in bursts: the view follows each, the read waits for the burst to end.
@@ -99,7 +97,7 @@ export function TraceView({
   const lanes = shown.length;
   const height = TOP + Math.max(1, lanes) * LANE_HEIGHT + AXIS;
   const axis = timeAxis(visible.t, visible.t + visible.d);
-  const xOf = (seconds: number) => LEFT + ((seconds - visible.t) / visible.d) * PLOT_WIDTH;
+  const xOf = (seconds: number) => xOfTime(seconds, visible.t, visible.t + visible.d);
   const spread = trace ? spreadOf(trace) : null;
   const bar = spread ? scaleBar(spread.value / (LANE_HEIGHT / 2 - 2), LANE_HEIGHT * 1.5) : null;
 
@@ -109,10 +107,6 @@ export function TraceView({
     const d = Math.max(MIN_DURATION, base.d * factor);
     const at = base.t + anchor * base.d;
     return { ...base, t: at - anchor * d, d };
-  };
-  const pointerFraction = (clientX: number) => {
-    const box = plot.current!.getBoundingClientRect();
-    return ((clientX - box.left) * (WIDTH / box.width) - LEFT) / PLOT_WIDTH;
   };
 
   // React's wheel listeners are passive: a zoom must keep the page from scrolling, so this one is not.
@@ -125,7 +119,7 @@ export function TraceView({
     if (!element) return;
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
-      const anchor = Math.min(1, Math.max(0, pointerFraction(event.clientX)));
+      const anchor = Math.min(1, Math.max(0, fractionAcross(event.clientX, element.getBoundingClientRect())));
       const next = zoomRef.current(event.deltaY > 0 ? 1.25 : 0.8, anchor);
       setPending(next);
       clearTimeout(wheelTimer.current);
@@ -323,20 +317,7 @@ export function TraceView({
               <line key={t} x1={xOf(t)} x2={xOf(t)} y1={TOP} y2={height - AXIS} />
             ))}
           </g>
-          <g className="time-axis">
-            <line x1={LEFT} x2={LEFT + PLOT_WIDTH} y1={height - AXIS} y2={height - AXIS} />
-            {axis.ticks.map((t) => (
-              <g key={t}>
-                <line x1={xOf(t)} x2={xOf(t)} y1={height - AXIS} y2={height - AXIS + 5} />
-                <text x={xOf(t)} y={height - AXIS + 17} textAnchor="middle" data-testid="time-tick">
-                  {axis.label(t)}
-                </text>
-              </g>
-            ))}
-            <text x={LEFT + PLOT_WIDTH / 2} y={height - 4} textAnchor="middle" className="axis-title" data-testid="time-axis-title">
-              time ({axis.unit})
-            </text>
-          </g>
+          <TimeAxis start={visible.t} end={visible.t + visible.d} top={height - AXIS} testId="time" />
           <g className="channel-labels">
             {shown.map((channel, lane) => {
               const info = channels?.[channel];
