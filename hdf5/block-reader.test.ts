@@ -52,6 +52,23 @@ describe('BlockReader', () => {
     expect(r.stats).toEqual({ requests: 1, bytes: 3000 });
   });
 
+  it('reads nothing ahead while read-ahead is off (scattered reads), and again once it is on', () => {
+    const { requests, transport } = recordingTransport();
+    const r = reader(transport);
+    r.readAhead = false;
+    r.read(0, 500);
+    r.read(1000, 500); // would continue the previous read
+    r.read(2000, 5000); // a large read
+    expect(requests).toEqual([
+      [0, 999],
+      [1000, 1999],
+      [2000, 6999],
+    ]);
+    r.readAhead = true;
+    r.read(7000, 500); // continues: block 7 and two ahead
+    expect(requests.at(-1)).toEqual([7000, 9999]);
+  });
+
   it('reads ahead when a read continues the previous one, up to the end of the file', () => {
     const { requests, transport } = recordingTransport();
     const r = reader(transport);

@@ -66,6 +66,11 @@ export class BlockReader {
   private readonly cache: LRUCache<number, Uint8Array>;
   private lastBlock = -2;
   private readonly manifest: ManifestBytes | undefined;
+  /**
+   * Whether misses fetch beyond what was asked. Off for reads known to be scattered (an overview's evenly
+   * spaced windows), where what follows a chunk is never read next.
+   */
+  readAhead = true;
 
   constructor(options: BlockReaderOptions) {
     this.size = options.size;
@@ -105,8 +110,8 @@ export class BlockReader {
     if (missingFrom >= 0) {
       const lastBlockOfFile = Math.floor((this.size - 1) / this.blockSize);
       let ahead = missingTo;
-      if (first === this.lastBlock || first === this.lastBlock + 1) ahead = missingTo + this.readAheadBlocks;
-      if (end - position >= this.largeReadBytes) ahead = Math.max(ahead, Math.floor((2 * end - position - 1) / this.blockSize));
+      if (this.readAhead && (first === this.lastBlock || first === this.lastBlock + 1)) ahead = missingTo + this.readAheadBlocks;
+      if (this.readAhead && end - position >= this.largeReadBytes) ahead = Math.max(ahead, Math.floor((2 * end - position - 1) / this.blockSize));
       if (this.size - position <= this.tailBytes) ahead = lastBlockOfFile;
       ahead = Math.min(lastBlockOfFile, ahead);
       let fetchTo = missingTo;

@@ -63,8 +63,8 @@ export class H5Client {
     return this.call(this.remote.read(path, selection, onProgress && proxy(onProgress)));
   }
 
-  envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Promise<Envelope> {
-    return this.call(this.remote.envelope(path, selection, bins));
+  envelope(path: string, selection: [DimSelection, DimSelection], bins: number, options: { scattered: boolean }): Promise<Envelope> {
+    return this.call(this.remote.envelope(path, selection, bins, options));
   }
 
   attrs(path: string): Promise<Record<string, unknown>> {

@@ -105,6 +105,7 @@ export async function readOverview(
         { start: low, stop: high },
       ],
       read.bins,
+      { scattered: plan.sampled },
     );
     channels.forEach((channel, i) => {
       const c = channel - low;

@@ -24,8 +24,9 @@ export interface H5WorkerApi {
   /**
    * A two-dimensional selection (time × channels) reduced in the worker to the lowest and highest value of
    * each of `bins` equal runs of its rows, per column: what an overview draws, without moving the samples.
+   * `scattered`: no read-ahead, the next read is elsewhere in the file.
    */
-  envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Promise<Envelope>;
+  envelope(path: string, selection: [DimSelection, DimSelection], bins: number, options: { scattered: boolean }): Promise<Envelope>;
   attrs(path: string): Promise<Record<string, unknown>>;
   stats(): Promise<ReaderStats>;
 }

@@ -266,8 +266,16 @@ function read(path: string, selection: DimSelection[] | undefined, onProgress?: 
   }
 }
 
-function envelope(path: string, selection: [DimSelection, DimSelection], bins: number): Envelope {
-  const { shape, values } = read(path, selection);
+function envelope(path: string, selection: [DimSelection, DimSelection], bins: number, { scattered }: { scattered: boolean }): Envelope {
+  const { reader } = current();
+  reader.readAhead = !scattered;
+  let result: ReadResult;
+  try {
+    result = read(path, selection);
+  } finally {
+    reader.readAhead = true;
+  }
+  const { shape, values } = result;
   const [rows = 0, columns = 1] = shape.length === 2 ? shape : [shape[0] ?? 0, 1];
   const count = Math.max(1, Math.min(bins, rows));
   const min = new Float32Array(count * columns).fill(Infinity);
@@ -335,8 +343,8 @@ const api: H5WorkerApi = {
     const owned = ArrayBuffer.isView(values) && values.byteLength === values.buffer.byteLength;
     return owned ? transfer(result, [values.buffer as ArrayBuffer]) : result;
   }),
-  envelope: inTurn((path: string, selection: [DimSelection, DimSelection], bins: number) => {
-    const result = envelope(path, selection, bins);
+  envelope: inTurn((path: string, selection: [DimSelection, DimSelection], bins: number, options: { scattered: boolean }) => {
+    const result = envelope(path, selection, bins, options);
     return transfer(result, [result.min.buffer as ArrayBuffer, result.max.buffer as ArrayBuffer]);
   }),
   attrs: inTurn(attrs),
