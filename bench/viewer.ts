@@ -319,7 +319,8 @@ try {
   }
   console.log(`overview: ${overview!.status}`);
   console.log('targets: a jump in <= 2 S3 round trips and <= 1.5 s from the click (at +300 ms)');
-  for (const [name, r] of Object.entries({ ...results, ...jumps, overview: overview! })) console.log(`${name}, requests as sent: ${r.timeline.join(', ')}`);
+  for (const [name, r] of Object.entries({ ...results, ...jumps, overview: overview! }))
+    console.log(`${name}, requests as sent: ${r.timeline.join(', ')}`);
   console.log("(the old way's time is reading the data in its worker; the viewer's includes loading the page, its worker and drawing)");
 } finally {
   rmSync(dir, { recursive: true, force: true });

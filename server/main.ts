@@ -15,6 +15,7 @@ import { startSearchThreads } from '@/lib/search';
 import { prepareServer } from '@/lib/server-start';
 import { startWorkerThread } from '@/lib/worker-thread';
 import { sendConsoleToLog } from './console-log';
+import { compressed } from './compress';
 import { matchDirectRoute } from './direct-routes';
 import { ALLOWED_METHODS, refusedRequest } from './request-guard';
 import { logEventLoopDelay } from './event-loop-log';
@@ -107,7 +108,7 @@ function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknow
       // Routed by the path as it arrived: the Request built from it normalises the URL.
       const route = matchDirectRoute(method, path);
       // overrideGlobalObjects: false keeps the global Request and Response that Next.js itself uses.
-      if (route) void getRequestListener(route, { overrideGlobalObjects: false })(req, res);
+      if (route) void getRequestListener(async (request) => compressed(request, await route(request)), { overrideGlobalObjects: false })(req, res);
       else void pages(req, res);
     });
   }).listen(port, hostname, () => {

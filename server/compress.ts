@@ -1,0 +1,27 @@
+/**
+ * JSON answers gzip-compressed for clients that accept it. The one that matters is `/api/files/<uuid>?manifest=1`:
+ * a recording's manifest (its structure and chunk index, base64 in JSON) is a few hundred KB and shrinks to
+ * a fraction, and it is the first thing the viewer waits for; search answers shrink too. Small answers and
+ * file bytes are left alone: compressing them costs more than it saves.
+ */
+
+const MIN_BYTES = 8 * 1024;
+
+function acceptsGzip(request: Request): boolean {
+  return /\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '');
+}
+
+export async function compressed(request: Request, response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/json') || response.headers.has('content-encoding') || !response.body || !acceptsGzip(request)) {
+    return response;
+  }
+  const body = await response.arrayBuffer();
+  const headers = new Headers(response.headers);
+  headers.append('Vary', 'Accept-Encoding');
+  if (body.byteLength < MIN_BYTES) return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const zipped = await new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+  headers.set('Content-Encoding', 'gzip');
+  headers.set('Content-Length', String(zipped.byteLength));
+  return new Response(zipped, { status: response.status, statusText: response.statusText, headers });
+}
