@@ -18,6 +18,7 @@ import { hostileBucket } from '../test/support/hostile-bucket';
 import { createTestBucket, putObjects, s3ConfigFor } from '../test/support/s3-objects';
 import { unsupportedFilterFile } from '../test/support/unsupported-filter';
 import { hugeSeriesFile } from '../test/support/huge-series';
+import { twoShankFile } from '../test/support/two-shank';
 import {
   E2E_ALT_BASE_URL,
   E2E_BASE_URL,
@@ -29,6 +30,7 @@ import {
   E2E_NWB_KEY,
   E2E_PORT,
   E2E_REPLACED_KEY,
+  E2E_TWO_SHANK_KEY,
 } from './server';
 
 /**
@@ -53,6 +55,7 @@ export default async function globalSetup() {
     [E2E_NWB_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
     [E2E_FILTER_KEY]: await unsupportedFilterFile(),
     [E2E_HUGE_KEY]: await hugeSeriesFile(),
+    [E2E_TWO_SHANK_KEY]: await twoShankFile(),
     [E2E_REPLACED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
     [E2E_DELETED_KEY]: nwbFixture('ecephys-kilosort-gzip.nwb'),
   });

@@ -17,3 +17,5 @@ export const E2E_HUGE_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/huge-series.n
 /** Experiments of the demo bucket in the browser tests' bucket: NWB files whose holdings the pages show. */
 export const E2E_HALF_RATE = 'ephys/2025-04-08-e-KOLF2.1J_2D_culture_nwb';
 export const E2E_EVENTS = 'ephys/2024-09-19-e-hc328_DIV150_nwb';
+/** A small NWB-shaped file whose electrodes are in two groups (test/support/two-shank.ts). */
+export const E2E_TWO_SHANK_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/two-shank.nwb';

@@ -132,6 +132,7 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
       )}
       {client && series?.rate && (
         <OverviewView
+          client={client}
           fileUuid={fileUuid}
           series={series}
           // The worker answers in order: the first trace comes first.

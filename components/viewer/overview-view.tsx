@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { H5Client } from '@/viewer/client';
 import type { SeriesInfo } from '@/viewer/nwb';
-import { readOverview, type Overview } from '@/viewer/overview';
+import { planOverview, readOverview, type Overview } from '@/viewer/overview';
 import { AXIS_HEIGHT, FRAME, PLOT_WIDTH, TimeAxis, WindowShade, windowStartAt } from './time-axis';
 import { shownChannels, type ViewState } from './view-state';
 
@@ -13,23 +13,26 @@ const LANE = 14;
 /** The overview draws the trace's first channels, at most this many. */
 const OVERVIEW_CHANNELS = 16;
 /**
- * Workers of its own that read the overview side by side: the trace's worker stays free for the trace, and a
- * sampled overview's windows are each a round trip to S3 (0.3 s on the lab's Ceph), which these overlap.
+ * A sampled overview is read by workers of its own, side by side: its windows are each a round trip to S3
+ * (0.3 s on the lab's Ceph), and the trace's worker stays free for the trace. An overview of every sample
+ * reads on in order, with read-ahead: the trace's worker does it, between the trace's own reads.
  */
-const OVERVIEW_WORKERS = 3;
+const SAMPLING_WORKERS = 3;
 
 /**
  * The whole recording at once, for the trace's channels: each pixel column's lowest and highest value, the
  * trace's window shaded; a click moves the trace there. Long recordings are sampled, and say so.
  */
 export function OverviewView({
+  client,
   fileUuid,
   series,
   waiting,
   view,
   onView,
 }: {
-  /** The file, opened again by the overview's own workers. */
+  /** The trace's worker, and the file, which a sampled overview's own workers open again. */
+  client: H5Client;
   fileUuid: string;
   /** A series with a rate. */
   series: SeriesInfo;
@@ -54,10 +57,12 @@ export function OverviewView({
     let live = true;
     setOverview(null);
     setError(null);
-    const workers = Array.from({ length: OVERVIEW_WORKERS }, () => H5Client.start());
+    const chosen = channelsKey.split(',').map(Number);
+    const sampled = planOverview(series, chosen.at(-1)! - chosen[0]! + 1, PLOT_WIDTH).sampled;
+    const workers = sampled ? Array.from({ length: SAMPLING_WORKERS }, () => H5Client.start()) : [];
     (async () => {
       await Promise.all(workers.map((worker) => worker.open(fileUuid)));
-      return readOverview(workers, series, channelsKey.split(',').map(Number), PLOT_WIDTH, (done, total) => live && setProgress([done, total]));
+      return readOverview(sampled ? workers : [client], series, chosen, PLOT_WIDTH, (done, total) => live && setProgress([done, total]));
     })()
       .then((read) => live && setOverview(read))
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)))
@@ -68,7 +73,7 @@ export function OverviewView({
       live = false;
       for (const worker of workers) worker.terminate();
     };
-  }, [fileUuid, series, channelsKey, waiting]);
+  }, [client, fileUuid, series, channelsKey, waiting]);
 
   useEffect(() => {
     if (overview && canvas.current) draw(canvas.current, overview);

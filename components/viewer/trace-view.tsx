@@ -324,7 +324,7 @@ export function TraceView({
               return (
                 <text key={channel} x={LEFT - 6} y={TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2 + 4} textAnchor="end" data-testid="channel-label">
                   <title>{info ? describeChannel(info, channel) : `channel ${channel}`}</title>
-                  {info?.label ?? channel}
+                  <tspan className="channel-name">{info?.label ?? channel}</tspan>
                 </text>
               );
             })}
