@@ -98,6 +98,9 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
     window.history.replaceState(null, '', `?${params}${window.location.hash}`);
   }, []);
 
+  // Every panel moves the view of the series in view.
+  const showInSeries = (next: ViewState) => changeView({ ...next, path: series?.path ?? null });
+
   if (state.status === 'loading')
     return (
       <p className="muted" data-testid="viewer-loading">
@@ -138,37 +141,15 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
           // The worker answers in order: the first trace comes first.
           waiting={tracesFirst}
           view={view}
-          onView={(next) => changeView({ ...next, path: series.path })}
+          onView={showInSeries}
         />
       )}
       {client && series && (
-        <TraceView
-          client={client}
-          series={series}
-          channels={seriesChannels}
-          view={view}
-          onView={(next) => changeView({ ...next, path: series.path })}
-          onSettled={traceSettled}
-        />
+        <TraceView client={client} series={series} channels={seriesChannels} view={view} onView={showInSeries} onSettled={traceSettled} />
       )}
-      {client && extras?.units && (
-        <SpikesView
-          client={client}
-          units={extras.units}
-          series={series ?? null}
-          view={view}
-          onView={(next) => changeView({ ...next, path: series?.path ?? null })}
-        />
-      )}
+      {client && extras?.units && <SpikesView client={client} units={extras.units} series={series ?? null} view={view} onView={showInSeries} />}
       {client && series && seriesChannels && (
-        <ElectrodeMap
-          client={client}
-          series={series}
-          channels={seriesChannels}
-          units={extras?.units ?? null}
-          view={view}
-          onView={(next) => changeView({ ...next, path: series.path })}
-        />
+        <ElectrodeMap client={client} series={series} channels={seriesChannels} units={extras?.units ?? null} view={view} onView={showInSeries} />
       )}
       {extras?.electrodes && <ElectrodesTable table={extras.electrodes} />}
       {client && <H5WebPanel client={client} filename={filename} />}
