@@ -33,5 +33,12 @@ export const filesApiAnswer = z.object({
 
 export type FilesApiAnswer = z.infer<typeof filesApiAnswer>;
 
+/**
+ * Readers of one file that may read it side by side, each asking `/api/files/<uuid>?reader=<n>` for a URL of
+ * its own: Chromium's HTTP cache lets one request per URL run at a time, so readers sharing a URL would
+ * wait for each other. The URLs differ by their lifetime, `n` seconds shorter for reader `n`.
+ */
+export const FILE_READERS = 8;
+
 /** What the viewer keeps of the answer about the file it opened. */
 export type FileInfo = Pick<FilesApiAnswer, 'uuid' | 'key' | 'size' | 'etag' | 'contentType' | 'experiment' | 'summary'>;

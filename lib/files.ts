@@ -63,11 +63,14 @@ export function urlCanName(key: string): boolean {
 
 let presigner: CountingS3Client | undefined;
 
-/** A presigned GET of the file for browsers (S3_PUBLIC_ENDPOINT), with its expiry. */
-export async function presignFile(file: IndexedFile, options: { download?: boolean } = {}) {
+/**
+ * A presigned GET of the file for browsers (S3_PUBLIC_ENDPOINT), with its expiry. `reader` n gets a URL n
+ * seconds shorter-lived, which is its own (see FILE_READERS), never longer than PRESIGN_TTL_SECONDS.
+ */
+export async function presignFile(file: IndexedFile, options: { download?: boolean; reader?: number } = {}) {
   const { s3 } = getConfig();
   presigner ??= createS3Client({ ...s3, endpoint: s3.publicEndpoint });
-  const expiresIn = s3.presignTtlSeconds;
+  const expiresIn = Math.max(1, s3.presignTtlSeconds - (options.reader ?? 0));
   try {
     const url = await presignGet(presigner.client, {
       bucket: s3.bucket,
@@ -88,8 +91,8 @@ export function streamsThroughApp(file: IndexedFile): boolean {
 }
 
 /** Where a browser reads the file's bytes: a presigned S3 URL, or /data/<uuid> when the app streams them. */
-export async function readerUrl(file: IndexedFile): Promise<{ url: string; expiresAt: Date }> {
-  if (!streamsThroughApp(file)) return presignFile(file);
+export async function readerUrl(file: IndexedFile, reader = 0): Promise<{ url: string; expiresAt: Date }> {
+  if (!streamsThroughApp(file)) return presignFile(file, { reader });
   return { url: `/data/${file.uuid}`, expiresAt: new Date(Date.now() + getConfig().s3.presignTtlSeconds * 1000) };
 }
 

@@ -9,7 +9,8 @@ import { objectUuid } from '../lib/db/crawl-store';
 import { openDatabase } from '../lib/db/index';
 import { applyReaderCors, createS3Client, presignGet } from '../lib/s3';
 import { startS3Proxy, type S3Proxy } from '../scripts/s3-proxy';
-import { filesApiAnswer } from '../contracts/files-api';
+import { FILE_READERS, filesApiAnswer } from '../contracts/files-api';
+import { getConfig } from '../lib/config';
 import { nwbFixture } from './support/fixtures';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testConfig, testS3 } from './support/s3';
@@ -214,7 +215,29 @@ describe('/api/files/<file uuid>', () => {
 
     const bad = await fileInfo(appRequest(`/api/files/${uuid}?manifest=yes`), context(uuid));
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/manifest must be 0 or 1/);
+    expect((await bad.json()).error.message).toBe('manifest must be 0 or 1');
+  });
+
+  it('gives readers reading side by side URLs of their own, each good for the file, none longer-lived', async () => {
+    const uuid = objectUuid(bucket, NWB_KEY);
+    const answers = await Promise.all(
+      [0, 1, FILE_READERS - 1].map(async (reader) => (await fileInfo(appRequest(`/api/files/${uuid}?reader=${reader}`), context(uuid))).json()),
+    );
+    const urls = answers.map((a) => a.url as string);
+    expect(new Set(urls).size).toBe(3);
+    const lifetimes = urls.map((url) => Number(new URL(url).searchParams.get('X-Amz-Expires')));
+    expect(lifetimes[0]).toBe(getConfig().s3.presignTtlSeconds);
+    expect(lifetimes).toEqual([lifetimes[0], lifetimes[0]! - 1, lifetimes[0]! - (FILE_READERS - 1)]);
+    for (const url of urls) {
+      const ranged = await fetch(url, { headers: { Range: 'bytes=0-7' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer())).toEqual(NWB.subarray(0, 8));
+    }
+    for (const reader of ['-1', String(FILE_READERS), '1.5', 'x']) {
+      const refused = await fileInfo(appRequest(`/api/files/${uuid}?reader=${reader}`), context(uuid));
+      expect(refused.status, reader).toBe(400);
+      expect((await refused.json()).error.message).toBe(`reader must be a whole number from 0 to ${FILE_READERS - 1}`);
+    }
   });
 });
 

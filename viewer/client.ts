@@ -50,9 +50,9 @@ export class H5Client {
     return pending.catch((error: unknown) => Promise.reject(viewerError(error)));
   }
 
-  open(fileUuid: string): Promise<FileInfo> {
+  open(fileUuid: string, reader = 0): Promise<FileInfo> {
     const stale = proxy((kind: ErrorKind, message: string) => this.onStale?.(new ViewerError(kind, message)));
-    return this.call(this.remote.open(fileUuid, stale));
+    return this.call(this.remote.open(fileUuid, stale, reader));
   }
 
   entity(path: string): Promise<EntityInfo> {

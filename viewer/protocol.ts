@@ -16,8 +16,11 @@ export const VIEWER_ERROR = 'ViewerError:';
 
 /** What the worker exposes; each call waits for the ones before it (h5wasm is not reentrant). */
 export interface H5WorkerApi {
-  /** Opens the file; `onStale` is told if the file in the bucket turns out not to be the indexed one. */
-  open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void): Promise<FileInfo>;
+  /**
+   * Opens the file; `onStale` is told if the file in the bucket turns out not to be the indexed one. `reader`
+   * numbers a worker reading beside others (contracts/files-api.ts, FILE_READERS): 0 for the first.
+   */
+  open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void, reader?: number): Promise<FileInfo>;
   entity(path: string): Promise<EntityInfo>;
   /** `onProgress` hears the bytes fetched from S3 for this read so far, of an estimate of what it needs. */
   read(path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void): Promise<ReadResult>;

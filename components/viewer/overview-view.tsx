@@ -61,7 +61,8 @@ export function OverviewView({
     const sampled = planOverview(series, chosen.at(-1)! - chosen[0]! + 1, PLOT_WIDTH).sampled;
     const workers = sampled ? Array.from({ length: SAMPLING_WORKERS }, () => H5Client.start()) : [];
     (async () => {
-      await Promise.all(workers.map((worker) => worker.open(fileUuid)));
+      // Readers 1, 2, 3 (of FILE_READERS): URLs of their own, beside the trace's (reader 0).
+      await Promise.all(workers.map((worker, i) => worker.open(fileUuid, i + 1)));
       return readOverview(sampled ? workers : [client], series, chosen, PLOT_WIDTH, (done, total) => live && setProgress([done, total]));
     })()
       .then((read) => live && setOverview(read))

@@ -48,9 +48,13 @@ let opened: { info: FileInfo; file: H5File; reader: BlockReader } | undefined;
 /** Told of each fetch from S3 while a read that asked for progress runs. */
 let onFetched: ((bytes: number) => void) | undefined;
 
+/** Which of the file's readers this worker is (contracts/files-api.ts, FILE_READERS): its URL is its own. */
+let readerNumber = 0;
+
 function filesApi(uuid: string, withManifest = false): FilesApiAnswer {
   const xhr = new XMLHttpRequest();
-  xhr.open('GET', `/api/files/${encodeURIComponent(uuid)}${withManifest ? '?manifest=1' : ''}`, false);
+  const query = new URLSearchParams({ ...(withManifest ? { manifest: '1' } : {}), ...(readerNumber ? { reader: String(readerNumber) } : {}) });
+  xhr.open('GET', `/api/files/${encodeURIComponent(uuid)}${query.size ? `?${query}` : ''}`, false);
   xhr.send();
   if (xhr.status === 404 || xhr.status === 400) throw new ViewerFailure('not-found', messageOf(xhr) ?? 'no such file in the index');
   if (xhr.status !== 200) throw new ViewerFailure('s3', messageOf(xhr) ?? `the app answered ${xhr.status}`);
@@ -125,8 +129,9 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void): Promise<FileInfo> {
+async function open(fileUuid: string, onStale: (kind: ErrorKind, message: string) => void, readerOfFile: number): Promise<FileInfo> {
   const { FS } = await h5wasm.ready;
+  readerNumber = readerOfFile;
   const answer = filesApi(fileUuid, true);
   const manifest = answer.manifest ? { ranges: answer.manifest.ranges, bytes: fromBase64(answer.manifest.bytes) } : undefined;
   const transport = rangeTransport(fileUuid, answer);
@@ -334,7 +339,7 @@ function inTurn<A extends unknown[], R>(call: (...args: A) => R | Promise<R>): (
 }
 
 const api: H5WorkerApi = {
-  open: inTurn((fileUuid: string, onStale: (kind: ErrorKind, message: string) => void) => open(fileUuid, onStale)),
+  open: inTurn((fileUuid: string, onStale: (kind: ErrorKind, message: string) => void, reader = 0) => open(fileUuid, onStale, reader)),
   entity: inTurn(entity),
   read: inTurn((path: string, selection?: DimSelection[], onProgress?: (progress: ReadProgress) => void) => {
     const result = read(path, selection, onProgress);
