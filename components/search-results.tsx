@@ -74,7 +74,7 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
   );
 }
 
-export interface FacetChip {
+interface FacetChip {
   value: string;
   count: number;
   on: boolean;

@@ -36,7 +36,8 @@ export type FilesApiAnswer = z.infer<typeof filesApiAnswer>;
 /**
  * Readers of one file that may read it side by side, each asking `/api/files/<uuid>?reader=<n>` for a URL of
  * its own: Chromium's HTTP cache lets one request per URL run at a time, so readers sharing a URL would
- * wait for each other. The URLs differ by their lifetime, `n` seconds shorter for reader `n`.
+ * wait for each other. Presigned URLs differ by their lifetime, `n` seconds shorter for reader `n`; a file
+ * the app streams (`/data/<uuid>`) has one URL for all.
  */
 export const FILE_READERS = 8;
 

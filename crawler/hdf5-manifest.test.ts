@@ -132,6 +132,20 @@ describe('HDF5 manifests', () => {
     file.close();
   });
 
+  it('probes the chunk index without keeping chunks: chunks smaller than a manifest read stay out of it', async () => {
+    // Chunks of 5,000 rows × 4 channels, 40 KB: under the 64 KiB a structure read may be, over an index node.
+    const rows = 2_000_000;
+    const bytes = new Uint8Array(
+      await h5FileBytes((file) => {
+        file.create_dataset({ name: 'data', data: Int16Array.from({ length: rows * 4 }, (_, i) => i % 251), shape: [rows, 4], chunks: [5_000, 4] });
+      }),
+    );
+    const result = await buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) });
+    if (result.status !== 'built') throw new Error(`not built: ${JSON.stringify(result)}`);
+    // The first element's chunk is the walk's own (as before), the 63 probes' chunks are not: about 2.5 MB.
+    expect(result.manifest.bytes.length).toBeLessThan(150 * 1024);
+  });
+
   it('records the structure of a dataset whose filter h5wasm lacks: only its data read fails', async () => {
     const bytes = new Uint8Array(await unsupportedFilterFile());
     const result = await buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) });

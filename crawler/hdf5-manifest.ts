@@ -174,6 +174,8 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
   // reads, so there may be several, anywhere in the file), and every read served.
   const missing = new Set<number>();
   let refused = false;
+  // While probing a chunk index (probeChunkIndex), only index-sized reads are served.
+  let probing = false;
   let reads: [number, number][] = [];
   const read = (position: number, n: number) => {
     if (stored) {
@@ -183,7 +185,7 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
       refused = true;
       throw new FS.ErrnoError(EIO);
     }
-    if (n > maxRead) {
+    if (n > (probing ? PROBE_MAX_READ : maxRead)) {
       refused = true;
       throw new FS.ErrnoError(EIO);
     }
@@ -268,7 +270,14 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
       const bytes = elements * child.metadata.size;
       const value = await tolerant(() => (bytes <= smallDataset ? child.value : child.slice(shape.map(() => [0, 1]))));
       // A recording's chunk index, so a view anywhere in it finds its chunks' addresses in the manifest.
-      if (shape.length >= 2 && bytes > smallDataset && child.metadata.chunks) await tolerant(() => probeChunkIndex(child, shape));
+      if (shape.length >= 2 && bytes > smallDataset && child.metadata.chunks) {
+        probing = true;
+        try {
+          await tolerant(() => probeChunkIndex(child, shape));
+        } finally {
+          probing = false;
+        }
+      }
       // A long one-dimensional series of times: its last element too, for how long it lasts.
       const last =
         shape.length === 1 && elements > 1 && bytes > smallDataset ? await tolerant(() => child.slice([[elements - 1, elements]])) : undefined;
@@ -327,6 +336,11 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
  * long has more index nodes than this, and the views between probes read the node they lack.
  */
 const CHUNK_INDEX_PROBES = 64;
+/**
+ * The longest read served while probing: an index node (a v1 B-tree node of a 2-D dataset is about 2.6 KB).
+ * A chunk small enough to pass is data the probe did not want; at most 63 of them, 1 MB, under maxManifest.
+ */
+const PROBE_MAX_READ = 16 * 1024;
 
 function probeChunkIndex(dataset: Dataset, shape: number[]): void {
   const rows = shape[0]!;

@@ -82,7 +82,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream) {
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** What the bar measures in each phase: nothing while listing (the total is not known), then experiments, then HDF5 files. */
-export function barOf(p: CrawlProgress): { value: number; total: number; counts: string } {
+function barOf(p: CrawlProgress): { value: number; total: number; counts: string } {
   const objects = `${count(p.objectsListed)} objects`;
   if (p.phase === 'listing') return { value: 0, total: 0, counts: `${objects} listed` };
   if (p.phase === 'manifests') {

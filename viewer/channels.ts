@@ -1,5 +1,5 @@
 import type { H5Client } from './client';
-import type { SeriesInfo } from './nwb';
+import { ELECTRODES_TABLE, type SeriesInfo } from './nwb';
 
 /**
  * What each channel of a series is, from the NWB electrodes table: the series' `electrodes` region names the
@@ -18,8 +18,6 @@ export interface ChannelInfo {
   x: number | null;
   y: number | null;
 }
-
-export const ELECTRODES_TABLE = '/general/extracellular_ephys/electrodes';
 
 type Column = ArrayLike<unknown> | null;
 

@@ -154,8 +154,10 @@ export async function readWindow(
 export interface Units {
   ids: number[];
   spikeTimes: Float64Array[];
-  /** Each unit's channel (`ch`, `peak_channel`, `max_channel`, else the first row of its `electrodes`), or null. */
+  /** Each unit's channel of the recording (`ch`, `peak_channel`, `max_channel`), or null. */
   channel: (number | null)[];
+  /** Each unit's first row of the electrodes table (its `electrodes` region), or null: see unitChannel. */
+  electrodeRow: (number | null)[];
   /** Each unit's depth on the probe (`depth`, else `unit_y`), or null. */
   depth: (number | null)[];
   /** The path of the per-unit mean waveforms (units × samples, or × channels), when the table has them. */
@@ -183,12 +185,16 @@ export async function readUnits(client: H5Client): Promise<Units | null> {
     spikeTimes.push(Float64Array.from(Array.prototype.slice.call(times, start, end) as number[]));
     start = end;
   }
-  let channel = await optional(['ch', 'peak_channel', 'max_channel']);
-  if (!channel && members.has('electrodes') && members.has('electrodes_index')) {
-    // A ragged region: the first electrode of each unit's rows.
+  const channel = await optional(['ch', 'peak_channel', 'max_channel']);
+  let electrodeRow: number[] | null = null;
+  if (members.has('electrodes') && members.has('electrodes_index')) {
+    // A ragged region into the electrodes table: the first row of each unit's, none for a unit without rows.
     const rows = await numbers('electrodes');
     const rowEnds = await numbers('electrodes_index');
-    channel = rowEnds.map((_, u) => rows[u === 0 ? 0 : rowEnds[u - 1]!] ?? NaN);
+    electrodeRow = rowEnds.map((end, u) => {
+      const first = u === 0 ? 0 : rowEnds[u - 1]!;
+      return end > first ? rows[first]! : Number.NaN;
+    });
   }
   const depth = await optional(['depth', 'unit_y']);
   const finiteOrNull = (values: number[] | null) => ends.map((_, u) => (values && Number.isFinite(values[u]) ? values[u]! : null));
@@ -196,9 +202,23 @@ export async function readUnits(client: H5Client): Promise<Units | null> {
     ids,
     spikeTimes,
     channel: finiteOrNull(channel),
+    electrodeRow: finiteOrNull(electrodeRow),
     depth: finiteOrNull(depth),
     waveformPath: members.has('waveform_mean') ? `${UNITS}/waveform_mean` : null,
   };
+}
+
+/**
+ * The series channel a unit is on: its own column, else the channel whose electrodes row is the unit's first
+ * (a series records a region of the table, not always rows 0, 1, 2…).
+ */
+export function unitChannel(units: Units, unit: number, channels: { row: number | null }[] | null): number | null {
+  const own = units.channel[unit];
+  if (own !== null && own !== undefined) return own;
+  const row = units.electrodeRow[unit];
+  if (row === null || row === undefined || !channels) return null;
+  const index = channels.findIndex((c) => c.row === row);
+  return index >= 0 ? index : null;
 }
 
 /** One unit's mean waveform from the file: its first channel when the table holds several per unit. */
@@ -217,21 +237,22 @@ export interface Table {
   total: number;
 }
 
-const ELECTRODES = '/general/extracellular_ephys/electrodes';
+/** Where NWB keeps the electrodes table. */
+export const ELECTRODES_TABLE = '/general/extracellular_ephys/electrodes';
 
 /** The electrodes table's plain columns (not references), its first `limit` rows. */
 export async function readElectrodes(client: H5Client, limit = 1000): Promise<Table | null> {
-  const table = await client.entity(ELECTRODES).catch(() => null);
+  const table = await client.entity(ELECTRODES_TABLE).catch(() => null);
   if (!table?.children) return null;
   const columns: string[] = [];
   const values: unknown[][] = [];
   let total = 0;
   const names = ['id', ...table.children.map((c) => c.name).filter((n) => n !== 'id')];
   for (const name of names) {
-    const column = await client.entity(`${ELECTRODES}/${name}`).catch(() => null);
+    const column = await client.entity(`${ELECTRODES_TABLE}/${name}`).catch(() => null);
     if (column?.kind !== 'dataset' || column.shape?.length !== 1 || column.type?.class === 'reference') continue;
     total = Math.max(total, column.shape[0]!);
-    const read = await client.read(`${ELECTRODES}/${name}`, [{ start: 0, stop: limit }]);
+    const read = await client.read(`${ELECTRODES_TABLE}/${name}`, [{ start: 0, stop: limit }]);
     columns.push(name);
     values.push(Array.from(read.values as ArrayLike<unknown>));
   }

@@ -23,6 +23,7 @@ describe('spike statistics', () => {
       ids: [10, 11, 12, 13],
       spikeTimes: [new Float64Array(5), new Float64Array(50), new Float64Array(1), new Float64Array(20)],
       channel: [7, null, 2, 7],
+      electrodeRow: [null, null, null, null],
       depth: [300, 100, null, 200],
       waveformPath: null,
     };

@@ -45,7 +45,7 @@ export type UnitOrder = 'id' | 'electrode' | 'depth' | 'rate';
 export function orderUnits(units: Units, by: UnitOrder): number[] {
   const rows = units.ids.map((_, u) => u);
   const value = (u: number): number | null => {
-    if (by === 'electrode') return units.channel[u] ?? null;
+    if (by === 'electrode') return units.channel[u] ?? units.electrodeRow[u] ?? null;
     if (by === 'depth') return units.depth[u] ?? null;
     if (by === 'rate') return -units.spikeTimes[u]!.length; // highest rate first
     return units.ids[u]!;

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { describeChannel, type ChannelInfo } from '@/viewer/channels';
 import type { H5Client } from '@/viewer/client';
-import { readWindow, sampleAt, type SeriesInfo, type Units } from '@/viewer/nwb';
+import { readWindow, sampleAt, unitChannel, type SeriesInfo, type Units } from '@/viewer/nwb';
 import { MAX_CHANNELS_SHOWN, shownChannels, type ViewState } from './view-state';
 
 const SIZE = 420;
@@ -49,21 +49,24 @@ export function ElectrodeMap({
   onView: (view: ViewState) => void;
 }) {
   const placed = channels.map((c, index) => ({ ...c, index })).filter((c) => c.x !== null && c.y !== null);
-  const canCountSpikes = units?.channel.some((c) => c !== null) ?? false;
+  const canCountSpikes = units?.ids.some((_, u) => unitChannel(units, u, channels) !== null) ?? false;
   const [by, setBy] = useState<ColourBy>(canCountSpikes ? 'spikes' : 'rms');
   const [values, setValues] = useState<Values | null>(null);
   const [box, setBox] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const svg = useRef<SVGSVGElement>(null);
 
+  const anyPlaced = placed.length > 0;
   useEffect(() => {
+    // Nothing is drawn without positions: nothing to read.
+    if (!anyPlaced) return;
     let live = true;
     setValues(null);
     (async (): Promise<Values> => {
       if (by === 'spikes' && units) {
         const counts: (number | null)[] = channels.map(() => 0);
         units.spikeTimes.forEach((spikes, u) => {
-          const channel = units.channel[u];
-          if (channel === null || channel === undefined || channel >= counts.length) return;
+          const channel = unitChannel(units, u, channels);
+          if (channel === null || channel >= counts.length) return;
           for (const t of spikes) if (t >= view.t && t < view.t + view.d) counts[channel] = (counts[channel] ?? 0) + 1;
         });
         return { values: counts, what: 'spikes of the units on each channel in the window' };
@@ -95,7 +98,7 @@ export function ElectrodeMap({
     return () => {
       live = false;
     };
-  }, [client, series, channels, units, by, view.t, view.d]);
+  }, [client, series, channels, units, by, view.t, view.d, anyPlaced]);
 
   if (placed.length === 0) return null;
   const xs = placed.map((c) => c.x!);

@@ -147,7 +147,9 @@ export function FileViewer({ fileUuid, filename }: { fileUuid: string; filename:
       {client && series && (
         <TraceView client={client} series={series} channels={seriesChannels} view={view} onView={showInSeries} onSettled={traceSettled} />
       )}
-      {client && extras?.units && <SpikesView client={client} units={extras.units} series={series ?? null} view={view} onView={showInSeries} />}
+      {client && extras?.units && (
+        <SpikesView client={client} units={extras.units} channels={seriesChannels} series={series ?? null} view={view} onView={showInSeries} />
+      )}
       {client && series && seriesChannels && (
         <ElectrodeMap client={client} series={series} channels={seriesChannels} units={extras?.units ?? null} view={view} onView={showInSeries} />
       )}

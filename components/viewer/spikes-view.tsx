@@ -2,7 +2,8 @@
 
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { H5Client } from '@/viewer/client';
-import { readWaveformMean, readWindow, sampleAt, type SeriesInfo, type Units } from '@/viewer/nwb';
+import type { ChannelInfo } from '@/viewer/channels';
+import { readWaveformMean, readWindow, sampleAt, unitChannel, type SeriesInfo, type Units } from '@/viewer/nwb';
 import { firingRate, isiHistogram, meanOf, orderUnits, REFRACTORY_MS, type UnitOrder } from '@/viewer/spikes';
 import { timeAxis } from './axis';
 import { AXIS_HEIGHT, FRAME, PLOT_WIDTH, TimeAxis, WindowShade, windowStartAt } from './time-axis';
@@ -30,12 +31,15 @@ const ORDERS: { value: UnitOrder; label: string }[] = [
 export function SpikesView({
   client,
   units,
+  channels,
   series,
   view,
   onView,
 }: {
   client: H5Client;
   units: Units;
+  /** What each channel of the series is: where a unit's electrodes row is recorded. */
+  channels: ChannelInfo[] | null;
   /** The recording the trace shows: its span is the raster's, its channels give waveforms from snippets. */
   series: SeriesInfo | null;
   view: ViewState;
@@ -124,7 +128,17 @@ export function SpikesView({
           <TimeAxis start={start} end={end} top={height - AXIS} testId="raster" />
         </svg>
       </figure>
-      {chosen !== null && <UnitDetail client={client} units={units} unit={chosen} series={series} view={view} span={[start, end]} />}
+      {chosen !== null && (
+        <UnitDetail
+          client={client}
+          units={units}
+          unit={chosen}
+          channel={unitChannel(units, chosen, channels)}
+          series={series}
+          view={view}
+          span={[start, end]}
+        />
+      )}
     </section>
   );
 }
@@ -149,6 +163,7 @@ function UnitDetail({
   client,
   units,
   unit,
+  channel,
   series,
   view,
   span,
@@ -156,6 +171,8 @@ function UnitDetail({
   client: H5Client;
   units: Units;
   unit: number;
+  /** The series channel the unit is on, if known. */
+  channel: number | null;
   series: SeriesInfo | null;
   view: ViewState;
   span: [number, number];
@@ -164,7 +181,6 @@ function UnitDetail({
   const rates = firingRate(spikes, span[0], span[1], RATE_BINS);
   const isi = isiHistogram(spikes);
   const [waveform, setWaveform] = useState<Waveform | null>(null);
-  const channel = units.channel[unit] ?? null;
 
   useEffect(() => {
     let live = true;
@@ -179,6 +195,8 @@ function UnitDetail({
       const half = Math.round((SNIPPET_MS / 1000) * series.rate);
       const snippets: Float32Array[] = [];
       for (const t of times) {
+        // A newer unit or window: the worker has the trace's reads to do instead.
+        if (!live) return { missing: 'superseded' };
         const at = await sampleAt(client, series, t);
         if (at - half < 0 || at + half > series.samples) continue;
         const window = await readWindow(client, series, at - half, 2 * half, [channel]);

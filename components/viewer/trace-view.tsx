@@ -118,6 +118,8 @@ export function TraceView({
     const element = plot.current;
     if (!element) return;
     const onWheel = (event: WheelEvent) => {
+      // A sideways swipe scrolls the page as it would.
+      if (event.deltaY === 0) return;
       event.preventDefault();
       const anchor = Math.min(1, Math.max(0, fractionAcross(event.clientX, element.getBoundingClientRect())));
       const next = zoomRef.current(event.deltaY > 0 ? 1.25 : 0.8, anchor);
@@ -131,6 +133,7 @@ export function TraceView({
     element.addEventListener('wheel', onWheel, { passive: false });
     return () => element.removeEventListener('wheel', onWheel);
   });
+  useEffect(() => () => clearTimeout(wheelTimer.current), []);
 
   const onPointerDown = (event: PointerEvent<HTMLElement>) => {
     if (event.button !== 0) return;

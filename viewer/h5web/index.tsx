@@ -34,20 +34,24 @@ export function mount(element: HTMLElement, { client, filename, initialPath }: M
 /**
  * H5Web focuses its selected entity when it mounts and when its tree loads, which scrolls the page down to
  * it, away from what the reader was looking at. A focus inside `element` that no pointer or key there asked
- * for gives the page back its scroll position. The focus happens synchronously and the scroll event only at
+ * for in the moment before gives the page back its scroll position. The focus happens synchronously and the scroll event only at
  * the next frame, so the position last seen is the one from before.
  */
+/** How long after a pointer or key a focus counts as asked for (H5Web moves focus as it handles them). */
+const USER_FOCUS_MS = 1000;
+
 function keepScrollOnOwnFocus(element: HTMLElement): () => void {
   let last = { x: window.scrollX, y: window.scrollY };
-  let asked = false;
+  // When a pointer or key in `element` last did something: a focus within a moment of it is the user's.
+  let inputAt = Number.NEGATIVE_INFINITY;
   const onScroll = () => {
     last = { x: window.scrollX, y: window.scrollY };
   };
   const onInput = () => {
-    asked = true;
+    inputAt = performance.now();
   };
   const onFocus = () => {
-    if (!asked) window.scrollTo(last.x, last.y);
+    if (performance.now() - inputAt > USER_FOCUS_MS) window.scrollTo(last.x, last.y);
   };
   window.addEventListener('scroll', onScroll, { passive: true });
   element.addEventListener('pointerdown', onInput, true);
