@@ -4,8 +4,12 @@
  * and the HTTP latency at 16 connections against the production server, with requests per second and the
  * index size on disk.
  *
+ * Then the typing workload (bench/support/typing.ts): CONNECTIONS people each typing words of the index
+ * letter by letter, a new query per keystroke, cache on as in production, with its p50/p99, the first two
+ * keystrokes' p99, the slowest queries, and the same keystrokes' in-process floor.
+ *
  * Flags: --experiments N (100000), --objects N (1000000), --connections N (16), --seconds N (20),
- *        --rebuild (build the index again even if data/bench/ has it).
+ *        --seed N (1, the typing workload's), --rebuild (build the index again even if data/bench/ has it).
  */
 import { statSync } from 'node:fs';
 import { openDatabase } from '../lib/db/index';
@@ -14,6 +18,7 @@ import { searchExperiments } from '../lib/search/run';
 import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { benchIndex } from './support/bench-index';
 import { BENCH_QUERIES } from './support/synthetic-index';
+import { keystrokesOf, typedWords, type Keystroke } from './support/typing';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
 
@@ -23,6 +28,7 @@ const flags = benchFlags(
     objects: countFlag(1_000_000),
     connections: countFlag(16, 1, 1024),
     seconds: countFlag(20, 1, 3600),
+    seed: countFlag(1, 0, 1_000_000),
     rebuild: z.boolean().default(false),
   }),
   ['rebuild'],
@@ -55,6 +61,53 @@ for (let round = 0; round < 6; round++) {
 }
 db.$client.close();
 
+const keystrokeUrl = (k: Keystroke) => `/api/search?${new URLSearchParams({ q: k.q, ...k.params })}`;
+
+/**
+ * People typing: each of CONNECTIONS takes the next word and sends its keystrokes one after another, each as
+ * soon as the answer to the one before came, for SECONDS; the production server with its cache on.
+ */
+async function runTyping() {
+  const index = openDatabase(DB);
+  const words = keystrokesOf(typedWords(index.$client, flags.seed, 20_000), flags.seed);
+  // The floor: the first 2,000 keystrokes in process, one at a time.
+  const inProcess: number[] = [];
+  for (const k of words.flat().slice(0, 2000)) {
+    const start = performance.now();
+    searchExperiments(index.$client, toSearchRequest(searchParamsSchema.parse({ ...k.params, q: k.q, limit: 20 })));
+    inProcess.push(performance.now() - start);
+  }
+  index.$client.close();
+  const server = await startAppServer(PORT, {
+    DATABASE_PATH: DB,
+    S3_BUCKET: 'braingeneers',
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    SEARCH_CACHE_MB: '32',
+  });
+  const { send, close } = httpClient(PORT, CONNECTIONS);
+  const timed: { k: Keystroke; ms: number }[] = [];
+  let errors = 0;
+  let nextWord = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < deadline && nextWord < words.length) {
+        for (const k of words[nextWord++]!) {
+          if (performance.now() >= deadline) break;
+          const start = performance.now();
+          if ((await send('GET', keystrokeUrl(k))) !== 200) errors++;
+          timed.push({ k, ms: performance.now() - start });
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  close();
+  await server.stop();
+  return { timed, errors, seconds, inProcess: inProcess.sort((a, b) => a - b), words: nextWord };
+}
+
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
 async function runHttp(cacheMb: number): Promise<LoadResult> {
   const server = await startAppServer(PORT, {
@@ -83,6 +136,7 @@ async function runHttp(cacheMb: number): Promise<LoadResult> {
 
 const cold = await runHttp(0);
 const warm = await runHttp(32);
+const typing = await runTyping();
 
 const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
 console.log(
@@ -110,4 +164,27 @@ const f = all(floor);
 row('**whole mix**', f, all(cold.latencies), all(warm.latencies));
 console.log(`\ntargets: HTTP p50 <= 10 ms, p99 <= 50 ms, HTTP p50 within 3x of in-process p50`);
 console.log('The mix repeats the same 25 queries: with the cache on, almost every request is a cache hit.');
-console.log(`rerun: npm run bench:search -- --experiments ${EXPERIMENTS} --objects ${OBJECTS} --connections ${CONNECTIONS} --seconds ${SECONDS}`);
+
+const typed = typing.timed.map((t) => t.ms).sort((a, b) => a - b);
+const firsts = typing.timed
+  .filter((t) => t.k.typed <= 2)
+  .map((t) => t.ms)
+  .sort((a, b) => a - b);
+console.log(
+  `\ntyping (seed ${flags.seed}): ${CONNECTIONS} people, ${typing.words.toLocaleString('en-US')} words, ${typed.length.toLocaleString('en-US')} keystrokes in ${typing.seconds.toFixed(1)} s (${(typed.length / typing.seconds).toFixed(0)} req/s), ${typing.errors} errors, cache on`,
+);
+console.log('| | p50 ms | p99 ms | slowest ms |');
+console.log('|---|---|---|---|');
+console.log(`| every keystroke, HTTP | ${ms(percentile(typed, 50))} | ${ms(percentile(typed, 99))} | ${ms(typed.at(-1) ?? NaN)} |`);
+console.log(`| first two keystrokes, HTTP | ${ms(percentile(firsts, 50))} | ${ms(percentile(firsts, 99))} | ${ms(firsts.at(-1) ?? NaN)} |`);
+console.log(
+  `| the first 2,000 keystrokes in process | ${ms(percentile(typing.inProcess, 50))} | ${ms(percentile(typing.inProcess, 99))} | ${ms(typing.inProcess.at(-1) ?? NaN)} |`,
+);
+console.log('slowest keystrokes:');
+for (const { k, ms: took } of [...typing.timed].sort((a, b) => b.ms - a.ms).slice(0, 8)) {
+  console.log(`  ${ms(took)} ms  q=${JSON.stringify(k.q)}${Object.keys(k.params).length ? ` ${new URLSearchParams(k.params)}` : ''} (${k.source})`);
+}
+console.log('targets: p50 <= 10 ms, p99 <= 50 ms, first two keystrokes p99 <= 50 ms');
+console.log(
+  `rerun: npm run bench:search -- --experiments ${EXPERIMENTS} --objects ${OBJECTS} --connections ${CONNECTIONS} --seconds ${SECONDS} --seed ${flags.seed}`,
+);
