@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { FILTER_NAMES, FILTERS, type FilterSpec } from '../../contracts/filters';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
+import { derivedFromIndex } from '../db/index-derived';
 import { runFts } from '../db/search-queries';
 import { constraintsOf, fileMatcherOf } from './constraints';
 import { describeResults } from './results';
@@ -30,13 +32,34 @@ function decodeCursor(cursor: string): SortKey {
 }
 
 /**
+ * Match sets too large to rank, by their FTS5 expression, until the index changes: a first keystroke (`"s"*`)
+ * makes FTS5 merge the lists of every token it starts, 100–300 ms, and every typing user asks it again
+ * with other filters, which the answer cache cannot serve. Bounded in bytes per search thread.
+ */
+const MATCH_SET_CACHE_BYTES = 16 * 1024 * 1024;
+const largeMatchSets = derivedFromIndex(
+  () =>
+    new LRUCache<string, Int32Array>({
+      maxSize: MATCH_SET_CACHE_BYTES,
+      sizeCalculation: (ids, expression) => ids.byteLength + 2 * expression.length,
+    }),
+);
+
+/**
  * The experiments the text part of the query matches (null: no text query, everything matches), with bm25
  * ranks (lower is better) when the match set is small enough to rank.
  */
-function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: boolean) {
+function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: boolean, maxStaleMs: number) {
   if (parsed.match === null) return null;
-  const ids = runFts(sqlite, { kind: 'experimentIds', expression: parsed.match }).map((r) => r.id);
-  if (!wantRanks || ids.length > MAX_RANKED_MATCHES) return { ids, ranks: null };
+  const large = largeMatchSets(sqlite, maxStaleMs);
+  const known = large.get(parsed.match);
+  if (known) return { ids: known, ranks: null };
+  const ids = Int32Array.from(runFts(sqlite, { kind: 'experimentIds', expression: parsed.match }), (r) => r.id);
+  if (ids.length > MAX_RANKED_MATCHES) {
+    large.set(parsed.match, ids);
+    return { ids, ranks: null };
+  }
+  if (!wantRanks) return { ids, ranks: null };
   const ranks = new Map<number, number>();
   for (const { id, rank } of runFts(sqlite, { kind: 'experimentRanks', expression: parsed.match })) ranks.set(id, rank);
   return { ids, ranks };
@@ -80,7 +103,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   // A catalog older than the text index may lack new experiments (skipped) or list gone ones (no details).
   const catalog = getCatalog(sqlite, maxStaleMs);
   const requested: Sort = request.sort ?? (parsed.match ? 'relevance' : 'newest');
-  const matched = matchText(sqlite, parsed, requested === 'relevance');
+  const matched = matchText(sqlite, parsed, requested === 'relevance', maxStaleMs);
   const ranks = matched?.ranks ?? null;
   // Relevance needs ranks: without a text query, or over a very broad one, the order is newest first.
   const sort: Sort = requested === 'relevance' && !ranks ? 'newest' : requested;

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSyntheticIndex } from '../bench/support/synthetic-index';
+import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
+import { openDatabase, type AppDatabase } from '../lib/db/index';
+import { searchExperiments } from '../lib/search/run';
+
+/**
+ * Match sets too large to rank are kept until the index changes (lib/search/run.ts): the answers are the
+ * ones an uncached search gives, and a commit by another connection is seen.
+ */
+
+let dir: string;
+let path: string;
+let db: AppDatabase;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bgs-match-sets-'));
+  path = join(dir, 'index.db');
+  // Enough experiments that a first keystroke matches more than the 10,000 a search ranks.
+  await buildSyntheticIndex({ path, experiments: 12_000, objects: 12_000, seed: 3, recordings: false });
+  db = openDatabase(path);
+}, 120_000);
+
+afterAll(() => {
+  db?.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const search = (sqlite: AppDatabase['$client'], params: Record<string, string>) =>
+  searchExperiments(sqlite, toSearchRequest(searchParamsSchema.parse({ limit: '20', ...params })));
+
+describe('large match sets, kept until the index changes', () => {
+  it('answer a first keystroke again, with any filter, as an uncached search does', () => {
+    const first = search(db.$client, { q: 'm' });
+    expect(first.total).toBeGreaterThan(10_000);
+    const again = search(db.$client, { q: 'm' });
+    const filtered = search(db.$client, { q: 'm', species: 'human' });
+    // Another connection has caches of its own: its answers were computed from FTS5.
+    const other = openDatabase(path, { readonly: true });
+    try {
+      expect(again).toEqual(search(other.$client, { q: 'm' }));
+      expect(filtered).toEqual(search(other.$client, { q: 'm', species: 'human' }));
+    } finally {
+      other.$client.close();
+    }
+    expect(again).toEqual(first);
+    expect(filtered.total).toBeLessThan(first.total);
+  });
+
+  it('follow a commit by another connection: an experiment added there is found', () => {
+    const before = search(db.$client, { q: 'm' });
+    const writer = openDatabase(path);
+    let added: number;
+    try {
+      // A copy of a matching experiment under a new name (the text index follows by its triggers).
+      const columns = (
+        writer.$client.prepare("SELECT name FROM pragma_table_info('experiments') WHERE name NOT IN ('id', 'uuid', 'path')").pluck().all() as string[]
+      ).join(', ');
+      added = Number(
+        writer.$client
+          .prepare(
+            `INSERT INTO experiments (uuid, path, ${columns}) SELECT 'copy-' || uuid, path || '-copy', ${columns} FROM experiments WHERE id = ?`,
+          )
+          .run(before.results[0]!.id).lastInsertRowid,
+      );
+    } finally {
+      writer.$client.close();
+    }
+    const after = search(db.$client, { q: 'm' });
+    expect(after.total).toBe(before.total + 1);
+    expect(search(db.$client, { q: 'm', sort: 'newest', limit: '100' }).results.map((r) => r.id)).toContain(added);
+  });
+});
