@@ -74,6 +74,24 @@ afterEach(() => {
 });
 
 describe('full-text tables stay in sync with the index', () => {
+  it('answers one- and two-character prefixes from prefix indexes: the rows are the ones a token scan finds', () => {
+    write({ fields: experiment(), upsert: [], remove: [] });
+    write({
+      fields: experiment({ uuid: '2023-05-01-e-organoid_sweep', path: 'ephys/2023-05-01-e-organoid_sweep', purpose: 'sweep of organoids' }),
+      upsert: [],
+      remove: [],
+    });
+    const sql = db.$client.prepare("SELECT sql FROM sqlite_master WHERE name = 'experiments_fts'").pluck().get() as string;
+    expect(sql).toContain("prefix='1 2'");
+    const ids = (match: string) =>
+      db.$client.prepare('SELECT rowid FROM experiments_fts WHERE experiments_fts MATCH ? ORDER BY rowid').pluck().all(match);
+    // A prefix index must find what the token lists find: `o`/`or` every token starting so, `org` (no index) too.
+    expect(ids('"o"*')).toEqual(ids('"or"*'));
+    expect(ids('"or"*')).toEqual(ids('"org"*'));
+    expect(ids('"h"*').length).toBeGreaterThan(0);
+    expect(ids('"sw"*')).toHaveLength(1);
+  });
+
   it('has no object full-text table since file names moved into experiments_fts (migration 0007)', () => {
     expect(db.$client.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'objects_fts%'").pluck().all()).toEqual([]);
   });
