@@ -1,11 +1,11 @@
 /**
- * JSON answers gzip-compressed for clients that accept it. The one that matters is `/api/files/<uuid>?manifest=1`:
- * a recording's manifest (its structure and chunk index, base64 in JSON) is a few hundred KB and shrinks to
- * a fraction, and it is the first thing the viewer waits for; search answers shrink too. Small answers and
- * file bytes are left alone: compressing them costs more than it saves.
+ * Large JSON answers gzip-compressed for clients that accept it: `/api/files/<uuid>?manifest=1`, whose
+ * recording manifest (its structure and chunk index, base64 in JSON) is a few hundred KB, shrinks to a
+ * fraction, and it is the first thing the viewer waits for. Search answers (tens of KB, on the hot path of
+ * typing) and file bytes are left alone: on the lab's network compressing them costs more than it saves.
  */
 
-const MIN_BYTES = 8 * 1024;
+const MIN_BYTES = 64 * 1024;
 
 function acceptsGzip(request: Request): boolean {
   return /\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '');
