@@ -8,8 +8,8 @@ import { openDatabase, type AppDatabase } from '../lib/db/index';
 import { searchExperiments } from '../lib/search/run';
 
 /**
- * Match sets too large to rank are kept until the index changes (lib/search/run.ts): the answers are the
- * ones an uncached search gives, and a commit by another connection is seen.
+ * Match sets are kept until the index changes (lib/search/match-sets.ts): the answers are the ones an
+ * uncached search gives, ranked or too large to rank, and a commit by another connection is seen.
  */
 
 let dir: string;
@@ -32,7 +32,7 @@ afterAll(() => {
 const search = (sqlite: AppDatabase['$client'], params: Record<string, string>) =>
   searchExperiments(sqlite, toSearchRequest(searchParamsSchema.parse({ limit: '20', ...params })));
 
-describe('large match sets, kept until the index changes', () => {
+describe('match sets, kept until the index changes', () => {
   it('answer a first keystroke again, with any filter, as an uncached search does', () => {
     const first = search(db.$client, { q: 'm' });
     expect(first.total).toBeGreaterThan(10_000);
@@ -48,6 +48,30 @@ describe('large match sets, kept until the index changes', () => {
     }
     expect(again).toEqual(first);
     expect(filtered.total).toBeLessThan(first.total);
+  });
+
+  it('keep the ranks of a set small enough to rank: pages, filters and exclusions as an uncached search', () => {
+    const other = openDatabase(path, { readonly: true });
+    try {
+      const asks = [
+        { q: 'organoid' },
+        { q: 'organoid', species: 'human' },
+        { q: 'organoid', sort: 'newest' },
+        { q: 'organoid -mouse' },
+        { q: 'organoid', limit: '7' },
+      ];
+      for (const ask of asks) {
+        const here = search(db.$client, ask);
+        expect(search(db.$client, ask)).toEqual(here);
+        expect(here).toEqual(search(other.$client, ask));
+        expect(here.total).toBeGreaterThan(0);
+        expect(here.total).toBeLessThan(10_000);
+        if (here.nextCursor) expect(search(db.$client, { ...ask, cursor: here.nextCursor })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor }));
+      }
+      expect(search(db.$client, { q: 'organoid' }).sort).toBe('relevance');
+    } finally {
+      other.$client.close();
+    }
   });
 
   it('follow a commit by another connection: an experiment added there is found', () => {

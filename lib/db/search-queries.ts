@@ -16,10 +16,11 @@ import { perConnection } from './prepared';
 const EXPERIMENT_WEIGHTS = '10.0, 2.0, 5.0, 1.0, 0.5, 1.0';
 
 const statements = perConnection((sqlite: Database.Database) => ({
-  experimentRanks: sqlite.prepare(
-    `SELECT rowid AS id, bm25(experiments_fts, ${EXPERIMENT_WEIGHTS}) AS rank FROM experiments_fts WHERE experiments_fts MATCH ?`,
-  ),
-  experimentIds: sqlite.prepare('SELECT rowid AS id FROM experiments_fts WHERE experiments_fts MATCH ?'),
+  // Values, not row objects: building 100,000 objects tripled the cost of a first keystroke's match.
+  experimentRanks: sqlite
+    .prepare(`SELECT rowid, bm25(experiments_fts, ${EXPERIMENT_WEIGHTS}) FROM experiments_fts WHERE experiments_fts MATCH ?`)
+    .raw(),
+  experimentIds: sqlite.prepare('SELECT rowid FROM experiments_fts WHERE experiments_fts MATCH ?').pluck(),
   // Covered by the experiments_catalog index, so the scan does not read the metadata text. Dates come as
   // yyyymmdd numbers: a hundred thousand date strings cost more than SQLite's conversion. The filters'
   // columns follow id and date, in FILTER_NAMES order, then the measures' in MEASURE_NAMES order; rows as
@@ -53,8 +54,9 @@ const statements = perConnection((sqlite: Database.Database) => ({
 export type FtsQuery = { kind: 'experimentRanks' | 'experimentIds'; expression: string };
 
 export interface FtsResults {
-  experimentRanks: { id: number; rank: number }[];
-  experimentIds: { id: number }[];
+  /** [experiment id, bm25 rank (lower is better)]. */
+  experimentRanks: [id: number, rank: number][];
+  experimentIds: number[];
 }
 
 /**

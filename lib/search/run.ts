@@ -1,19 +1,13 @@
 import type Database from 'better-sqlite3';
-import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { FILTER_NAMES, FILTERS, type FilterSpec } from '../../contracts/filters';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
-import { derivedFromIndex } from '../db/index-derived';
-import { runFts } from '../db/search-queries';
 import { constraintsOf, fileMatcherOf } from './constraints';
+import { matchSet } from './match-sets';
 import { describeResults } from './results';
-import { parseSearchQuery, QueryError, type ParsedQuery } from './parse';
-
-// bm25 costs about a microsecond per matching row and grows with the match set; above this many matches
-// the results come newest first, which costs nothing (measured at 100,000 experiments: about 0.5 µs a row).
-const MAX_RANKED_MATCHES = 10_000;
+import { parseSearchQuery, QueryError } from './parse';
 
 const cursorSchema = z.tuple([z.number(), z.number().int(), z.number().int()]);
 
@@ -29,40 +23,6 @@ function decodeCursor(cursor: string): SortKey {
   } catch {
     throw new QueryError('cursor is not one this server gave out; start from the first page');
   }
-}
-
-/**
- * Match sets too large to rank, by their FTS5 expression, until the index changes: a first keystroke (`"s"*`)
- * makes FTS5 merge the lists of every token it starts, 100–300 ms, and every typing user asks it again
- * with other filters, which the answer cache cannot serve. Bounded in bytes per search thread.
- */
-const MATCH_SET_CACHE_BYTES = 16 * 1024 * 1024;
-const largeMatchSets = derivedFromIndex(
-  () =>
-    new LRUCache<string, Int32Array>({
-      maxSize: MATCH_SET_CACHE_BYTES,
-      sizeCalculation: (ids, expression) => ids.byteLength + 2 * expression.length,
-    }),
-);
-
-/**
- * The experiments the text part of the query matches (null: no text query, everything matches), with bm25
- * ranks (lower is better) when the match set is small enough to rank.
- */
-function matchText(sqlite: Database.Database, parsed: ParsedQuery, wantRanks: boolean, maxStaleMs: number) {
-  if (parsed.match === null) return null;
-  const large = largeMatchSets(sqlite, maxStaleMs);
-  const known = large.get(parsed.match);
-  if (known) return { ids: known, ranks: null };
-  const ids = Int32Array.from(runFts(sqlite, { kind: 'experimentIds', expression: parsed.match }), (r) => r.id);
-  if (ids.length > MAX_RANKED_MATCHES) {
-    large.set(parsed.match, ids);
-    return { ids, ranks: null };
-  }
-  if (!wantRanks) return { ids, ranks: null };
-  const ranks = new Map<number, number>();
-  for (const { id, rank } of runFts(sqlite, { kind: 'experimentRanks', expression: parsed.match })) ranks.set(id, rank);
-  return { ids, ranks };
 }
 
 // Dates come from leadingDate, which accepts years 1990 to 2100.
@@ -103,55 +63,67 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   // A catalog older than the text index may lack new experiments (skipped) or list gone ones (no details).
   const catalog = getCatalog(sqlite, maxStaleMs);
   const requested: Sort = request.sort ?? (parsed.match ? 'relevance' : 'newest');
-  const matched = matchText(sqlite, parsed, requested === 'relevance', maxStaleMs);
+  const matched = parsed.match === null ? null : matchSet(sqlite, catalog, parsed.match, requested === 'relevance');
   const ranks = matched?.ranks ?? null;
   // Relevance needs ranks: without a text query, or over a very broad one, the order is newest first.
   const sort: Sort = requested === 'relevance' && !ranks ? 'newest' : requested;
-  const excluded = parsed.exclude ? new Set(runFts(sqlite, { kind: 'experimentIds', expression: parsed.exclude }).map((r) => r.id)) : undefined;
   const constraints = constraintsOf(catalog, request, parsed);
 
-  // The matching rows, as a list (for counting and ranking) and as a bitmap (for walking the date order).
+  // The matching rows, as a list (for counting and ranking, with their ranks) and as a bitmap (for walking
+  // the date order); excluded rows are marked in the bitmap first.
+  const EXCLUDED = 2;
   const matching = new Uint8Array(catalog.ids.length);
-  const rows = new Int32Array(matched ? matched.ids.length : catalog.ids.length);
+  if (parsed.exclude !== null) for (const row of matchSet(sqlite, catalog, parsed.exclude, false).rows) matching[row] = EXCLUDED;
+  const candidates = matched ? matched.rows : catalog.newestFirst;
+  const rows = new Int32Array(candidates.length);
+  const rowRanks = ranks ? new Float64Array(candidates.length) : null;
   let total = 0;
-  const candidates = matched ? matched.ids.map((id) => catalog.indexOf.get(id) ?? -1) : catalog.newestFirst;
-  for (const row of candidates) {
-    if (row < 0 || excluded?.has(catalog.ids[row]!) || !constraints.every((c) => c(catalog, row))) continue;
+  const meetsAll = (row: number) => {
+    for (const constraint of constraints) if (!constraint(catalog, row)) return false;
+    return true;
+  };
+  for (let i = 0; i < candidates.length; i++) {
+    const row = candidates[i]!;
+    if (matching[row] === EXCLUDED || !meetsAll(row)) continue;
     matching[row] = 1;
+    if (rowRanks) rowRanks[total] = ranks![i]!;
     rows[total++] = row;
   }
   const matchingRows = rows.subarray(0, total);
 
-  // Pages in date order walk the catalog's precomputed order; only a ranked set (at most 10,000) is sorted.
-  const keyOf = (row: number): SortKey => [ranks?.get(catalog.ids[row]!) ?? 0, catalog.dates[row]!, catalog.ids[row]!];
   const direction = sort === 'oldest' ? 1 : -1;
   const compare = (a: SortKey, b: SortKey) => a[0] - b[0] || direction * (a[1] - b[1]) || direction * (a[2] - b[2]);
   const after = request.cursor ? decodeCursor(request.cursor) : undefined;
-  const page: SortKey[] = [];
-  let more = false;
-  /** Adds the key to the page when it comes after the cursor; false once the page is full. */
-  const take = (key: SortKey): boolean => {
-    if (after && compare(key, after) <= 0) return true;
-    if (page.length === request.limit) {
-      more = true;
-      return false;
-    }
-    page.push(key);
-    return true;
-  };
+  const keyOf = (row: number, rank = 0): SortKey => [rank, catalog.dates[row]!, catalog.ids[row]!];
+  // One more than the page, to know whether there are more.
+  let page: SortKey[] = [];
   if (sort === 'relevance') {
-    const ranked = Array.from(matchingRows, keyOf).sort(compare);
-    for (const key of ranked) if (!take(key)) break;
+    // The best keys after the cursor, kept in order: sorting all of up to 10,000 cost more than the page's rows.
+    for (let i = 0; i < total; i++) {
+      const key = keyOf(rows[i]!, rowRanks![i]!);
+      if ((after && compare(key, after) <= 0) || (page.length > request.limit && compare(key, page.at(-1)!) >= 0)) continue;
+      page.splice(insertionPoint(page, key, compare), 0, key);
+      if (page.length > request.limit + 1) page.pop();
+    }
   } else {
+    // Pages in date order walk the catalog's precomputed order.
     const order = catalog.newestFirst;
-    for (let i = 0; i < order.length; i++) {
+    for (let i = 0; i < order.length && page.length <= request.limit; i++) {
       const row = order[sort === 'oldest' ? order.length - 1 - i : i]!;
-      if (matching[row] && !take(keyOf(row))) break;
+      if (matching[row] !== 1) continue;
+      const key = keyOf(row);
+      if (!after || compare(key, after) > 0) page.push(key);
     }
   }
-  const ids = page.map((key) => key[2]);
+  const more = page.length > request.limit;
+  page = page.slice(0, request.limit);
 
-  const results = describeResults(sqlite, ids, parsed.terms, fileMatcherOf(request, parsed));
+  const results = describeResults(
+    sqlite,
+    page.map((key) => key[2]),
+    parsed.terms,
+    fileMatcherOf(request, parsed),
+  );
   const last = page.at(-1);
   return {
     total,
@@ -161,4 +133,16 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
     nextCursor: last && more ? encodeCursor(last) : null,
     notes: parsed.notes,
   };
+}
+
+/** Where `key` goes in the sorted `keys`: after the keys that come before it or tie with it. */
+function insertionPoint(keys: SortKey[], key: SortKey, compare: (a: SortKey, b: SortKey) => number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(keys[mid]!, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
