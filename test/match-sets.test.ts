@@ -66,7 +66,8 @@ describe('match sets, kept until the index changes', () => {
         expect(here).toEqual(search(other.$client, ask));
         expect(here.total).toBeGreaterThan(0);
         expect(here.total).toBeLessThan(10_000);
-        if (here.nextCursor) expect(search(db.$client, { ...ask, cursor: here.nextCursor })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor }));
+        if (here.nextCursor)
+          expect(search(db.$client, { ...ask, cursor: here.nextCursor })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor }));
       }
       expect(search(db.$client, { q: 'organoid' }).sort).toBe('relevance');
     } finally {
