@@ -53,7 +53,7 @@ describe('match sets, kept until the index changes', () => {
   it('keep the ranks of a set small enough to rank: pages, filters and exclusions as an uncached search', () => {
     const other = openDatabase(path, { readonly: true });
     try {
-      const asks = [
+      const asks: Record<string, string>[] = [
         { q: 'organoid' },
         { q: 'organoid', species: 'human' },
         { q: 'organoid', sort: 'newest' },
