@@ -6,14 +6,17 @@
  *
  * Then the typing workload (bench/support/typing.ts): CONNECTIONS people each typing words of the index
  * letter by letter, a new query per keystroke, cache on as in production, with its p50/p99, the first two
- * keystrokes' p99, the slowest queries, and the same keystrokes' in-process floor.
+ * keystrokes' p99, the slowest queries, and the same keystrokes' in-process floor; first each keystroke as
+ * soon as the one before was answered, then at the search page's own pace (a keystroke per debounce, the
+ * most the page asks of a person) for CONNECTIONS and 4 × CONNECTIONS people.
  *
  * Flags: --experiments N (100000), --objects N (1000000), --connections N (16), --seconds N (20),
- *        --seed N (1, the typing workload's), --rebuild (build the index again even if data/bench/ has it).
+ *        --seed N (1, the typing workload's), --rebuild (build the index again even if data/bench/ has it),
+ *        --typing-only (only the typing workload).
  */
 import { statSync } from 'node:fs';
 import { openDatabase } from '../lib/db/index';
-import { searchParamsSchema, toSearchRequest, type SearchRequest } from '../contracts/search-params';
+import { SEARCH_DEBOUNCE_MS, searchParamsSchema, toSearchRequest, type SearchRequest } from '../contracts/search-params';
 import { searchExperiments } from '../lib/search/run';
 import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from './support/app-server';
 import { benchIndex } from './support/bench-index';
@@ -30,8 +33,9 @@ const flags = benchFlags(
     seconds: countFlag(20, 1, 3600),
     seed: countFlag(1, 0, 1_000_000),
     rebuild: z.boolean().default(false),
+    'typing-only': z.boolean().default(false),
   }),
-  ['rebuild'],
+  ['rebuild', 'typing-only'],
 );
 const { experiments: EXPERIMENTS, objects: OBJECTS, connections: CONNECTIONS, seconds: SECONDS } = flags;
 const PORT = 3219;
@@ -49,63 +53,75 @@ function toUrl(query: (typeof BENCH_QUERIES)[number]): string {
 
 const size = statSync(DB).size;
 
-// The floor: each query in process, one at a time, after one warm-up pass.
-const db = openDatabase(DB);
-const floor = new Map<string, number[]>();
-for (let round = 0; round < 6; round++) {
-  for (const query of BENCH_QUERIES) {
-    const start = performance.now();
-    searchExperiments(db.$client, toRequest(query));
-    if (round > 0) floor.set(query.kind, [...(floor.get(query.kind) ?? []), performance.now() - start]);
-  }
-}
-db.$client.close();
-
 const keystrokeUrl = (k: Keystroke) => `/api/search?${new URLSearchParams({ q: k.q, ...k.params })}`;
+const index = openDatabase(DB);
+const words = keystrokesOf(typedWords(index.$client, flags.seed, 20_000), flags.seed);
+// The floor: the first 2,000 keystrokes in process, one at a time.
+const inProcess: number[] = [];
+for (const k of words.flat().slice(0, 2000)) {
+  const start = performance.now();
+  searchExperiments(index.$client, toSearchRequest(searchParamsSchema.parse({ ...k.params, q: k.q, limit: 20 })));
+  inProcess.push(performance.now() - start);
+}
+inProcess.sort((a, b) => a - b);
+index.$client.close();
+
+interface Typing {
+  /** Each keystroke's latency and when it was sent, in seconds from the run's start. */
+  timed: { k: Keystroke; ms: number; at: number }[];
+  errors: number;
+  seconds: number;
+  words: number;
+}
 
 /**
- * People typing: each of CONNECTIONS takes the next word and sends its keystrokes one after another, each as
- * soon as the answer to the one before came, for SECONDS; the production server with its cache on.
+ * People typing, each taking the next word of the list, on a fresh production server with its cache on.
+ * `pace` undefined: each keystroke is sent as soon as the answer to the one before came (as fast as the
+ * server answers: the issue's workload). A pace in ms: a keystroke every `pace` ms whether or not the one
+ * before was answered, as the search page asks for a typist that fast (its debounce).
  */
-async function runTyping() {
-  const index = openDatabase(DB);
-  const words = keystrokesOf(typedWords(index.$client, flags.seed, 20_000), flags.seed);
-  // The floor: the first 2,000 keystrokes in process, one at a time.
-  const inProcess: number[] = [];
-  for (const k of words.flat().slice(0, 2000)) {
-    const start = performance.now();
-    searchExperiments(index.$client, toSearchRequest(searchParamsSchema.parse({ ...k.params, q: k.q, limit: 20 })));
-    inProcess.push(performance.now() - start);
-  }
-  index.$client.close();
+async function runTyping(people: number, pace?: number): Promise<Typing> {
   const server = await startAppServer(PORT, {
     DATABASE_PATH: DB,
     S3_BUCKET: 'braingeneers',
     S3_ENDPOINT: 'http://127.0.0.1:9',
     SEARCH_CACHE_MB: '32',
   });
-  const { send, close } = httpClient(PORT, CONNECTIONS);
-  const timed: { k: Keystroke; ms: number }[] = [];
+  // Paced people may have several answers outstanding: sockets enough that none waits for one.
+  const { send, close } = httpClient(PORT, pace === undefined ? people : 4 * people);
+  const timed: Typing['timed'] = [];
   let errors = 0;
   let nextWord = 0;
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
+  const type = async (k: Keystroke) => {
+    const start = performance.now();
+    if ((await send('GET', keystrokeUrl(k))) !== 200) errors++;
+    timed.push({ k, ms: performance.now() - start, at: (start - started) / 1000 });
+  };
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: people }, async (_, person) => {
+      const sent: Promise<void>[] = [];
+      // Paced people start spread over one keystroke, as people do not type in step.
+      let due = started + (pace === undefined ? 0 : (pace * person) / people);
       while (performance.now() < deadline && nextWord < words.length) {
         for (const k of words[nextWord++]!) {
+          if (pace === undefined) await type(k);
+          else {
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+            due += pace;
+            sent.push(type(k));
+          }
           if (performance.now() >= deadline) break;
-          const start = performance.now();
-          if ((await send('GET', keystrokeUrl(k))) !== 200) errors++;
-          timed.push({ k, ms: performance.now() - start });
         }
       }
+      await Promise.all(sent);
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   close();
   await server.stop();
-  return { timed, errors, seconds, inProcess: inProcess.sort((a, b) => a - b), words: nextWord };
+  return { timed, errors, seconds, words: nextWord };
 }
 
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
@@ -134,57 +150,97 @@ async function runHttp(cacheMb: number): Promise<LoadResult> {
   return run;
 }
 
-const cold = await runHttp(0);
-const warm = await runHttp(32);
-const typing = await runTyping();
-
-const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
-console.log(
-  `\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`,
-);
-for (const [name, run] of [
-  ['no cache', cold],
-  ['cache', warm],
-] as const) {
-  console.log(
-    `HTTP, ${name}: ${CONNECTIONS} connections for ${SECONDS} s: ${run.completed} requests, ${(run.completed / run.seconds).toFixed(0)} req/s, ${run.errors} errors`,
-  );
+/** The floor: each query in process, one at a time, after one warm-up pass. */
+function mixFloor(): Map<string, number[]> {
+  const db = openDatabase(DB);
+  const floor = new Map<string, number[]>();
+  for (let round = 0; round < 6; round++) {
+    for (const query of BENCH_QUERIES) {
+      const start = performance.now();
+      searchExperiments(db.$client, toRequest(query));
+      if (round > 0) floor.set(query.kind, [...(floor.get(query.kind) ?? []), performance.now() - start]);
+    }
+  }
+  db.$client.close();
+  return floor;
 }
-console.log('\n| query kind | in-process p50 ms | HTTP no cache p50 / p99 ms | HTTP with cache p50 / p99 ms |');
-console.log('|---|---|---|---|');
-const row = (label: string, f: number[], c: number[], w: number[]) =>
-  console.log(
-    `| ${label} | ${ms(percentile(f, 50))} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} | ${ms(percentile(w, 50))} / ${ms(percentile(w, 99))} |`,
-  );
-const sorted = (values: number[] | undefined) => [...(values ?? [])].sort((a, b) => a - b);
-for (const kind of new Set(BENCH_QUERIES.map((q) => q.kind))) {
-  row(kind, sorted(floor.get(kind)), sorted(cold.latencies.get(kind)), sorted(warm.latencies.get(kind)));
-}
-const f = all(floor);
-row('**whole mix**', f, all(cold.latencies), all(warm.latencies));
-console.log(`\ntargets: HTTP p50 <= 10 ms, p99 <= 50 ms, HTTP p50 within 3x of in-process p50`);
-console.log('The mix repeats the same 25 queries: with the cache on, almost every request is a cache hit.');
 
-const typed = typing.timed.map((t) => t.ms).sort((a, b) => a - b);
-const firsts = typing.timed
-  .filter((t) => t.k.typed <= 2)
-  .map((t) => t.ms)
-  .sort((a, b) => a - b);
-console.log(
-  `\ntyping (seed ${flags.seed}): ${CONNECTIONS} people, ${typing.words.toLocaleString('en-US')} words, ${typed.length.toLocaleString('en-US')} keystrokes in ${typing.seconds.toFixed(1)} s (${(typed.length / typing.seconds).toFixed(0)} req/s), ${typing.errors} errors, cache on`,
-);
+/** The mix of BENCH_QUERIES: in process, then over HTTP without and with the answer cache. */
+async function runMix(): Promise<void> {
+  const floor = mixFloor();
+  const cold = await runHttp(0);
+  const warm = await runHttp(32);
+
+  const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
+  console.log(
+    `\n${EXPERIMENTS.toLocaleString('en-US')} experiments, ${OBJECTS.toLocaleString('en-US')} objects; index ${(size / 1e9).toFixed(2)} GB on disk`,
+  );
+  for (const [name, run] of [
+    ['no cache', cold],
+    ['cache', warm],
+  ] as const) {
+    console.log(
+      `HTTP, ${name}: ${CONNECTIONS} connections for ${SECONDS} s: ${run.completed} requests, ${(run.completed / run.seconds).toFixed(0)} req/s, ${run.errors} errors`,
+    );
+  }
+  console.log('\n| query kind | in-process p50 ms | HTTP no cache p50 / p99 ms | HTTP with cache p50 / p99 ms |');
+  console.log('|---|---|---|---|');
+  const row = (label: string, f: number[], c: number[], w: number[]) =>
+    console.log(
+      `| ${label} | ${ms(percentile(f, 50))} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} | ${ms(percentile(w, 50))} / ${ms(percentile(w, 99))} |`,
+    );
+  const sorted = (values: number[] | undefined) => [...(values ?? [])].sort((a, b) => a - b);
+  for (const kind of new Set(BENCH_QUERIES.map((q) => q.kind))) {
+    row(kind, sorted(floor.get(kind)), sorted(cold.latencies.get(kind)), sorted(warm.latencies.get(kind)));
+  }
+  const f = all(floor);
+  row('**whole mix**', f, all(cold.latencies), all(warm.latencies));
+  console.log(`\ntargets: HTTP p50 <= 10 ms, p99 <= 50 ms, HTTP p50 within 3x of in-process p50`);
+  console.log('The mix repeats the same 25 queries: with the cache on, almost every request is a cache hit.');
+}
+
+if (!flags['typing-only']) await runMix();
+const typing = await runTyping(CONNECTIONS);
+const paced = [await runTyping(CONNECTIONS, SEARCH_DEBOUNCE_MS), await runTyping(4 * CONNECTIONS, SEARCH_DEBOUNCE_MS)];
+
+const sortedMs = (timed: Typing['timed']) => timed.map((t) => t.ms).sort((a, b) => a - b);
+const firstTwo = (timed: Typing['timed']) => sortedMs(timed.filter((t) => t.k.typed <= 2));
+const typingRows = (run: Typing) => {
+  const all = sortedMs(run.timed);
+  const firsts = firstTwo(run.timed);
+  console.log(`| every keystroke, HTTP | ${ms(percentile(all, 50))} | ${ms(percentile(all, 99))} | ${ms(all.at(-1) ?? NaN)} |`);
+  console.log(`| first two keystrokes, HTTP | ${ms(percentile(firsts, 50))} | ${ms(percentile(firsts, 99))} | ${ms(firsts.at(-1) ?? NaN)} |`);
+};
+const slowest = (run: Typing) => {
+  console.log('slowest keystrokes:');
+  for (const { k, ms: took, at } of [...run.timed].sort((a, b) => b.ms - a.ms).slice(0, 8)) {
+    const params = Object.keys(k.params).length ? ` ${new URLSearchParams(k.params)}` : '';
+    console.log(`  ${ms(took)} ms  q=${JSON.stringify(k.q)}${params} (${k.source}), sent ${at.toFixed(2)} s into the run`);
+  }
+};
+const heading = (run: Typing, who: string) =>
+  console.log(
+    `\ntyping (seed ${flags.seed}): ${who}, ${run.words.toLocaleString('en-US')} words, ${run.timed.length.toLocaleString('en-US')} keystrokes in ${run.seconds.toFixed(1)} s (${(run.timed.length / run.seconds).toFixed(0)} req/s), ${run.errors} errors, cache on`,
+  );
+heading(typing, `${CONNECTIONS} people each sending a keystroke as soon as the one before was answered`);
 console.log('| | p50 ms | p99 ms | slowest ms |');
 console.log('|---|---|---|---|');
-console.log(`| every keystroke, HTTP | ${ms(percentile(typed, 50))} | ${ms(percentile(typed, 99))} | ${ms(typed.at(-1) ?? NaN)} |`);
-console.log(`| first two keystrokes, HTTP | ${ms(percentile(firsts, 50))} | ${ms(percentile(firsts, 99))} | ${ms(firsts.at(-1) ?? NaN)} |`);
+typingRows(typing);
 console.log(
-  `| the first 2,000 keystrokes in process | ${ms(percentile(typing.inProcess, 50))} | ${ms(percentile(typing.inProcess, 99))} | ${ms(typing.inProcess.at(-1) ?? NaN)} |`,
+  `| the first 2,000 keystrokes in process | ${ms(percentile(inProcess, 50))} | ${ms(percentile(inProcess, 99))} | ${ms(inProcess.at(-1) ?? NaN)} |`,
 );
-console.log('slowest keystrokes:');
-for (const { k, ms: took } of [...typing.timed].sort((a, b) => b.ms - a.ms).slice(0, 8)) {
-  console.log(`  ${ms(took)} ms  q=${JSON.stringify(k.q)}${Object.keys(k.params).length ? ` ${new URLSearchParams(k.params)}` : ''} (${k.source})`);
-}
+slowest(typing);
 console.log('targets: p50 <= 10 ms, p99 <= 50 ms, first two keystrokes p99 <= 50 ms');
+for (const run of paced) {
+  heading(
+    run,
+    `${run === paced[0] ? CONNECTIONS : 4 * CONNECTIONS} people at the search page's pace (a keystroke every ${SEARCH_DEBOUNCE_MS} ms, its debounce)`,
+  );
+  console.log('| | p50 ms | p99 ms | slowest ms |');
+  console.log('|---|---|---|---|');
+  typingRows(run);
+  slowest(run);
+}
 console.log(
   `rerun: npm run bench:search -- --experiments ${EXPERIMENTS} --objects ${OBJECTS} --connections ${CONNECTIONS} --seconds ${SECONDS} --seed ${flags.seed}`,
 );

@@ -2,14 +2,13 @@
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
+import { SEARCH_DEBOUNCE_MS } from '@/contracts/search-params';
 import { experimentHref } from './experiment-href';
 import { EmptyState, facetEntries, ResultList, StatsLine } from './search-results';
 import { FILTER_PARAMS } from '@/contracts/filters';
 import { searchHref, searchParamsOf, type SearchState } from './search-url';
 
 export type Answer = { response: SearchResponse } | { error: string };
-
-const DEBOUNCE_MS = 150;
 
 /**
  * The search page once JavaScript runs: results follow the typing (debounced, stale answers dropped), the URL
@@ -46,7 +45,7 @@ export function SearchApp(props: { initialState: SearchState; initial: Answer; s
       } catch (error) {
         if ((error as Error).name !== 'AbortError' && request === latest.current) setAnswer({ error: 'The search service did not answer.' });
       }
-    }, DEBOUNCE_MS);
+    }, SEARCH_DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);
       controller.abort();

@@ -4,6 +4,12 @@ import { FILTER_NAMES, FILTERS, type FilterName, type FilterValues } from './fil
 /** `/api/search`, `/api/experiments` and `/` query parameters, and the validated request they become. */
 
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
+
+/**
+ * How long the search page waits after a keystroke before it asks: a faster typist's keystrokes share one
+ * search, so a person typing asks at most once per this long (bench:search's paced typing is that person).
+ */
+export const SEARCH_DEBOUNCE_MS = 150;
 export type Sort = (typeof SORTS)[number];
 
 /** A validated search request: what the search is given. */

@@ -64,15 +64,15 @@ prepareServer();
 
 if (cluster.isPrimary && processes > 1) supervise(processes);
 else if (role === 'pages') await servePages(pagesSocket!);
-else if (role === 'front') serveFront(createPagesProxy(pagesSocket!));
-else serveFront(await nextHandler());
+else if (role === 'front') await serveFront(createPagesProxy(pagesSocket!));
+else await serveFront(await nextHandler());
 
 /**
  * Searches run in a thread of their own (lib/search/pool.ts), so this process's event loop answers HEADs,
  * health checks and the next request while one runs. Pages search in their own process, in place.
  */
-function startSearching(): void {
-  startSearchThreads(
+function startSearching(): Promise<void> {
+  return startSearchThreads(
     () => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)),
     1,
   );
@@ -86,9 +86,12 @@ async function nextHandler() {
   return app.getRequestHandler();
 }
 
-/** The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes). */
-function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): void {
-  startSearching();
+/**
+ * The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes).
+ * It listens once the search threads are prepared, so that no first request waits for them.
+ */
+async function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<void> {
+  await startSearching();
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const method = req.method ?? 'GET';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_QUERIES, buildSyntheticIndex } from '../bench/support/synthetic-index';
 import { openDatabase } from '../lib/db/index';
@@ -40,6 +41,27 @@ describe('SearchPool', () => {
         expect(JSON.parse(json)).toEqual(searchExperiments(db.$client, queries[i]!));
       });
       db.$client.close();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("is ready once each thread has loaded its catalog and a first keystroke's match sets, and answers as before", async () => {
+    const pool = new SearchPool(thread, 2, 30_000);
+    try {
+      await pool.ready;
+      const db = openDatabase(path, { readonly: true });
+      for (const q of ['s', 'o', 'organoid']) expect(JSON.parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
+      db.$client.close();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is ready when a thread cannot start, rather than never', async () => {
+    const pool = new SearchPool(() => new Worker('throw new Error("no index")', { eval: true }), 1, 30_000);
+    try {
+      await pool.ready;
     } finally {
       await pool.close();
     }

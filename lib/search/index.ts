@@ -24,9 +24,13 @@ const inFlight = new Map<string, Promise<string>>();
 
 let pool: SearchPool | undefined;
 
-/** Runs this process's searches in `threads` worker threads (server/main.ts, in the processes that take requests). */
-export function startSearchThreads(startWorker: () => Worker, threads: number): void {
+/**
+ * Runs this process's searches in `threads` worker threads (server/main.ts, in the processes that take
+ * requests); resolves once they have loaded what the first searches need.
+ */
+export function startSearchThreads(startWorker: () => Worker, threads: number): Promise<void> {
   pool ??= new SearchPool(startWorker, threads, getConfig().searchTimeLimitMs);
+  return pool.ready;
 }
 
 function compute(request: SearchRequest): Promise<string> {

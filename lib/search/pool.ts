@@ -18,6 +18,8 @@ export interface SearchTask {
 }
 
 export type SearchReply = { id: number; json: string } | { id: number; queryError: string } | { id: number; error: string };
+/** A thread's first message: its catalog and first keystrokes' match sets are loaded (lib/search/run.ts). */
+export type ThreadReady = { ready: true };
 
 interface Pending {
   task: SearchTask;
@@ -28,19 +30,28 @@ interface Pending {
 interface Thread {
   worker: Worker;
   current?: Pending & { timer: NodeJS.Timeout };
+  started: () => void;
 }
 
 export class SearchPool {
   private readonly threads: Thread[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 0;
+  /** Every first thread has prepared its search (or failed to start): a server listens only then. */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly startWorker: () => Worker,
     size: number,
     private readonly timeLimitMs: number,
   ) {
-    for (let i = 0; i < size; i++) this.threads.push(this.start());
+    const started: Promise<void>[] = [];
+    for (let i = 0; i < size; i++) {
+      const thread = this.start();
+      started.push(new Promise((resolve) => (thread.started = resolve)));
+      this.threads.push(thread);
+    }
+    this.ready = Promise.all(started).then(() => undefined);
   }
 
   /** The search's answer as JSON text. */
@@ -57,8 +68,11 @@ export class SearchPool {
   }
 
   private start(): Thread {
-    const thread: Thread = { worker: this.startWorker() };
-    thread.worker.on('message', (reply: SearchReply) => this.onReply(thread, reply));
+    const thread: Thread = { worker: this.startWorker(), started: () => {} };
+    thread.worker.on('message', (message: SearchReply | ThreadReady) => {
+      if ('ready' in message) thread.started();
+      else this.onReply(thread, message);
+    });
     thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
     thread.worker.on('exit', (code) =>
       this.replace(thread, new AppError('unavailable:search', `the search thread stopped (code ${code}); try again`)),
@@ -100,6 +114,7 @@ export class SearchPool {
     if (index === -1) return;
     thread.worker.removeAllListeners();
     void thread.worker.terminate();
+    thread.started();
     if (thread.current) {
       clearTimeout(thread.current.timer);
       thread.current.reject(error);

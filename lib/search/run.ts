@@ -57,6 +57,18 @@ function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets
   return facets;
 }
 
+// A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).
+const FIRST_KEYSTROKES = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Loads the catalog and the match sets of a first keystroke, so that the searches a starting server takes
+ * first (a 0.4 s catalog load and 5-10 ms per letter at 100,000 experiments) do not wait for them.
+ */
+export function prepareSearch(sqlite: Database.Database, maxStaleMs: number): void {
+  const catalog = getCatalog(sqlite, maxStaleMs);
+  for (const letter of FIRST_KEYSTROKES) matchSet(sqlite, catalog, parseSearchQuery(letter).match!, true);
+}
+
 /** `maxStaleMs`: how long after the crawler commits the catalog may still be the one loaded before. */
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest, maxStaleMs = 0): SearchResponse {
   const parsed = parseSearchQuery(request.q);

@@ -3,8 +3,8 @@ import { parentPort } from 'node:worker_threads';
 import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
-import type { SearchReply, SearchTask } from './pool';
-import { searchExperiments } from './run';
+import type { SearchReply, SearchTask, ThreadReady } from './pool';
+import { prepareSearch, searchExperiments } from './run';
 
 /**
  * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
@@ -22,6 +22,12 @@ try {
 const port = parentPort!;
 const { databasePath, searchStaleMs } = getConfig();
 const sqlite = openDatabase(databasePath, { readonly: true }).$client;
+try {
+  prepareSearch(sqlite, searchStaleMs);
+} catch {
+  // An index that cannot be read yet: the searches will say why.
+}
+port.postMessage({ ready: true } satisfies ThreadReady);
 
 port.on('message', ({ id, request }: SearchTask) => {
   let reply: SearchReply;
