@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { newCspNonce } from '@/lib/csp-nonce';
 
 /**
  * Security headers on pages (Next.js "proxy", formerly middleware). Scripts run only with this request's
@@ -9,7 +10,7 @@ import { NextResponse, type NextRequest } from 'next/server';
  * `new Function`. Styles allow inline: React and H5Web set style attributes, which nonces cannot cover.
  */
 export function proxy(request: NextRequest): NextResponse {
-  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const nonce = newCspNonce();
   const dev = process.env.NODE_ENV === 'development';
   const hostsViewer = /^\/(files|experiment)\//.test(request.nextUrl.pathname);
   const policy = [

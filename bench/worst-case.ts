@@ -8,9 +8,8 @@
  * Flags: --connections N (8), --seconds N (15), --unique N (4000), --experiments N (100000), --objects N (1000000).
  */
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { environmentOf } from './support/processes';
+import { probeUntil, serverMemory } from './support/probes';
 import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
 import { benchIndex } from './support/bench-index';
 import { benchFlags, countFlag } from './support/flags';
@@ -66,47 +65,15 @@ const server = await startAppServer(PORT, {
 const attack = httpClient(PORT, flags.connections);
 const probe = httpClient(PORT, 1);
 
-const PROBES = ['HEAD /data', 'GET /api/files', 'GET /api/health'] as const;
-
-/** HEAD /data, GET /api/files and GET /api/health in turn, one at a time, for `seconds`: their latencies in ms. */
-async function probeFor(seconds: number): Promise<Record<(typeof PROBES)[number], number[]>> {
-  const times = Object.fromEntries(PROBES.map((label) => [label, [] as number[]])) as Record<(typeof PROBES)[number], number[]>;
+const probeFor = (seconds: number) => {
   const deadline = performance.now() + seconds * 1000;
-  for (let i = 0; performance.now() < deadline; i++) {
-    const uuid = uuids[i % uuids.length];
-    const label = PROBES[i % PROBES.length]!;
-    const [method, path] = (
-      { 'HEAD /data': ['HEAD', `/data/${uuid}`], 'GET /api/files': ['GET', `/api/files/${uuid}`], 'GET /api/health': ['GET', '/api/health'] } as const
-    )[label];
-    const start = performance.now();
-    await probe.send(method, path);
-    times[label].push(performance.now() - start);
-    // Probing without pause would be a load of its own.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return times;
-}
+  return probeUntil(probe.send, uuids, () => performance.now() >= deadline);
+};
 
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return `${percentile(sorted, 50).toFixed(2)} / ${percentile(sorted, 99).toFixed(2)} / ${sorted.at(-1)!.toFixed(1)}`;
 };
-
-/**
- * Memory of the server's processes by role, in MB: private (heap, SQLite's page cache) and file-backed
- * (the pages of the index mapped in, which the kernel shares between processes and may drop at will).
- */
-function serverMemory(): Record<string, string[]> {
-  const children = readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  const byRole: Record<string, string[]> = {};
-  for (const pid of children) {
-    const role = environmentOf(pid, 'SERVER_ROLE') ?? 'server';
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024);
-    byRole[role] = [...(byRole[role] ?? []), `${mb('RssAnon')} + ${mb('RssFile')}`];
-  }
-  return byRole;
-}
 
 // Warm-up: each probe's first answer in each process loads what it needs once.
 for (const uuid of uuids.slice(0, 20)) {
@@ -114,7 +81,7 @@ for (const uuid of uuids.slice(0, 20)) {
   await probe.send('GET', `/api/files/${uuid}`);
   await probe.send('GET', '/api/health');
 }
-const started = serverMemory();
+const started = serverMemory(server.pid);
 const quiet = await probeFor(5);
 const [loud, run] = await Promise.all([
   probeFor(flags.seconds),
@@ -122,7 +89,7 @@ const [loud, run] = await Promise.all([
 ]);
 
 // Memory: searches no cache has seen, as typing people send them (a word and a number per request).
-const before = serverMemory();
+const before = serverMemory(server.pid);
 const words = ['organoid', 'hc328', 'gaba', 'maxwell', 'slice', 'mouse', 'human', 'kilosort', 'baseline', 'chip'];
 let sent = 0;
 await Promise.all(
@@ -133,7 +100,7 @@ await Promise.all(
     }
   }),
 );
-const after = serverMemory();
+const after = serverMemory(server.pid);
 
 attack.close();
 probe.close();

@@ -54,6 +54,11 @@ const envSchema = z
       .min(0, 'must be 0 (off) or more')
       .max(4096, 'must be at most 4096')
       .default(32),
+    PAGE_CACHE_MB: z.coerce
+      .number({ error: 'must be a number of megabytes' })
+      .min(0, 'must be 0 (off) or more')
+      .max(4096, 'must be at most 4096')
+      .default(64),
     SEARCH_TIME_LIMIT_SECONDS: z.coerce
       .number({ error: 'must be a number of seconds' })
       .min(1, 'must be between 1 and 300 seconds')
@@ -103,6 +108,8 @@ export interface Config {
   dataMode: 'redirect' | 'proxy';
   /** Bytes of search answers kept per server process (0: none). */
   searchCacheBytes: number;
+  /** Bytes of rendered experiment pages kept per front process (0: none). */
+  pageCacheBytes: number;
   /** A search running longer is stopped (its thread ended) and answered 503. */
   searchTimeLimitMs: number;
   /** How long searches may go on answering from the index as it was after the crawler commits again. */
@@ -145,6 +152,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databasePath: e.DATABASE_PATH,
     dataMode: e.DATA_MODE,
     searchCacheBytes: Math.round(e.SEARCH_CACHE_MB * 1024 * 1024),
+    pageCacheBytes: Math.round(e.PAGE_CACHE_MB * 1024 * 1024),
     searchTimeLimitMs: e.SEARCH_TIME_LIMIT_SECONDS * 1000,
     searchStaleMs: e.SEARCH_STALE_SECONDS * 1000,
     siteUrl: e.SITE_URL,

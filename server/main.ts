@@ -20,6 +20,7 @@ import { matchDirectRoute } from './direct-routes';
 import { ALLOWED_METHODS, refusedRequest } from './request-guard';
 import { logEventLoopDelay } from './event-loop-log';
 import { createPagesProxy } from './pages-proxy';
+import { withPageCache } from './page-cache';
 
 /**
  * The web server: the route handlers called directly (server/direct-routes.ts) and Next.js for pages.
@@ -64,7 +65,7 @@ prepareServer();
 
 if (cluster.isPrimary && processes > 1) supervise(processes);
 else if (role === 'pages') await servePages(pagesSocket!);
-else if (role === 'front') await serveFront(createPagesProxy(pagesSocket!));
+else if (role === 'front') await serveFront(withPageCache(createPagesProxy(pagesSocket!)));
 else await serveFront(await nextHandler());
 
 /**

@@ -8,29 +8,59 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
-/**
- * Passes a request to the page processes on a local socket and streams their answer back, headers and
- * status unchanged; the connection to them is kept alive between requests.
- */
-export function createPagesProxy(socketPath: string) {
+/** The answer when the page processes cannot be reached (one is being replaced). */
+export function pagesUnavailable(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2' });
+  res.end('The page server is restarting; try again in a moment.\n');
+}
+
+/** A page as the page processes answered it, its body whole and not content-encoded. */
+export interface RenderedPage {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface PagesProxy {
+  /** Passes the request on and streams the answer back, headers and status unchanged. */
+  pass(req: IncomingMessage, res: ServerResponse): void;
+  /** Asks for the page of a bodiless request (a GET), uncompressed, and reads the answer whole. */
+  render(req: IncomingMessage): Promise<RenderedPage>;
+}
+
+/** The page processes, on a local socket; the connection to them is kept alive between requests. */
+export function createPagesProxy(socketPath: string): PagesProxy {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const upstream = request({ socketPath, agent, method: req.method, path: req.url, headers: endToEnd(req.headers) }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
-      pipeline(answer, res, () => {
-        // A client gone mid-answer ends both sides; nothing else to do.
+  const upstream = (req: IncomingMessage, headers: IncomingHttpHeaders, onAnswer: (answer: IncomingMessage) => void) =>
+    request({ socketPath, agent, method: req.method, path: req.url, headers }, onAnswer);
+  return {
+    pass(req, res) {
+      const forwarded = upstream(req, endToEnd(req.headers), (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+        pipeline(answer, res, () => {
+          // A client gone mid-answer ends both sides; nothing else to do.
+        });
       });
-    });
-    upstream.on('error', () => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2' });
-      res.end('The page server is restarting; try again in a moment.\n');
-    });
-    pipeline(req, upstream, () => {
-      // An aborted request body destroys the upstream request; its error handler answers.
-    });
+      forwarded.on('error', () => pagesUnavailable(res));
+      pipeline(req, forwarded, () => {
+        // An aborted request body destroys the upstream request; its error handler answers.
+      });
+    },
+    render(req) {
+      return new Promise((resolve, reject) => {
+        const forwarded = upstream(req, { ...endToEnd(req.headers), 'accept-encoding': 'identity' }, (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: endToEnd(answer.headers), body: Buffer.concat(chunks) }));
+          answer.on('error', reject);
+        });
+        forwarded.on('error', reject);
+        forwarded.end();
+      });
+    },
   };
 }

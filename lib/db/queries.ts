@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import type { IndexStats } from '../../contracts/search-answer';
 import { getConfig } from '../config';
 import { experimentDateRange } from './date-range';
@@ -66,6 +67,42 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
     .all();
   return { experiment, files };
 }
+
+/**
+ * A digest of everything an experiment's page is rendered from: its row (but the time of the last crawl,
+ * which the page does not show), its files (getExperiment) and what the crawler learned of them
+ * (experimentHdf5Facts); undefined when there is no such experiment. The front process keeps a rendered
+ * page while this stays the same (server/page-cache.ts); a page that reads more of the index must add it here.
+ */
+export function experimentPageVersion(path: string): string | undefined {
+  const { experiment, files, manifests } = experimentPageStatements(getDb().$client);
+  const row = experiment.get(path) as [id: number, ...unknown[]] | undefined;
+  if (!row) return undefined;
+  const hash = createHash('sha1').update(JSON.stringify(row));
+  for (const file of files.all(row[0])) hash.update(JSON.stringify(file));
+  for (const manifest of manifests.all(row[0]) as unknown[][]) {
+    for (const cell of manifest) hash.update(cell instanceof Buffer ? cell : JSON.stringify(cell));
+  }
+  return hash.digest('base64url');
+}
+
+const experimentPageStatements = perConnection((sqlite: AppDatabase['$client']) => {
+  const columns = (
+    sqlite.prepare("SELECT name FROM pragma_table_info('experiments') WHERE name NOT IN ('id', 'last_crawled_at')").pluck().all() as string[]
+  )
+    .map((name) => `"${name}"`)
+    .join(', ');
+  return {
+    experiment: sqlite.prepare(`SELECT id, ${columns} FROM experiments WHERE path = ?`).raw(),
+    files: sqlite.prepare('SELECT uuid, key, size, etag, last_modified FROM objects WHERE experiment_id = ? ORDER BY key').raw(),
+    manifests: sqlite
+      .prepare(
+        `SELECT o.uuid, m.etag, m.status, m.summary, m.error, m.built_at FROM objects o JOIN hdf5_manifests m ON m.object_id = o.id
+         WHERE o.experiment_id = ? ORDER BY o.key`,
+      )
+      .raw(),
+  };
+});
 
 /**
  * What the crawler learned of each HDF5 file of an experiment, in its current version: what it holds, or

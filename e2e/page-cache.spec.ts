@@ -1,0 +1,89 @@
+import { expect, test, type APIResponse } from '@playwright/test';
+import { openDatabase } from '../lib/db/index';
+import { E2E_HALF_RATE } from './server';
+
+/**
+ * Experiment pages are kept by the front processes while what they are rendered from is unchanged
+ * (server/page-cache.ts): a kept page is the page a render gives, with a nonce of its own per answer.
+ */
+
+const PATH = `/experiment/${E2E_HALF_RATE}`;
+const nonceOf = (answer: APIResponse) => /'nonce-([^']+)'/.exec(answer.headers()['content-security-policy'] ?? '')?.[1];
+
+/** The page until two answers in a row come from one front process's kept copy (there are several processes). */
+async function keptAnswer(get: () => Promise<APIResponse>): Promise<APIResponse> {
+  for (let i = 0; i < 20; i++) {
+    const answer = await get();
+    if (answer.headers()['x-page-cache'] === 'hit') return answer;
+  }
+  throw new Error('no answer came from a kept page');
+}
+
+test('a kept experiment page is answered with a new nonce, in its policy and on every script', async ({ request }) => {
+  const first = await request.get(PATH);
+  expect(first.status()).toBe(200);
+  const kept = await keptAnswer(() => request.get(PATH));
+  const [a, b] = [nonceOf(first), nonceOf(kept)];
+  expect(a).toBeTruthy();
+  expect(b).toBeTruthy();
+  expect(b).not.toBe(a);
+  const html = await kept.text();
+  expect(html).not.toContain(a!);
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${b}"`);
+  // The same page otherwise: the render's text, byte for byte but for the nonce.
+  expect(html.replaceAll(b!, 'NONCE')).toBe((await first.text()).replaceAll(a!, 'NONCE'));
+  expect(kept.headers()['content-encoding']).toBe('gzip');
+});
+
+test('a kept page runs in Chromium: its inline scripts pass the policy and the page hydrates', async ({ page, request }) => {
+  await keptAnswer(() => request.get(PATH));
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  let served: string | undefined;
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname === PATH) served = response.headers()['x-page-cache'];
+  });
+  // Until the browser's own connection reaches a process that kept it.
+  for (let i = 0; i < 10 && served !== 'hit'; i++) await page.goto(PATH);
+  expect(served).toBe('hit');
+  // Next.js's inline scripts define its flight data: blocked by the policy, it would be missing.
+  expect(await page.evaluate(() => Array.isArray((window as unknown as { __next_f?: unknown[] }).__next_f))).toBe(true);
+  await expect(page.getByRole('button', { name: /copy JSON/i })).toBeEnabled();
+  expect(violations).toEqual([]);
+});
+
+test('a page is rendered again when what it shows changes, and not when only the crawl time does', async ({ request }) => {
+  const db = openDatabase(process.env.DATABASE_PATH!);
+  const path = E2E_HALF_RATE;
+  const before = db.$client.prepare('SELECT purpose, last_crawled_at FROM experiments WHERE path = ?').get(path) as {
+    purpose: string;
+    last_crawled_at: number;
+  };
+  try {
+    await keptAnswer(() => request.get(PATH));
+    db.$client.prepare('UPDATE experiments SET last_crawled_at = last_crawled_at + 1000 WHERE path = ?').run(path);
+    expect((await request.get(PATH)).headers()['x-page-cache']).toBe('hit');
+
+    db.$client.prepare('UPDATE experiments SET purpose = ? WHERE path = ?').run('purpose changed by the page cache test', path);
+    const changed = await request.get(PATH);
+    expect(changed.headers()['x-page-cache']).toBe('miss');
+    expect(await changed.text()).toContain('purpose changed by the page cache test');
+    // Every process that kept the old page renders it again: no answer has the old purpose.
+    for (let i = 0; i < 6; i++) expect(await (await request.get(PATH)).text()).toContain('purpose changed by the page cache test');
+  } finally {
+    db.$client.prepare('UPDATE experiments SET purpose = ?, last_crawled_at = ? WHERE path = ?').run(before.purpose, before.last_crawled_at, path);
+    db.$client.close();
+  }
+});
+
+test('client navigations and unknown experiments are not kept', async ({ request }) => {
+  const rsc = await request.get(PATH, { headers: { RSC: '1' } });
+  expect(rsc.headers()['x-page-cache']).toBeUndefined();
+  const missing = await request.get('/experiment/ephys/no-such-experiment');
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()['x-page-cache']).toBeUndefined();
+});
