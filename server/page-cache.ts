@@ -67,6 +67,17 @@ export function withPageCache(pages: PagesProxy): (req: IncomingMessage, res: Se
   const { pageCacheBytes } = getConfig();
   if (pageCacheBytes === 0) return pages.pass;
   const kept = new LRUCache<string, KeptPage>({ maxSize: pageCacheBytes, sizeCalculation: (page, key) => page.bytes + 2 * key.length });
+  // Renders under way, so that a page asked again meanwhile (a link just shared) is rendered once.
+  const rendering = new Map<string, Promise<RenderedPage>>();
+  const render = (req: IncomingMessage, key: string, version: string) => {
+    const id = `${version}\n${key}`;
+    let running = rendering.get(id);
+    if (!running) {
+      running = pages.render(req).finally(() => rendering.delete(id));
+      rendering.set(id, running);
+    }
+    return running;
+  };
   const answer = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     // Before rendering: a page rendered from a newer index than its version says is only rendered again.
     const version = experimentPageVersion(path);
@@ -77,7 +88,7 @@ export function withPageCache(pages: PagesProxy): (req: IncomingMessage, res: Se
     let page = kept.get(key);
     res.setHeader('X-Page-Cache', page?.version === version ? 'hit' : 'miss');
     if (page?.version !== version) {
-      const rendered = await pages.render(req);
+      const rendered = await render(req, key, version);
       page = keepable(rendered, version);
       if (!page)
         return send(
