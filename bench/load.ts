@@ -195,7 +195,12 @@ try {
       .map(([group, seconds]) => `${group} ${share(seconds)}`)
       .join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`,
   );
-  console.log(`errors: ${run.errors} of ${run.completed}; SQLITE_BUSY or "database is locked" in the server log: ${busy}`);
+  const logged = log.split('\n').filter((line) => line.includes('"level":"error"'));
+  if (logged.length) console.log(`server errors logged: ${logged.length}; the first: ${logged.slice(0, 3).join(' | ').slice(0, 600)}`);
+  const failures = [...run.failures].map(([failure, count]) => `${failure} × ${count}`).join(', ');
+  console.log(
+    `errors: ${run.errors} of ${run.completed}${failures ? ` (${failures})` : ''}; SQLITE_BUSY or "database is locked" in the server log: ${busy}`,
+  );
   console.log(`crawl: ${crawled.status}, ${JSON.stringify(crawled.experiments)}, ended ${crawled.endedAfter.toFixed(1)} s after the load started`);
   console.log('targets: zero errors, no SQLITE_BUSY while the crawl writes, search p99 under 100 ms');
 } finally {

@@ -51,16 +51,21 @@ export function createPagesProxy(socketPath: string): PagesProxy {
       });
     },
     render(req) {
-      return new Promise((resolve, reject) => {
-        const forwarded = upstream(req, { ...endToEnd(req.headers), 'accept-encoding': 'identity' }, (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: endToEnd(answer.headers), body: Buffer.concat(chunks) }));
-          answer.on('error', reject);
+      const attempt = (retry: boolean): Promise<RenderedPage> =>
+        new Promise((resolve, reject) => {
+          const forwarded = upstream(req, { ...endToEnd(req.headers), 'accept-encoding': 'identity' }, (answer) => {
+            const chunks: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+            answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: endToEnd(answer.headers), body: Buffer.concat(chunks) }));
+            answer.on('error', reject);
+          });
+          // A kept-alive connection the page process closed as the request went out: asked again, once, on a new one.
+          forwarded.on('error', (error: NodeJS.ErrnoException) =>
+            retry && forwarded.reusedSocket && error.code === 'ECONNRESET' ? attempt(false).then(resolve, reject) : reject(error),
+          );
+          forwarded.end();
         });
-        forwarded.on('error', reject);
-        forwarded.end();
-      });
+      return attempt(true);
     },
   };
 }

@@ -66,6 +66,8 @@ export interface LoadResult {
   latencies: Map<string, number[]>;
   completed: number;
   errors: number;
+  /** The unexpected answers, counted by request kind and status (0: the request failed). */
+  failures: Map<string, number>;
   seconds: number;
 }
 
@@ -79,7 +81,7 @@ export async function runLoad(options: {
   seconds: number;
   next: (i: number) => { method: string; path: string; label: string; expected: number };
 }): Promise<LoadResult> {
-  const result: LoadResult = { latencies: new Map(), completed: 0, errors: 0, seconds: 0 };
+  const result: LoadResult = { latencies: new Map(), completed: 0, errors: 0, failures: new Map(), seconds: 0 };
   let i = 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
@@ -92,7 +94,11 @@ export async function runLoad(options: {
         const list = result.latencies.get(request.label) ?? [];
         list.push(performance.now() - start);
         result.latencies.set(request.label, list);
-        if (status !== request.expected) result.errors++;
+        if (status !== request.expected) {
+          result.errors++;
+          const failure = `${request.label}: ${status}`;
+          result.failures.set(failure, (result.failures.get(failure) ?? 0) + 1);
+        }
         result.completed++;
       }
     }),
