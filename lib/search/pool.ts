@@ -70,15 +70,16 @@ export class SearchPool {
   private start(): Thread {
     const thread: Thread = { worker: this.startWorker(), started: () => {} };
     thread.worker.on('message', (message: SearchReply | ThreadReady) => {
-      if ('ready' in message) thread.started();
-      else this.onReply(thread, message);
+      if (!('ready' in message)) return this.onReply(thread, message);
+      // Prepared, a thread must not keep the process alive on its own; until then a process that waits for
+      // it (a server about to listen) has nothing else that would.
+      thread.worker.unref();
+      thread.started();
     });
     thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
     thread.worker.on('exit', (code) =>
       this.replace(thread, new AppError('unavailable:search', `the search thread stopped (code ${code}); try again`)),
     );
-    // A thread whose work is done must not keep the process alive on its own.
-    thread.worker.unref();
     return thread;
   }
 
