@@ -64,6 +64,8 @@ export const percentile = (sorted: number[], p: number): number => sorted[Math.m
 export interface LoadResult {
   /** Latencies in ms by the label of the request kind. */
   latencies: Map<string, number[]>;
+  /** When each of those requests was sent, in seconds from the start of the run. */
+  sentAt: Map<string, number[]>;
   completed: number;
   errors: number;
   /** The unexpected answers, counted by request kind and status (0: the request failed). */
@@ -81,7 +83,7 @@ export async function runLoad(options: {
   seconds: number;
   next: (i: number) => { method: string; path: string; label: string; expected: number };
 }): Promise<LoadResult> {
-  const result: LoadResult = { latencies: new Map(), completed: 0, errors: 0, failures: new Map(), seconds: 0 };
+  const result: LoadResult = { latencies: new Map(), sentAt: new Map(), completed: 0, errors: 0, failures: new Map(), seconds: 0 };
   let i = 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
@@ -94,6 +96,9 @@ export async function runLoad(options: {
         const list = result.latencies.get(request.label) ?? [];
         list.push(performance.now() - start);
         result.latencies.set(request.label, list);
+        const sent = result.sentAt.get(request.label) ?? [];
+        sent.push((start - started) / 1000);
+        result.sentAt.set(request.label, sent);
         if (status !== request.expected) {
           result.errors++;
           const failure = `${request.label}: ${status}`;
