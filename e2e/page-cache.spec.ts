@@ -3,14 +3,14 @@ import { openDatabase } from '../lib/db/index';
 import { E2E_HALF_RATE } from './server';
 
 /**
- * Experiment pages are kept by the front processes while what they are rendered from is unchanged
+ * Experiment pages are kept by the front process while what they are rendered from is unchanged
  * (server/page-cache.ts): a kept page is the page a render gives, with a nonce of its own per answer.
  */
 
 const PATH = `/experiment/${E2E_HALF_RATE}`;
 const nonceOf = (answer: APIResponse) => /'nonce-([^']+)'/.exec(answer.headers()['content-security-policy'] ?? '')?.[1];
 
-/** The page until two answers in a row come from one front process's kept copy (there are several processes). */
+/** The page, asked until an answer comes from the kept copy. */
 async function keptAnswer(get: () => Promise<APIResponse>): Promise<APIResponse> {
   for (let i = 0; i < 20; i++) {
     const answer = await get();
@@ -47,7 +47,6 @@ test('a kept page runs in Chromium: its inline scripts pass the policy and the p
   page.on('response', (response) => {
     if (new URL(response.url()).pathname === PATH) served = response.headers()['x-page-cache'];
   });
-  // Until the browser's own connection reaches a process that kept it.
   for (let i = 0; i < 10 && served !== 'hit'; i++) await page.goto(PATH);
   expect(served).toBe('hit');
   // Next.js's inline scripts define its flight data: blocked by the policy, it would be missing.
@@ -72,7 +71,7 @@ test('a page is rendered again when what it shows changes, and not when only the
     const changed = await request.get(PATH);
     expect(changed.headers()['x-page-cache']).toBe('miss');
     expect(await changed.text()).toContain('purpose changed by the page cache test');
-    // Every process that kept the old page renders it again: no answer has the old purpose.
+    // No answer after the change has the old purpose.
     for (let i = 0; i < 6; i++) expect(await (await request.get(PATH)).text()).toContain('purpose changed by the page cache test');
   } finally {
     db.$client.prepare('UPDATE experiments SET purpose = ?, last_crawled_at = ? WHERE path = ?').run(before.purpose, before.last_crawled_at, path);

@@ -33,7 +33,7 @@ describe('containerMemoryLimit', () => {
 });
 
 describe('serverProcesses', () => {
-  it('runs a pair per core, as many as the memory limit holds, at least one', () => {
+  it('runs a search thread and a page process per core, as many as the memory limit holds, at least one', () => {
     expect(serverProcesses(8, undefined)).toBe(8);
     expect(serverProcesses(8, 4 * 1024 ** 3)).toBe(6);
     expect(serverProcesses(2, 4 * 1024 ** 3)).toBe(2);

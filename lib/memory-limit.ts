@@ -22,14 +22,15 @@ export function containerMemoryLimit(root = '/sys/fs/cgroup'): number | undefine
 }
 
 /**
- * What a front process and its page process hold, measured over 100,000 experiments and 1,000,000 files:
- * a front process grows to about 240 MB of its own after thousands of searches (bench:worst: its search
- * thread, the search cache, SQLite), a page process to about 270 MB after 1,200 pages and search pages.
- * The index's pages that both map in are the kernel's to share and drop, and are not counted.
+ * What a search thread and a page process hold, measured over 100,000 experiments and 1,000,000 files: a
+ * search thread about 350 MB after thousands of searches (bench:search: its catalog, its match sets, SQLite's
+ * page cache), a page process about 270 MB after 1,200 pages and search pages. The front process adds its
+ * caches of answers and pages (SEARCH_CACHE_MB, PAGE_CACHE_MB). The index's pages that all map in are the
+ * kernel's to share and drop, and are not counted.
  */
 export const MEMORY_PER_PROCESS_PAIR = 640 * 1024 * 1024;
 
-/** Front/page process pairs for the server: one per core, as many as the memory limit holds, at least one. */
+/** Search threads and page processes for the server: one per core, as many as the memory limit holds, at least one. */
 export function serverProcesses(cores: number, memoryLimit: number | undefined): number {
   return memoryLimit === undefined ? cores : Math.max(1, Math.min(cores, Math.floor(memoryLimit / MEMORY_PER_PROCESS_PAIR)));
 }

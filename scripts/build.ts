@@ -60,7 +60,7 @@ await build({
     'crawl-schedule': 'crawler/schedule.ts',
     // Started by the crawler as a worker thread (crawler/manifest-pool.ts), found next to it.
     'manifest-worker': 'crawler/manifest-worker.ts',
-    // Started by the server's front processes for their searches (lib/search/pool.ts).
+    // Started by the server's front process for its searches (lib/search/pool.ts).
     'search-worker': 'lib/search/worker.ts',
   },
   outdir: '.next/standalone',

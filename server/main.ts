@@ -25,12 +25,16 @@ import { withPageCache } from './page-cache';
 /**
  * The web server: the route handlers called directly (server/direct-routes.ts) and Next.js for pages.
  *
- * With more than one process (the default: WEB_CONCURRENCY, else one per core), two groups share the work:
- * front processes take every connection on the port, answer the API and /data themselves and pass page
- * requests to page processes over a local socket. Searches and file reads take a millisecond or two; a page
- * takes tens of milliseconds of React rendering. In one process a search waits behind every render in
- * flight; here the page processes also run at a lower priority, so under load the operating system gives
- * the cores to searches first and pages absorb the wait.
+ * With more than one process (the default: WEB_CONCURRENCY, else one per core), the work is shared: one
+ * front process takes every connection on the port, answers the API and /data itself, searches in one
+ * thread per core and passes page requests to the page processes (one per core) over a local socket.
+ * Searches and file reads take a millisecond or two; a page takes tens of milliseconds of React rendering.
+ * In one process a search waits behind every render in flight; here the page processes also run at a lower
+ * priority, so under load the operating system gives the cores to searches first and pages absorb the wait.
+ * One front process rather than one per core: its caches (answers, match sets by thread, kept pages) serve
+ * every connection; with one per core each computed and kept its own, and typing people were answered at
+ * half the rate (bench:search: 548 → 1,028 requests/s, p99 128 → 83 ms); its event loop does a fraction
+ * of a millisecond per request.
  *
  * `npm start` runs the bundle of this file inside the standalone build (scripts/build.ts);
  * `npm run dev` runs it in one process with --dev from the repository.
@@ -69,13 +73,14 @@ else if (role === 'front') await serveFront(withPageCache(createPagesProxy(pages
 else await serveFront(await nextHandler());
 
 /**
- * Searches run in a thread of their own (lib/search/pool.ts), so this process's event loop answers HEADs,
- * health checks and the next request while one runs. Pages search in their own process, in place.
+ * Searches run in threads of their own (lib/search/pool.ts), one per process the server was given, so this
+ * process's event loop answers HEADs, health checks and the next request while they run. Pages search in
+ * their own process, in place.
  */
 function startSearching(): Promise<void> {
   return startSearchThreads(
     () => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)),
-    1,
+    processes,
   );
 }
 
@@ -121,10 +126,10 @@ async function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => 
   logEventLoopDelay();
 }
 
-/** A page process: Next.js on the local socket, behind the front processes, at a lower priority. */
+/** A page process: Next.js on the local socket, behind the front process, at a lower priority. */
 async function servePages(socket: string): Promise<void> {
   // Every thread: V8's garbage collection threads, busy while React renders, would otherwise compete with
-  // the front processes at their priority. Where not permitted, pages compete with the API on equal terms.
+  // the front process at its priority. Where not permitted, pages compete with the API on equal terms.
   setProcessPriority(PAGES_NICENESS);
   const handleByNext = await nextHandler();
   // The front process logged the request; errors logged while rendering carry its id.
@@ -155,16 +160,14 @@ function standaloneConfig() {
   return file.config;
 }
 
-/** Forks `count` front and `count` page processes, replaces any that dies, and stops them all on a signal. */
+/** Forks one front and `count` page processes, replaces any that dies, and stops them all on a signal. */
 function supervise(count: number): void {
   const socket = join(tmpdir(), `braingeneers-search-pages-${process.pid}.sock`);
   rmSync(socket, { force: true });
   const roles = new Map<number, 'front' | 'pages'>();
   const fork = (which: 'front' | 'pages') => roles.set(cluster.fork({ SERVER_ROLE: which, PAGES_SOCKET: socket }).id, which);
-  for (let i = 0; i < count; i++) {
-    fork('pages');
-    fork('front');
-  }
+  for (let i = 0; i < count; i++) fork('pages');
+  fork('front');
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
     const which = roles.get(worker.id)!;
@@ -183,8 +186,8 @@ function supervise(count: number): void {
   cluster.on('listening', () => {
     const memoryLimit = containerMemoryLimit();
     const limit = memoryLimit === undefined ? {} : { memoryLimitMb: Math.round(memoryLimit / 1024 ** 2) };
-    if (++listening === 2 * count)
-      log('info', `Ready on http://${hostname}:${port}`, { frontProcesses: count, pageProcesses: count, cores: availableParallelism(), ...limit });
+    if (++listening === count + 1)
+      log('info', `Ready on http://${hostname}:${port}`, { searchThreads: count, pageProcesses: count, cores: availableParallelism(), ...limit });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -33,8 +33,8 @@ export function startSearchThreads(startWorker: () => Worker, threads: number): 
   return pool.ready;
 }
 
-function compute(request: SearchRequest): Promise<string> {
-  if (pool) return pool.search(request);
+function compute(request: SearchRequest, match: string | null): Promise<string> {
+  if (pool) return pool.search(request, match ?? '');
   // Without threads (page processes, tests): here, in this thread.
   try {
     return Promise.resolve(JSON.stringify(searchExperiments(getDb().$client, request, getConfig().searchStaleMs)));
@@ -48,14 +48,14 @@ export async function searchJson(request: SearchRequest): Promise<string> {
   const { searchCacheBytes, searchStaleMs } = getConfig();
   try {
     // A malformed query is refused here, in microseconds, rather than after the searches queued before it.
-    parseSearchQuery(request.q);
+    const { match } = parseSearchQuery(request.q);
     const key = JSON.stringify(request);
     const cache = searchCacheBytes > 0 ? answers(getDb().$client, searchStaleMs) : undefined;
     const hit = cache?.get(key);
     if (hit !== undefined) return hit;
     let running = inFlight.get(key);
     if (!running) {
-      running = compute(request).finally(() => inFlight.delete(key));
+      running = compute(request, match).finally(() => inFlight.delete(key));
       inFlight.set(key, running);
     }
     const json = await running;

@@ -23,6 +23,8 @@ export type ThreadReady = { ready: true };
 
 interface Pending {
   task: SearchTask;
+  /** The thread that most likely holds what this search needs (its match sets). */
+  home: number;
   resolve: (json: string) => void;
   reject: (error: unknown) => void;
 }
@@ -54,10 +56,14 @@ export class SearchPool {
     this.ready = Promise.all(started).then(() => undefined);
   }
 
-  /** The search's answer as JSON text. */
-  search(request: SearchRequest): Promise<string> {
+  /**
+   * The search's answer as JSON text. Searches of one `affinity` (their text's match expression) go to the
+   * same thread when it is free or soonest free, so that its kept match sets serve them; a thread with
+   * nothing of its own to do takes the oldest search waiting.
+   */
+  search(request: SearchRequest, affinity = ''): Promise<string> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: this.nextId++, request }, resolve, reject });
+      this.queue.push({ task: { id: this.nextId++, request }, home: homeOf(affinity, this.threads.length), resolve, reject });
       this.dispatch();
     });
   }
@@ -84,13 +90,14 @@ export class SearchPool {
   }
 
   private dispatch(): void {
-    for (const thread of this.threads) {
-      if (thread.current || this.queue.length === 0) continue;
-      const pending = this.queue.shift()!;
+    this.threads.forEach((thread, index) => {
+      if (thread.current || this.queue.length === 0) return;
+      const own = this.queue.findIndex((pending) => pending.home === index);
+      const [pending] = this.queue.splice(own === -1 ? 0 : own, 1) as [Pending];
       const timer = setTimeout(() => this.overTime(thread), this.timeLimitMs);
       thread.current = { ...pending, timer };
       thread.worker.postMessage(pending.task);
-    }
+    });
   }
 
   private onReply(thread: Thread, reply: SearchReply): void {
@@ -123,4 +130,11 @@ export class SearchPool {
     this.threads[index] = this.start();
     this.dispatch();
   }
+}
+
+/** A thread index for an affinity string (FNV-1a). */
+function homeOf(affinity: string, threads: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < affinity.length; i++) hash = Math.imul(hash ^ affinity.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % threads;
 }
