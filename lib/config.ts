@@ -58,7 +58,7 @@ const envSchema = z
       .number({ error: 'must be a number of megabytes' })
       .min(0, 'must be 0 (off) or more')
       .max(4096, 'must be at most 4096')
-      .default(64),
+      .default(128),
     SEARCH_TIME_LIMIT_SECONDS: z.coerce
       .number({ error: 'must be a number of seconds' })
       .min(1, 'must be between 1 and 300 seconds')
