@@ -71,7 +71,8 @@ index.$client.close();
 interface Typing {
   /** Each keystroke's latency and when it was sent, in seconds from the run's start. */
   timed: { k: Keystroke; ms: number; at: number }[];
-  errors: number;
+  /** Answers other than 200, as `q → status` (0: the request failed). */
+  errors: string[];
   seconds: number;
   words: number;
   /** HEAD /data, GET /api/files and GET /api/health meanwhile, one at a time. */
@@ -97,7 +98,7 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
   const { send, close } = httpClient(PORT, pace === undefined ? people : 4 * people);
   const prober = httpClient(PORT, 1);
   const timed: Typing['timed'] = [];
-  let errors = 0;
+  const errors: string[] = [];
   let nextWord = 0;
   let typing = true;
   // The probes' first answers in each process load what they need once, as in a running server.
@@ -107,7 +108,8 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
   const deadline = started + SECONDS * 1000;
   const type = async (k: Keystroke) => {
     const start = performance.now();
-    if ((await send('GET', keystrokeUrl(k))) !== 200) errors++;
+    const status = await send('GET', keystrokeUrl(k));
+    if (status !== 200) errors.push(`${JSON.stringify(k.q)} → ${status}`);
     timed.push({ k, ms: performance.now() - start, at: (start - started) / 1000 });
   };
   await Promise.all(
@@ -246,7 +248,7 @@ const slowest = (run: Typing) => {
 };
 const heading = (run: Typing, who: string) =>
   console.log(
-    `\ntyping (seed ${flags.seed}): ${who}, ${run.words.toLocaleString('en-US')} words, ${run.timed.length.toLocaleString('en-US')} keystrokes in ${run.seconds.toFixed(1)} s (${(run.timed.length / run.seconds).toFixed(0)} req/s), ${run.errors} errors, cache on`,
+    `\ntyping (seed ${flags.seed}): ${who}, ${run.words.toLocaleString('en-US')} words, ${run.timed.length.toLocaleString('en-US')} keystrokes in ${run.seconds.toFixed(1)} s (${(run.timed.length / run.seconds).toFixed(0)} req/s), ${run.errors.length} errors${run.errors.length ? ` (${run.errors.slice(0, 5).join(', ')})` : ''}, cache on`,
   );
 heading(typing, `${CONNECTIONS} people each sending a keystroke as soon as the one before was answered`);
 console.log('| | p50 ms | p99 ms | slowest ms |');

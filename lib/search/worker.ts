@@ -12,7 +12,7 @@ import { prepareSearch, searchExperiments } from './run';
  * first; on Linux the priority of a thread is its own.
  */
 
-const SEARCH_NICENESS = 2;
+const SEARCH_NICENESS = 4;
 try {
   setPriority(SEARCH_NICENESS);
 } catch {
