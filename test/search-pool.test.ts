@@ -17,6 +17,7 @@ import { tempDir } from './support/index';
 let dir: ReturnType<typeof tempDir>;
 let path: string;
 
+const parse = (json: Uint8Array) => JSON.parse(new TextDecoder().decode(json));
 const request = (q: string): SearchRequest => ({ q, ...noFilterValues(), limit: 20 });
 const thread = () => startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url));
 
@@ -38,7 +39,7 @@ describe('SearchPool', () => {
       const queries = BENCH_QUERIES.map((q) => request(q.q));
       const answers = await Promise.all(queries.map((r) => pool.search(r)));
       answers.forEach((json, i) => {
-        expect(JSON.parse(json)).toEqual(searchExperiments(db.$client, queries[i]!));
+        expect(parse(json)).toEqual(searchExperiments(db.$client, queries[i]!));
       });
       db.$client.close();
     } finally {
@@ -51,7 +52,7 @@ describe('SearchPool', () => {
     try {
       await pool.ready;
       const db = openDatabase(path, { readonly: true });
-      for (const q of ['s', 'o', 'organoid']) expect(JSON.parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
+      for (const q of ['s', 'o', 'organoid']) expect(parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
       db.$client.close();
     } finally {
       await pool.close();
@@ -71,7 +72,7 @@ describe('SearchPool', () => {
     const pool = new SearchPool(thread, 1, 30_000);
     try {
       await expect(pool.search(request('after:2023-13'))).rejects.toThrow(QueryError);
-      expect(JSON.parse(await pool.search(request('organoid'))).total).toBeGreaterThan(0);
+      expect(parse(await pool.search(request('organoid'))).total).toBeGreaterThan(0);
     } finally {
       await pool.close();
     }

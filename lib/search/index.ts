@@ -9,18 +9,18 @@ import { parseSearchQuery, QueryError } from './parse';
 import { SearchPool } from './pool';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest } from '../../contracts/search-params';
-import { searchExperiments } from './run';
+import { encodeAnswer, searchExperiments } from './run';
 
 /**
- * Answers as JSON text, kept until the index changes and then for what remains of SEARCH_STALE_SECONDS
- * (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process: search-as-you-type and shared links
- * ask the same questions again. A JavaScript string of n UTF-16 code units takes 2n bytes.
+ * Answers as the UTF-8 bytes of their JSON, kept until the index changes and then for what remains of
+ * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process:
+ * search-as-you-type and shared links ask the same questions again. A key of n UTF-16 code units takes 2n bytes.
  */
 const answers = derivedFromIndex(
-  () => new LRUCache<string, string>({ maxSize: getConfig().searchCacheBytes, sizeCalculation: (json, key) => 2 * (json.length + key.length) }),
+  () => new LRUCache<string, Uint8Array>({ maxSize: getConfig().searchCacheBytes, sizeCalculation: (json, key) => json.byteLength + 2 * key.length }),
 );
 /** Searches being computed, so that the same question asked twice meanwhile is computed once. */
-const inFlight = new Map<string, Promise<string>>();
+const inFlight = new Map<string, Promise<Uint8Array>>();
 
 let pool: SearchPool | undefined;
 
@@ -33,18 +33,18 @@ export function startSearchThreads(startWorker: () => Worker, threads: number): 
   return pool.ready;
 }
 
-function compute(request: SearchRequest, match: string | null): Promise<string> {
+function compute(request: SearchRequest, match: string | null): Promise<Uint8Array> {
   if (pool) return pool.search(request, match ?? '');
   // Without threads (page processes, tests): here, in this thread.
   try {
-    return Promise.resolve(JSON.stringify(searchExperiments(getDb().$client, request, getConfig().searchStaleMs)));
+    return Promise.resolve(encodeAnswer(searchExperiments(getDb().$client, request, getConfig().searchStaleMs)));
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-/** A search over the index as the JSON text of its SearchResponse, or an AppError naming what was wrong. */
-export async function searchJson(request: SearchRequest): Promise<string> {
+/** A search over the index as the UTF-8 JSON of its SearchResponse, or an AppError naming what was wrong. */
+export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
   const { searchCacheBytes, searchStaleMs } = getConfig();
   try {
     // A malformed query is refused here, in microseconds, rather than after the searches queued before it.
@@ -69,5 +69,5 @@ export async function searchJson(request: SearchRequest): Promise<string> {
 }
 
 export async function search(request: SearchRequest): Promise<SearchResponse> {
-  return JSON.parse(await searchJson(request)) as SearchResponse;
+  return JSON.parse(new TextDecoder().decode(await searchJson(request))) as SearchResponse;
 }

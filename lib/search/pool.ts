@@ -17,7 +17,8 @@ export interface SearchTask {
   request: SearchRequest;
 }
 
-export type SearchReply = { id: number; json: string } | { id: number; queryError: string } | { id: number; error: string };
+/** `json`: the answer's JSON as UTF-8 bytes (lib/search/run.ts encodeAnswer). */
+export type SearchReply = { id: number; json: Uint8Array<ArrayBuffer> } | { id: number; queryError: string } | { id: number; error: string };
 /** A thread's first message: its catalog and first keystrokes' match sets are loaded (lib/search/run.ts). */
 export type ThreadReady = { ready: true };
 
@@ -25,7 +26,7 @@ interface Pending {
   task: SearchTask;
   /** The thread that most likely holds what this search needs (its match sets). */
   home: number;
-  resolve: (json: string) => void;
+  resolve: (json: Uint8Array) => void;
   reject: (error: unknown) => void;
 }
 
@@ -57,11 +58,11 @@ export class SearchPool {
   }
 
   /**
-   * The search's answer as JSON text. Searches of one `affinity` (their text's match expression) go to the
+   * The search's answer as the UTF-8 bytes of its JSON. Searches of one `affinity` (their text's match expression) go to the
    * same thread when it is free or soonest free, so that its kept match sets serve them; a thread with
    * nothing of its own to do takes the oldest search waiting.
    */
-  search(request: SearchRequest, affinity = ''): Promise<string> {
+  search(request: SearchRequest, affinity = ''): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       this.queue.push({ task: { id: this.nextId++, request }, home: homeOf(affinity, this.threads.length), resolve, reject });
       this.dispatch();

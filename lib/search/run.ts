@@ -57,6 +57,14 @@ function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets
   return facets;
 }
 
+/**
+ * An answer as the UTF-8 bytes of its JSON, in a buffer of its own (one a thread can hand over): as bytes it
+ * crosses from the search thread, waits in the cache and is written to the socket with no copy or encoding.
+ */
+export function encodeAnswer(answer: SearchResponse): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(JSON.stringify(answer));
+}
+
 // A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).
 const FIRST_KEYSTROKES = 'abcdefghijklmnopqrstuvwxyz';
 

@@ -4,7 +4,7 @@ import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
 import type { SearchReply, SearchTask, ThreadReady } from './pool';
-import { prepareSearch, searchExperiments } from './run';
+import { encodeAnswer, prepareSearch, searchExperiments } from './run';
 
 /**
  * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
@@ -32,9 +32,10 @@ port.postMessage({ ready: true } satisfies ThreadReady);
 port.on('message', ({ id, request }: SearchTask) => {
   let reply: SearchReply;
   try {
-    reply = { id, json: JSON.stringify(searchExperiments(sqlite, request, searchStaleMs)) };
+    reply = { id, json: encodeAnswer(searchExperiments(sqlite, request, searchStaleMs)) };
   } catch (error) {
     reply = error instanceof QueryError ? { id, queryError: error.message } : { id, error: error instanceof Error ? error.message : String(error) };
   }
-  port.postMessage(reply);
+  // The answer's bytes are handed over, not copied.
+  port.postMessage(reply, 'json' in reply ? [reply.json.buffer] : []);
 });
