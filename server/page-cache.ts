@@ -114,13 +114,9 @@ export function withPageCache(pages: PagesProxy): (req: IncomingMessage, res: Se
       kept.set(key, page);
     }
     const nonce = newCspNonce();
-    return send(
-      req,
-      res,
-      page.status,
-      Object.fromEntries(page.headers.map(([name, parts]) => [name, parts.join(nonce)])),
-      Buffer.from(page.body.join(nonce)),
-    );
+    const nonceBytes = Buffer.from(nonce);
+    const body = Buffer.concat(page.body.flatMap((piece, i) => (i === 0 ? [piece] : [nonceBytes, piece])));
+    return send(req, res, page.status, Object.fromEntries(page.headers.map(([name, parts]) => [name, parts.join(nonce)])), body);
   };
   return (req, res) => {
     const path = experimentPath(req);

@@ -26,6 +26,7 @@ interface Pending {
   task: SearchTask;
   /** The thread that most likely holds what this search needs (its match sets). */
   home: number;
+  queuedAt: number;
   resolve: (json: Uint8Array) => void;
   reject: (error: unknown) => void;
 }
@@ -60,11 +61,17 @@ export class SearchPool {
   /**
    * The search's answer as the UTF-8 bytes of its JSON. Searches of one `affinity` (their text's match expression) go to the
    * same thread when it is free or soonest free, so that its kept match sets serve them; a thread with
-   * nothing of its own to do takes the oldest search waiting.
+   * nothing of its own to do, or while the oldest search has waited MAX_AFFINITY_WAIT_MS, takes the oldest.
    */
   search(request: SearchRequest, affinity = ''): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: this.nextId++, request }, home: homeOf(affinity, this.threads.length), resolve, reject });
+      this.queue.push({
+        task: { id: this.nextId++, request },
+        home: homeOf(affinity, this.threads.length),
+        queuedAt: performance.now(),
+        resolve,
+        reject,
+      });
       this.dispatch();
     });
   }
@@ -93,7 +100,9 @@ export class SearchPool {
   private dispatch(): void {
     this.threads.forEach((thread, index) => {
       if (thread.current || this.queue.length === 0) return;
-      const own = this.queue.findIndex((pending) => pending.home === index);
+      // Its own searches first, unless the oldest has waited as long as its match set costs to build again.
+      const overdue = performance.now() - this.queue[0]!.queuedAt > MAX_AFFINITY_WAIT_MS;
+      const own = overdue ? -1 : this.queue.findIndex((pending) => pending.home === index);
       const [pending] = this.queue.splice(own === -1 ? 0 : own, 1) as [Pending];
       const timer = setTimeout(() => this.overTime(thread), this.timeLimitMs);
       thread.current = { ...pending, timer };
@@ -132,6 +141,9 @@ export class SearchPool {
     this.dispatch();
   }
 }
+
+// A match set costs FTS5 a few milliseconds to build again (lib/search/match-sets.ts).
+const MAX_AFFINITY_WAIT_MS = 5;
 
 /** A thread index for an affinity string (FNV-1a). */
 function homeOf(affinity: string, threads: number): number {
