@@ -127,7 +127,7 @@ try {
 
   const serverProcesses = processesMatching('.next/standalone/server.mjs');
   const cpu = watchCpu(() => ({
-    'front processes': serverProcesses.filter((pid) => environmentOf(pid, 'SERVER_ROLE') === 'front'),
+    'front process': serverProcesses.filter((pid) => environmentOf(pid, 'SERVER_ROLE') === 'front'),
     'page processes': serverProcesses.filter((pid) => environmentOf(pid, 'SERVER_ROLE') === 'pages'),
     crawler: processesMatching('crawler/cli.ts'),
     'radosgw and its Ceph daemons': processesMatching(s3.dir),
@@ -189,7 +189,7 @@ try {
   );
   const worst = (key: 'p99Ms' | 'maxMs' | 'gcMaxMs') => Math.max(...loopDelays.map((d) => d[key]));
   console.log(
-    `front processes' event loop delay over ${loopDelays.length} 10 s intervals: worst p99 ${worst('p99Ms')} ms, worst max ${worst('maxMs')} ms; longest GC pause ${worst('gcMaxMs')} ms`,
+    `the front process's event loop delay over ${loopDelays.length} 10 s intervals: worst p99 ${worst('p99Ms')} ms, worst max ${worst('maxMs')} ms; longest GC pause ${worst('gcMaxMs')} ms`,
   );
   const cores = (cpuUse.busy + cpuUse.idle + cpuUse.steal) / run.seconds;
   const share = (seconds: number) => `${seconds.toFixed(1)} s (${((100 * seconds) / (run.seconds * cores)).toFixed(0)} %)`;

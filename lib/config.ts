@@ -108,7 +108,7 @@ export interface Config {
   dataMode: 'redirect' | 'proxy';
   /** Bytes of search answers kept per server process (0: none). */
   searchCacheBytes: number;
-  /** Bytes of rendered experiment pages kept per front process (0: none). */
+  /** Bytes of rendered experiment pages the front process keeps (0: none). */
   pageCacheBytes: number;
   /** A search running longer is stopped (its thread ended) and answered 503. */
   searchTimeLimitMs: number;
@@ -185,7 +185,7 @@ const serverSchema = z.object({
     .optional(),
 });
 
-/** Where `npm start` listens and how many front/page process pairs it runs (unset: lib/memory-limit.ts). */
+/** Where `npm start` listens and how many search threads and page processes it runs (unset: lib/memory-limit.ts). */
 export function getServerSettings(): { port: number; bindAddress: string; webConcurrency: number | undefined } {
   const e = parseOrThrow(serverSchema, process.env);
   return { port: e.PORT, bindAddress: e.BIND_ADDRESS, webConcurrency: e.WEB_CONCURRENCY };

@@ -17,6 +17,17 @@ import { tempDir } from './support/index';
 let dir: ReturnType<typeof tempDir>;
 let path: string;
 
+/** A search thread that only says which thread it is, after working for `q` milliseconds. */
+const TELLING_THREAD = `
+const { parentPort, threadId } = require('node:worker_threads');
+parentPort.postMessage({ ready: true });
+parentPort.on('message', ({ id, request }) => {
+  const until = Date.now() + Number(request.q);
+  while (Date.now() < until);
+  const json = new TextEncoder().encode(JSON.stringify(threadId));
+  parentPort.postMessage({ id, json }, [json.buffer]);
+});`;
+const tellingThread = () => new Worker(TELLING_THREAD, { eval: true });
 const parse = (json: Uint8Array) => JSON.parse(new TextDecoder().decode(json));
 const request = (q: string): SearchRequest => ({ q, ...noFilterValues(), limit: 20 });
 const thread = () => startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url));
@@ -63,6 +74,39 @@ describe('SearchPool', () => {
     const pool = new SearchPool(() => new Worker('throw new Error("no index")', { eval: true }), 1, 30_000);
     try {
       await pool.ready;
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('sends the searches of one match expression to its thread while that is free, and leaves no thread idle', async () => {
+    const pool = new SearchPool(tellingThread, 2, 30_000);
+    try {
+      await pool.ready;
+      // Which thread ran a search, and in what order the searches ended (no time is asserted, only placement).
+      const ended: string[] = [];
+      const ran = async (ms: number, affinity: string, name = '') => {
+        const thread = parse(await pool.search(request(String(ms)), affinity)) as number;
+        ended.push(name);
+        return thread;
+      };
+      // One at a time, both threads free each time: an expression's searches all go to one thread.
+      const homes = new Map<string, number>();
+      for (const expression of ['"organoid"', '"s"*', '"mouse"', '"hc328"', '"se"*', '"rec"*']) {
+        homes.set(expression, await ran(0, expression));
+        for (let i = 0; i < 5; i++) expect(await ran(0, expression)).toBe(homes.get(expression));
+      }
+      const [a, b] = [...new Set(homes.values())];
+      expect(b).toBeDefined();
+      const homedTo = (thread: number) => [...homes].find(([, home]) => home === thread)![0];
+      // Its thread busy, a search goes to the other one rather than wait.
+      const [long, other] = await Promise.all([ran(400, homedTo(a!)), ran(0, homedTo(a!))]);
+      expect(other).not.toBe(long);
+      // Both busy: the thread that frees first takes an older search of the other's before a newer one of its
+      // own, once that one has waited 5 ms, rather than leave it to wait for the long search.
+      ended.length = 0;
+      await Promise.all([ran(600, homedTo(a!), 'long'), ran(100, homedTo(b!)), ran(0, homedTo(a!), 'older'), ran(300, homedTo(b!), 'newer')]);
+      expect(ended.indexOf('older')).toBeLessThan(ended.indexOf('newer'));
     } finally {
       await pool.close();
     }

@@ -60,8 +60,8 @@ export class SearchPool {
 
   /**
    * The search's answer as the UTF-8 bytes of its JSON. Searches of one `affinity` (their text's match expression) go to the
-   * same thread when it is free or soonest free, so that its kept match sets serve them; a thread with
-   * nothing of its own to do, or while the oldest search has waited MAX_AFFINITY_WAIT_MS, takes the oldest.
+   * same thread when it is free, or to the first thread free when it is not, so that its kept match sets
+   * serve them; a free thread takes its own before older ones of another's for at most MAX_AFFINITY_WAIT_MS.
    */
   search(request: SearchRequest, affinity = ''): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
@@ -98,16 +98,22 @@ export class SearchPool {
   }
 
   private dispatch(): void {
-    this.threads.forEach((thread, index) => {
-      if (thread.current || this.queue.length === 0) return;
-      // Its own searches first, unless the oldest has waited as long as its match set costs to build again.
-      const overdue = performance.now() - this.queue[0]!.queuedAt > MAX_AFFINITY_WAIT_MS;
-      const own = overdue ? -1 : this.queue.findIndex((pending) => pending.home === index);
-      const [pending] = this.queue.splice(own === -1 ? 0 : own, 1) as [Pending];
-      const timer = setTimeout(() => this.overTime(thread), this.timeLimitMs);
-      thread.current = { ...pending, timer };
-      thread.worker.postMessage(pending.task);
-    });
+    // First each free thread its own oldest search, then any free thread the oldest left (its home is busy).
+    // Its own first only while the oldest search has waited less than its match set costs to build again.
+    for (const mine of [true, false]) {
+      this.threads.forEach((thread, index) => {
+        if (thread.current || this.queue.length === 0) return;
+        const overdue = performance.now() - this.queue[0]!.queuedAt > MAX_AFFINITY_WAIT_MS;
+        const at = mine && !overdue ? this.queue.findIndex((pending) => pending.home === index) : 0;
+        if (at !== -1) this.run(thread, this.queue.splice(at, 1)[0]!);
+      });
+    }
+  }
+
+  private run(thread: Thread, pending: Pending): void {
+    const timer = setTimeout(() => this.overTime(thread), this.timeLimitMs);
+    thread.current = { ...pending, timer };
+    thread.worker.postMessage(pending.task);
   }
 
   private onReply(thread: Thread, reply: SearchReply): void {
