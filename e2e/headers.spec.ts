@@ -1,16 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-
-/** The nonce of a page's policy, checked to be on every script tag the page has. */
-async function expectNoncedScripts(page: Awaited<ReturnType<APIRequestContext['get']>>): Promise<string> {
-  const nonce = /'nonce-([^']+)'/.exec(page.headers()['content-security-policy']!)?.[1];
-  // A base64 nonce of a random UUID: 48 characters.
-  expect(nonce).toMatch(/^[A-Za-z0-9+/]{46,}={0,2}$/);
-  // Next.js puts the request's nonce on every script it renders.
-  const scripts = [...(await page.text()).matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
-  expect(scripts.length).toBeGreaterThan(0);
-  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
-  return nonce!;
-}
+import { expect, test } from '@playwright/test';
+import { expectNoncedScripts } from './nonce';
 
 test('pages carry a nonce-based Content-Security-Policy, nosniff and a referrer policy', async ({ request }) => {
   const page = await request.get('/');
