@@ -172,13 +172,13 @@ describe('HDF5 manifests', () => {
   it('runs builds in worker threads, retiring each after its share, with the same results', async () => {
     const pool = new ManifestPool({ buildsPerWorker: 1 });
     try {
-      const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, fetchFrom(bytes))));
+      const results = await Promise.all([...NWB, ...NWB].map((bytes) => pool.build(bytes.length, { read: fetchFrom(bytes) })));
       const direct = await Promise.all(NWB.map((bytes) => buildHdf5Manifest(bytes.length, { fetchRange: fetchFrom(bytes) })));
       expect(results.map((r) => r.status === 'built' && r.manifest.ranges)).toEqual(
         [...direct, ...direct].map((r) => r.status === 'built' && r.manifest.ranges),
       );
       const refused = new Error('SlowDown');
-      await expect(pool.build(NWB[0]!.length, () => Promise.reject(refused))).rejects.toBe(refused);
+      await expect(pool.build(NWB[0]!.length, { read: () => Promise.reject(refused) })).rejects.toBe(refused);
     } finally {
       await pool.close();
     }
@@ -198,7 +198,7 @@ describe('HDF5 manifests', () => {
         if (healthyReads.length === 1) await new Promise((resolve) => setTimeout(resolve, 2500));
         return fetchFrom(bytes!)(start, end);
       };
-      const [hung, healthy] = await Promise.all([pool.build(bytes!.length, stalled), pool.build(bytes!.length, slowFirst)]);
+      const [hung, healthy] = await Promise.all([pool.build(bytes!.length, { read: stalled }), pool.build(bytes!.length, { read: slowFirst })]);
       expect(hung).toEqual({ status: 'unreadable', error: 'its structure took HDF5 over 1.5 s to walk; the walk was stopped' });
       // Started again in a new worker: its first block was asked for twice.
       expect(healthyReads.filter(([start]) => start === 0)).toHaveLength(2);

@@ -3,6 +3,7 @@ import type { Hdf5Summary } from '../contracts/hdf5-summary';
 import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
 import { ManifestBytes, packManifest, type Manifest } from '../hdf5/manifest';
 import { HEAD_BYTES, hasHdf5Signature } from '../hdf5/signature';
+import { hasPreviewContent, PREVIEW_LIMITS, readPreview, type PreviewData } from './hdf5-preview';
 import { summarizeHdf5, type WalkedObject, type WalkedValue } from './hdf5-summary';
 
 /**
@@ -19,13 +20,19 @@ import { summarizeHdf5, type WalkedObject, type WalkedValue } from './hdf5-summa
 /** Fetches bytes [start, end] (inclusive). */
 export type FetchRange = (start: number, end: number) => Promise<Uint8Array>;
 
+/** What the preview phase read (hdf5-preview.ts) and what it cost, or why the file has no preview. */
+export type PreviewOutcome = { status: 'read'; data: PreviewData; fetches: number; fetchedBytes: number } | { status: 'skipped'; reason: string };
+
 export type ManifestResult =
-  | { status: 'built'; manifest: Manifest; summary: Hdf5Summary; fetches: number; fetchedBytes: number }
+  | { status: 'built'; manifest: Manifest; summary: Hdf5Summary; fetches: number; fetchedBytes: number; preview?: PreviewOutcome }
   | { status: 'not_hdf5' }
   | { status: 'unreadable'; error: string };
 
-/** Where the walk's bytes come from: S3, or a manifest stored before (no read leaves it). */
-export type WalkSource = { fetchRange: FetchRange } | { stored: Manifest };
+/**
+ * Where the walk's bytes come from: S3, or a manifest stored before (no read leaves it for the structure;
+ * a preview's data comes from `fetchRange` when there is one).
+ */
+export type WalkSource = { fetchRange: FetchRange } | { stored: Manifest; fetchRange?: FetchRange };
 
 export interface ManifestLimits {
   /** Reads longer than this are data (a compressed chunk, a large contiguous dataset), never part of a manifest. */
@@ -52,11 +59,15 @@ export interface ManifestBuildOptions {
   limits?: Partial<ManifestLimits>;
   /** Told when each synchronous h5wasm call starts (true) and ends (false): the pool's watchdog reads it. */
   onCall?: (running: boolean) => void;
+  /** Also read what the file's preview draws, once its summary says what the file holds. */
+  preview?: boolean;
 }
 
 const BLOCK = HEAD_BYTES;
 // Blocks one range request asks for at most; a call that ran into more is answered by several.
 const MAX_BLOCKS_PER_FETCH = 16;
+// A preview reads whole chunks of data, often megabytes: fewer, longer requests.
+const MAX_PREVIEW_BLOCKS_PER_FETCH = 128;
 // The end of a file holds what HDF5 writes last (often the root group's metadata): fetched with the start.
 const TAIL = 256 * 1024;
 const EIO = 29;
@@ -82,6 +93,7 @@ function h5(): Promise<Emscripten> {
 }
 
 class GaveUp extends Error {}
+class PreviewTooCostly extends Error {}
 
 /** An S3 read that failed: the caller's error, passed on unchanged, since it is no fault of the file. */
 class FetchFailed extends Error {
@@ -139,14 +151,22 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
   const { FS } = await h5();
   const storedManifest = 'stored' in source ? source.stored : undefined;
   const stored = storedManifest && new ManifestBytes(storedManifest);
-  const fetchRange: FetchRange = 'fetchRange' in source ? source.fetchRange : () => Promise.reject(new Error('a stored manifest is not read past'));
+  const fetchRange: FetchRange = source.fetchRange ?? (() => Promise.reject(new Error('a stored manifest is not read past')));
 
   const blocks = new Map<number, Uint8Array>();
   let fetches = 0;
   let fetchedBytes = 0;
+  // While reading a preview (after the structure), reads of any length are served, within its own budget.
+  let previewing = false;
+  const previewCost = { fetches: 0, fetchedBytes: 0 };
   const fetchBlocks = async (first: number, last: number) => {
-    if (++fetches > maxFetches) throw new GaveUp(`its structure needed more than ${maxFetches} round trips`);
-    if (fetchedBytes > maxFetchedBytes) throw new GaveUp(`its structure needed more than ${maxFetchedBytes} bytes`);
+    if (previewing) {
+      if (previewCost.fetchedBytes > PREVIEW_LIMITS.maxFetchedBytes)
+        throw new PreviewTooCostly(`its data needed more than ${PREVIEW_LIMITS.maxFetchedBytes / 2 ** 20} MB from S3`);
+    } else {
+      if (++fetches > maxFetches) throw new GaveUp(`its structure needed more than ${maxFetches} round trips`);
+      if (fetchedBytes > maxFetchedBytes) throw new GaveUp(`its structure needed more than ${maxFetchedBytes} bytes`);
+    }
     const start = first * BLOCK;
     const end = Math.min(size, (last + 1) * BLOCK) - 1;
     let bytes: Uint8Array;
@@ -157,7 +177,10 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
     }
     if (bytes.length !== end - start + 1)
       throw new FetchFailed(new Error(`asked S3 for ${end - start + 1} bytes at ${start}, received ${bytes.length}`));
-    fetchedBytes += bytes.length;
+    if (previewing) {
+      previewCost.fetches++;
+      previewCost.fetchedBytes += bytes.length;
+    } else fetchedBytes += bytes.length;
     for (let b = first; b <= last; b++) blocks.set(b, bytes.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK));
   };
   const bytesAt = (position: number, length: number) => {
@@ -178,14 +201,16 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
   let probing = false;
   let reads: [number, number][] = [];
   const read = (position: number, n: number) => {
-    if (stored) {
+    if (stored && !previewing) {
       // Over a stored manifest, what it does not hold is data the walk never needed: refused like it.
       const bytes = stored.get(position, n);
       if (bytes) return bytes;
       refused = true;
       throw new FS.ErrnoError(EIO);
     }
-    if (n > (probing ? PROBE_MAX_READ : maxRead)) {
+    const fromStored = stored?.get(position, n);
+    if (fromStored) return fromStored;
+    if (!previewing && n > (probing ? PROBE_MAX_READ : maxRead)) {
       refused = true;
       throw new FS.ErrnoError(EIO);
     }
@@ -217,7 +242,8 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
       }
       // Checked even after a success: HDF5 recovers from some failed reads by itself, with less than it needed.
       if (missing.size > 0) {
-        await Promise.all(blockRuns(missing).map((run) => fetchBlocks(...run)));
+        const runs = blockRuns(missing, previewing ? MAX_PREVIEW_BLOCKS_PER_FETCH : MAX_BLOCKS_PER_FETCH);
+        await Promise.all(runs.map((run) => fetchBlocks(...run)));
         continue;
       }
       if (failure === undefined) return result;
@@ -305,11 +331,34 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
     }
   };
 
+  /** Reads what the preview draws over a fresh open; a file whose data is out of reach has a reason instead. */
+  const preview = async (summary: Hdf5Summary): Promise<PreviewOutcome | undefined> => {
+    if (!options.preview) return undefined;
+    if (!hasPreviewContent(summary)) return { status: 'skipped', reason: 'it holds no time series and no units' };
+    previewing = true;
+    try {
+      const file = await open();
+      try {
+        const data = await readPreview(file, summary, step);
+        if (!data.traces && !data.units) return { status: 'skipped', reason: data.notes.join('; ') };
+        return { status: 'read', data, ...previewCost };
+      } finally {
+        file.close();
+      }
+    } catch (error) {
+      if (error instanceof FetchFailed) throw error;
+      return { status: 'skipped', reason: error instanceof PreviewTooCostly ? error.message : describeHdf5Error(error) };
+    } finally {
+      previewing = false;
+    }
+  };
+
   try {
     if (storedManifest) {
       objects = [];
       await walk(await open());
-      return { status: 'built', manifest: storedManifest, summary: summarizeHdf5(objects, walkedProblems(objects)), fetches, fetchedBytes };
+      const summary = summarizeHdf5(objects, walkedProblems(objects));
+      return { status: 'built', manifest: storedManifest, summary, fetches, fetchedBytes, preview: await preview(summary) };
     }
     const lastBlock = Math.floor((size - 1) / BLOCK);
     await Promise.all([fetchBlocks(0, 0), lastBlock > 0 ? fetchBlocks(Math.max(1, Math.floor((size - TAIL) / BLOCK)), lastBlock) : undefined]);
@@ -320,7 +369,8 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
     await walk(await open());
     const manifest = packManifest(reads, bytesAt);
     if (manifest.bytes.length > maxManifest) throw new GaveUp(`its structure is ${manifest.bytes.length} bytes, over the ${maxManifest} kept`);
-    return { status: 'built', manifest, summary: summarizeHdf5(objects, walkedProblems(objects)), fetches, fetchedBytes };
+    const summary = summarizeHdf5(objects, walkedProblems(objects));
+    return { status: 'built', manifest, summary, fetches, fetchedBytes, preview: await preview(summary) };
   } catch (error) {
     if (error instanceof FetchFailed) throw error.original;
     return { status: 'unreadable', error: describeHdf5Error(error) };

@@ -16,8 +16,11 @@ import type { ManifestResult } from './hdf5-manifest';
  */
 
 export type ToWorker =
-  /** `stored`: walk this manifest, with no read; otherwise the worker asks for bytes with `fetch`. */
-  | { type: 'build'; job: number; size: number; stored?: Manifest }
+  /**
+   * `stored`: walk this manifest, with no read for the structure; the worker asks for other bytes with
+   * `fetch`. `preview`: read what the file's preview draws too.
+   */
+  | { type: 'build'; job: number; size: number; stored?: Manifest; preview: boolean }
   | { type: 'bytes'; fetch: number; bytes: Uint8Array }
   | { type: 'fetch-failed'; fetch: number; message: string };
 
@@ -34,9 +37,16 @@ export interface ManifestWorkerData {
 /** Reads bytes [start, end] (inclusive) of the object being built. */
 export type ObjectReader = (start: number, end: number) => Promise<Uint8Array>;
 
+/** What a build reads: the object through `read`, and a manifest stored before when there is one. */
+export interface BuildSource {
+  read?: ObjectReader;
+  stored?: Manifest;
+  preview?: boolean;
+}
+
 interface Build {
   size: number;
-  source: ObjectReader | { stored: Manifest };
+  source: BuildSource;
   resolve: (result: ManifestResult) => void;
   reject: (error: unknown) => void;
 }
@@ -77,8 +87,11 @@ export class ManifestPool {
     this.fileTimeLimitMs = options.fileTimeLimitMs ?? 120_000;
   }
 
-  /** Builds the manifest and summary of a file of `size` bytes read by `source`, or the summary from a stored manifest. */
-  build(size: number, source: ObjectReader | { stored: Manifest }): Promise<ManifestResult> {
+  /**
+   * Builds the manifest and summary of a file of `size` bytes read by `source.read`, or the summary from a
+   * stored manifest; and, when asked, what its preview draws.
+   */
+  build(size: number, source: BuildSource): Promise<ManifestResult> {
     return new Promise<ManifestResult>((resolve, reject) => this.start({ size, source, resolve, reject }));
   }
 
@@ -93,8 +106,8 @@ export class ManifestPool {
     const id = this.nextJob++;
     thread.started++;
     thread.running.set(id, { build, deadline: setTimeout(() => this.overTime(thread, id), this.fileTimeLimitMs) });
-    const stored = typeof build.source === 'function' ? undefined : build.source.stored;
-    thread.worker.postMessage({ type: 'build', job: id, size: build.size, stored } satisfies ToWorker);
+    const { stored, preview = false } = build.source;
+    thread.worker.postMessage({ type: 'build', job: id, size: build.size, stored, preview } satisfies ToWorker);
   }
 
   /** Removes a job from its thread; a retired thread ends with its last job. */
@@ -143,8 +156,7 @@ export class ManifestPool {
       const job = thread.running.get(message.job);
       if (!job) return;
       const { fetch, start, end } = message;
-      const read =
-        typeof job.build.source === 'function' ? job.build.source(start, end) : Promise.reject(new Error('a stored manifest is not read past'));
+      const read = job.build.source.read?.(start, end) ?? Promise.reject(new Error('a stored manifest is not read past'));
       read.then(
         (bytes) => {
           // Moved when the bytes own their buffer; a view into a shared one (Node's Buffer pool) is copied.

@@ -22,7 +22,7 @@ port.on('message', (message: ToWorker) => {
     else fetch.reject(new Error(message.message));
     return;
   }
-  const { job, size, stored } = message;
+  const { job, size, stored, preview } = message;
   const fetchRange = (start: number, end: number) =>
     new Promise<Uint8Array>((resolve, reject) => {
       const fetch = nextFetch++;
@@ -31,7 +31,7 @@ port.on('message', (message: ToWorker) => {
     });
   // The pool's watchdog reads which build holds the thread when a deadline passes.
   const onCall = (running: boolean) => Atomics.store(busy, 0, running ? job + 1 : 0);
-  buildHdf5Manifest(size, stored ? { stored } : { fetchRange }, { onCall }).then(
+  buildHdf5Manifest(size, stored ? { stored, fetchRange } : { fetchRange }, { onCall, preview }).then(
     (result) => send({ type: 'done', job, result }, result.status === 'built' ? [result.manifest.bytes.buffer as ArrayBuffer] : []),
     (error: unknown) => send({ type: 'done', job, error: error instanceof Error ? error.message : String(error) }),
   );

@@ -1,12 +1,21 @@
 import pLimit from 'p-limit';
-import { hdf5SummariesOf, listManifestWork, saveManifests, saveRecordingFacts, storedManifest, type ManifestWrite } from '../lib/db/crawl-store';
+import {
+  hdf5SummariesOf,
+  listManifestWork,
+  saveManifests,
+  saveRecordingFacts,
+  storedManifest,
+  type ManifestWrite,
+  type PreviewWrite,
+} from '../lib/db/crawl-store';
 import { recordingFacts } from '../lib/recordings/facts';
 import { describeS3Error, getObjectRange } from '../lib/s3';
 import { TAIL_BYTES } from '../hdf5/block-reader';
 import type { CrawlContext, Hdf5FileCost } from './context';
 import { hasHdf5Signature, HEAD_BYTES } from '../hdf5/signature';
-import type { ManifestResult } from './hdf5-manifest';
+import type { ManifestResult, PreviewOutcome } from './hdf5-manifest';
 import { ManifestPool } from './manifest-pool';
+import { describePreview, drawPreview } from './preview-image';
 
 export interface ManifestCounts {
   /** Files whose manifest and summary were built from S3. */
@@ -24,6 +33,11 @@ export interface ManifestCounts {
   reads: number;
   bytesRead: number;
   seconds: number;
+  /** Previews drawn, and the files that have none (with a reason recorded); what the drawn ones' data took from S3. */
+  previewsDrawn: number;
+  previewsSkipped: number;
+  previewReads: number;
+  previewBytes: number;
 }
 
 export const noManifestCounts = (): ManifestCounts => ({
@@ -36,6 +50,10 @@ export const noManifestCounts = (): ManifestCounts => ({
   reads: 0,
   bytesRead: 0,
   seconds: 0,
+  previewsDrawn: 0,
+  previewsSkipped: 0,
+  previewReads: 0,
+  previewBytes: 0,
 });
 
 // Manifests written per transaction: a crawl killed here loses at most this many, and the next run builds them.
@@ -43,9 +61,9 @@ const WRITE_BATCH = 32;
 
 /**
  * Learns what every HDF5 file in `prefixes` holds whose current version the index does not know yet:
- * its manifest (unless the viewer reads it whole at once: up to TAIL_BYTES) and its summary,
- * `concurrency` at a time, writing them in batches. A file whose manifest was stored before summaries
- * were is summarised from it, with no read from S3. Each other file's first block is read here: a file
+ * its manifest (unless the viewer reads it whole at once: up to TAIL_BYTES), its summary and its preview,
+ * `concurrency` at a time, writing them in batches. A file whose manifest is stored (from before summaries
+ * or previews were) is walked over it, reading from S3 only its preview's data. Each other file's first block is read here: a file
  * that is not HDF5 costs that one read and never reaches the worker, whose h5wasm takes about a second
  * to start. `onProgress` hears how many files are done of how many there are.
  */
@@ -75,6 +93,24 @@ export async function buildManifests(
     if (pending.length) saveManifests(ctx.db, pending, new Date());
     pending = [];
   };
+  const previewWrite = async (outcome: PreviewOutcome | undefined, key: string): Promise<PreviewWrite | undefined> => {
+    if (!outcome) return undefined;
+    if (outcome.status === 'read') {
+      try {
+        const image = await drawPreview(outcome.data);
+        counts.previewsDrawn++;
+        counts.previewReads += outcome.fetches;
+        counts.previewBytes += outcome.fetchedBytes;
+        const cost = { reads: outcome.fetches, bytesRead: outcome.fetchedBytes };
+        return { status: 'drawn', ...image, description: describePreview(outcome.data), ...cost };
+      } catch (error) {
+        ctx.onWarning?.(`cannot draw the preview of s3://${ctx.bucket}/${key}: ${error instanceof Error ? error.message : String(error)}`);
+        outcome = { status: 'skipped', reason: 'its preview could not be drawn' };
+      }
+    }
+    counts.previewsSkipped++;
+    return { status: 'skipped', reason: outcome.reason, reads: 0, bytesRead: 0 };
+  };
   try {
     await Promise.all(
       work.map((object) =>
@@ -96,7 +132,7 @@ export async function buildManifests(
           const stored = object.stored ? storedManifest(ctx.db, object.id) : undefined;
           let result: ManifestResult;
           try {
-            if (stored) result = await pool.build(object.size, { stored });
+            if (stored) result = await pool.build(object.size, { stored, read, preview: true });
             // Shorter than HDF5's signature: nothing to read.
             else if (object.size < 8) result = { status: 'not_hdf5' };
             else {
@@ -104,7 +140,7 @@ export async function buildManifests(
               // The builder starts by reading the first block: it gets the one read here.
               const fromHead = (start: number, end: number) =>
                 start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end);
-              result = hasHdf5Signature(head) ? await pool.build(object.size, fromHead) : { status: 'not_hdf5' };
+              result = hasHdf5Signature(head) ? await pool.build(object.size, { read: fromHead, preview: true }) : { status: 'not_hdf5' };
             }
           } catch (error) {
             counts.failed++;
@@ -117,11 +153,12 @@ export async function buildManifests(
             const { manifest, summary } = result;
             const outcome = stored ? 'fromStored' : object.size <= TAIL_BYTES ? 'small' : 'built';
             counts[outcome]++;
+            const preview = await previewWrite(result.preview, object.key);
             report(outcome);
             save(
               object.size <= TAIL_BYTES
-                ? { ...base, status: 'small', summary }
-                : { ...base, status: 'built', ranges: manifest.ranges, bytes: manifest.bytes, summary },
+                ? { ...base, status: 'small', summary, preview }
+                : { ...base, status: 'built', ranges: manifest.ranges, bytes: manifest.bytes, summary, preview },
               object.experimentId,
             );
           } else if (result.status === 'not_hdf5') {

@@ -7,7 +7,7 @@ import type { Manifest } from '../../hdf5/manifest';
 import { HDF5_EXTENSIONS } from '../../hdf5/signature';
 import type { AppDatabase } from './index';
 import { perConnection } from './prepared';
-import { crawlRuns, experiments, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
+import { crawlRuns, experiments, filePreviews, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
 
 /**
  * Everything the crawler reads from and writes to the index. Each exported write is one transaction, so a
@@ -277,8 +277,8 @@ export function finishCrawlRun(
 
 /**
  * HDF5 files (by name) in these prefixes that the crawler has not learned about in their current version,
- * and those whose manifest was stored before summaries were (`stored`: summarised from it, with no read
- * from S3).
+ * those whose manifest was stored before summaries were, and those summarised with no preview of their
+ * current version yet (`stored`: the structure is walked from the stored manifest, with no read from S3).
  */
 export function listManifestWork(db: AppDatabase, prefixes: string[]) {
   return db
@@ -293,6 +293,7 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
     .from(objects)
     .innerJoin(experiments, eq(experiments.id, objects.experimentId))
     .leftJoin(hdf5Manifests, eq(hdf5Manifests.objectId, objects.id))
+    .leftJoin(filePreviews, eq(filePreviews.objectId, objects.id))
     .where(
       and(
         inArray(experiments.prefix, prefixes),
@@ -301,7 +302,10 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
         or(
           isNull(hdf5Manifests.objectId),
           ne(hdf5Manifests.etag, objects.etag),
-          and(inArray(hdf5Manifests.status, ['built', 'small']), isNull(hdf5Manifests.summary)),
+          and(
+            inArray(hdf5Manifests.status, ['built', 'small']),
+            or(isNull(hdf5Manifests.summary), isNull(filePreviews.objectId), ne(filePreviews.etag, objects.etag)),
+          ),
         ),
       ),
     )
@@ -326,7 +330,14 @@ export interface ManifestWrite {
   bytes?: Uint8Array;
   summary?: Hdf5Summary;
   error?: string;
+  preview?: PreviewWrite;
 }
+
+/** A file version's preview: its image and what it shows, or why it has none; with what its data cost. */
+export type PreviewWrite = (
+  | { status: 'drawn'; png: Uint8Array; width: number; height: number; description: string }
+  | { status: 'skipped'; reason: string }
+) & { reads: number; bytesRead: number };
 
 /**
  * Records what building objects' manifests found, in one transaction. Batched because every commit moves the
@@ -334,7 +345,7 @@ export interface ManifestWrite {
  */
 export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt: Date): void {
   db.transaction((tx) => {
-    for (const write of writes) {
+    for (const { preview, ...write } of writes) {
       const row = {
         ...write,
         ranges: write.ranges ?? null,
@@ -344,6 +355,23 @@ export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt:
         builtAt,
       };
       tx.insert(hdf5Manifests).values(row).onConflictDoUpdate({ target: hdf5Manifests.objectId, set: row }).run();
+      if (preview) {
+        const image = preview.status === 'drawn' ? preview : undefined;
+        const previewRow = {
+          objectId: write.objectId,
+          etag: write.etag,
+          status: preview.status,
+          png: image ? Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength) : null,
+          width: image?.width ?? null,
+          height: image?.height ?? null,
+          description: image?.description ?? null,
+          reason: preview.status === 'skipped' ? preview.reason : null,
+          reads: preview.reads,
+          bytesRead: preview.bytesRead,
+          drawnAt: builtAt,
+        };
+        tx.insert(filePreviews).values(previewRow).onConflictDoUpdate({ target: filePreviews.objectId, set: previewRow }).run();
+      }
     }
   });
 }

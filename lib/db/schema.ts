@@ -128,6 +128,33 @@ export const hdf5Manifests = sqliteTable('hdf5_manifests', {
   builtAt: integer('built_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
+/**
+ * A recording's preview (crawler/preview-image.ts), drawn by the crawler from one version of an HDF5 file:
+ * `drawn` with its PNG and what it shows (its alt text), or `skipped` with the reason. Drawn again when the
+ * object's ETag moves on.
+ */
+export const PREVIEW_STATUSES = ['drawn', 'skipped'] as const;
+
+export const filePreviews = sqliteTable('file_previews', {
+  objectId: integer('object_id')
+    .primaryKey()
+    .references(() => objects.id, { onDelete: 'cascade' }),
+  /** The object's ETag the preview was drawn from. */
+  etag: text('etag').notNull(),
+  status: text('status', { enum: PREVIEW_STATUSES }).notNull(),
+  png: blob('png', { mode: 'buffer' }),
+  width: integer('width'),
+  height: integer('height'),
+  /** What the image shows, in words: its alt text. */
+  description: text('description'),
+  /** Why a file has no preview. */
+  reason: text('reason'),
+  /** S3 range requests and bytes its data took, past the file's structure. */
+  reads: integer('reads').notNull().default(0),
+  bytesRead: integer('bytes_read').notNull().default(0),
+  drawnAt: integer('drawn_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
 /** `partial`: the run finished but some experiments could not be read; they are retried next run. */
 export const CRAWL_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'interrupted'] as const;
 export type CrawlStatus = (typeof CRAWL_STATUSES)[number];
