@@ -29,13 +29,14 @@ describe('recording previews', () => {
     );
 
     const image = await drawPreview(preview.data);
-    const pixels = await pngPixels(image.png, PREVIEW_COLORS.trace, 2);
-    expect(pixels).toMatchObject({ width: PREVIEW_SIZE.width, height: PREVIEW_SIZE.height });
-    // Traces in the upper part, none in the lower, where the raster's ticks are.
-    expect(pixels.near[0]).toBeGreaterThan(1000);
-    expect(pixels.near[1]).toBe(0);
-    const spikes = await pngPixels(image.png, PREVIEW_COLORS.spike, 2);
-    expect(spikes.near[1]).toBeGreaterThan(500);
+    // In eighths of its height: traces in the upper five (62%), the raster's ticks in the lower three.
+    const traced = await pngPixels(image.png, PREVIEW_COLORS.trace, 8);
+    expect(traced).toMatchObject({ width: PREVIEW_SIZE.width, height: PREVIEW_SIZE.height });
+    expect(traced.near.slice(0, 5).every((n) => n > 200)).toBe(true);
+    expect(traced.near.slice(5)).toEqual([0, 0, 0]);
+    const spiked = await pngPixels(image.png, PREVIEW_COLORS.spike, 8);
+    expect(spiked.near.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(spiked.near.slice(5).every((n) => n > 200)).toBe(true);
   });
 
   it('draws the raster alone for a file of units with no recording, and says why there are no traces', async () => {
