@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
  * 2. `next build` (standalone output);
  * 3. server/main.ts bundled into the standalone build as server.mjs, the entry `npm start` and the
  *    container run, with the crawler (crawler.mjs, its manifest worker) and its scheduler (crawl-schedule.mjs). Next.js and the
- *    native better-sqlite3 stay outside: the standalone build carries them.
+ *    native better-sqlite3 and sharp (the crawler's previews) stay outside: the standalone build carries them.
  */
 
 await build({
@@ -69,7 +69,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node24',
-  external: ['next', 'better-sqlite3'],
+  external: ['next', 'better-sqlite3', 'sharp'],
   // `import 'server-only'` marks the site's modules for Next.js (it fails a build that puts them in client
   // code); in this bundle, which is the server, it is the package's empty module, as Next.js resolves it.
   alias: { 'server-only': './node_modules/server-only/empty.js' },

@@ -4,6 +4,7 @@ import * as fileInfo from '@/lib/api/files';
 import * as health from '@/lib/api/health';
 import * as search from '@/lib/api/search';
 import * as data from '@/lib/api/data';
+import * as preview from '@/lib/api/preview';
 
 /**
  * The app's route handlers, called directly by the server instead of through Next.js's request pipeline.
@@ -17,6 +18,7 @@ type RouteHandler = (request: Request, context: { params: Promise<Params> }) => 
 const ROUTES: { pattern: RegExp; params: string[]; module: object }[] = [
   { pattern: /^\/data\/([^/]+)$/, params: ['uuid'], module: data },
   { pattern: /^\/api\/files\/([^/]+)$/, params: ['uuid'], module: fileInfo },
+  { pattern: /^\/files\/([^/]+)\/preview\.png$/, params: ['uuid'], module: preview },
   { pattern: /^\/api\/search$/, params: [], module: search },
   { pattern: /^\/api\/health$/, params: [], module: health },
   { pattern: /^\/api\/experiments$/, params: [], module: experiments },

@@ -8,7 +8,7 @@ import { getDb, type AppDatabase } from './index';
 import { lastGoodCrawlFinishedAt } from './crawl-runs';
 import { derivedFromIndex } from './index-derived';
 import { perConnection } from './prepared';
-import { crawlRuns, experiments, hdf5Manifests, objects } from './schema';
+import { crawlRuns, experiments, filePreviews, hdf5Manifests, objects } from './schema';
 
 /** Every read the site makes from the index. */
 
@@ -75,7 +75,7 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
  * page while this stays the same (server/page-cache.ts); a page that reads more of the index must add it here.
  */
 export function experimentPageVersion(path: string): string | undefined {
-  const { experiment, files, manifests } = experimentPageStatements(getDb().$client);
+  const { experiment, files, manifests, previews } = experimentPageStatements(getDb().$client);
   const row = experiment.get(path) as [id: number, ...unknown[]] | undefined;
   if (!row) return undefined;
   const hash = createHash('sha1').update(JSON.stringify(row));
@@ -83,6 +83,7 @@ export function experimentPageVersion(path: string): string | undefined {
   for (const manifest of manifests.all(row[0]) as unknown[][]) {
     for (const cell of manifest) hash.update(cell instanceof Buffer ? cell : JSON.stringify(cell));
   }
+  for (const preview of previews.all(row[0])) hash.update(JSON.stringify(preview));
   return hash.digest('base64url');
 }
 
@@ -101,6 +102,13 @@ const experimentPageStatements = perConnection((sqlite: AppDatabase['$client']) 
          WHERE o.experiment_id = ? ORDER BY o.key`,
       )
       .raw(),
+    // Which files have a preview and what it says: its image is drawn again only with a new version of the file.
+    previews: sqlite
+      .prepare(
+        `SELECT o.uuid, p.etag, p.status, p.description, p.width, p.height FROM objects o JOIN file_previews p ON p.object_id = o.id
+         WHERE o.experiment_id = ? ORDER BY o.key`,
+      )
+      .raw(),
   };
 });
 
@@ -116,6 +124,28 @@ export function experimentHdf5Facts(experimentId: number) {
     .where(eq(objects.experimentId, experimentId))
     .all();
   return new Map(rows.map(({ uuid, ...facts }) => [uuid, facts]));
+}
+
+/** The previews drawn of an experiment's files, in their current versions, by file uuid: what each shows and its size. */
+export function experimentPreviews(experimentId: number) {
+  const rows = getDb()
+    .select({ uuid: objects.uuid, description: filePreviews.description, width: filePreviews.width, height: filePreviews.height })
+    .from(objects)
+    .innerJoin(filePreviews, and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn')))
+    .where(eq(objects.experimentId, experimentId))
+    .orderBy(objects.key)
+    .all();
+  return new Map(rows.map(({ uuid, ...preview }) => [uuid, preview]));
+}
+
+/** The preview of this version of a file: its image, or why it has none (undefined: none tried yet). */
+export function findPreview(file: Pick<IndexedFile, 'uuid' | 'etag'>) {
+  return getDb()
+    .select({ status: filePreviews.status, png: filePreviews.png, reason: filePreviews.reason, drawnAt: filePreviews.drawnAt })
+    .from(filePreviews)
+    .innerJoin(objects, eq(objects.id, filePreviews.objectId))
+    .where(and(eq(objects.uuid, file.uuid), eq(filePreviews.etag, file.etag)))
+    .get();
 }
 
 // Behind every /data HEAD and GET and /api/files: prepared once, 195 → 14 µs per lookup at 1,000,000 objects.

@@ -1,0 +1,4 @@
+// Routing only: the handler lives in lib/api/preview.
+export { GET, HEAD } from '@/lib/api/preview';
+
+export const dynamic = 'force-dynamic';
