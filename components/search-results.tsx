@@ -29,6 +29,20 @@ export function ResultList({ response, activeIndex }: { response: SearchResponse
     <ol className="experiments" data-testid="results">
       {response.results.map((r, i) => (
         <li key={r.id} className={i === activeIndex ? 'active' : undefined} data-testid="result">
+          {r.preview && (
+            <a href={`${experimentHref(r)}?file=${r.preview.uuid}#viewer`} className="preview-thumb" tabIndex={-1}>
+              {/* biome-ignore lint/performance/noImgElement: the preview is a small PNG the crawler drew to size; next/image would encode it again per request */}
+              <img
+                src={`/files/${r.preview.uuid}/preview.png`}
+                alt={r.preview.alt}
+                width={r.preview.width}
+                height={r.preview.height}
+                loading="lazy"
+                decoding="async"
+                data-testid="result-preview"
+              />
+            </a>
+          )}
           <a href={experimentHref(r)} className="uuid">
             {r.uuid}
           </a>{' '}

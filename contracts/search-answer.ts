@@ -24,6 +24,16 @@ export interface SearchResult {
   holds: string | null;
   /** Its files the query found: by name, or by what they hold (HDF5 files, with that in one line). */
   files: ResultFile[];
+  /** The preview of its first recording that has one (`/files/<uuid>/preview.png`), with what it shows. */
+  preview: ResultPreview | null;
+}
+
+export interface ResultPreview {
+  /** The file's uuid. */
+  uuid: string;
+  alt: string;
+  width: number;
+  height: number;
 }
 
 export interface ResultFile {

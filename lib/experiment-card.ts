@@ -1,6 +1,6 @@
 import type { experiments } from './db/schema';
-import { formatCount, formatSampleRate } from './format';
-import { describeHoldings } from './recordings/describe';
+import { formatBytes, formatCount, formatSampleRate } from './format';
+import { describeHoldings, describeRecordingSize, describeUnits } from './recordings/describe';
 
 /** What an experiment is, in a few words: the page's summary line, its unfurl description and its card. */
 
@@ -25,6 +25,24 @@ export function experimentFacts(e: Experiment): Fact[] {
     ['Sample rate', e.sampleRate === null ? null : formatSampleRate(e.sampleRate)],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== null).map(([label, value]) => ({ label, value }));
+}
+
+/**
+ * The two labelled figures an unfurl shows under its title (Slack reads `twitter:label1`/`data1`, `label2`/
+ * `data2`): what its recordings are and their spikes, from what its files hold, or else its files and date.
+ */
+export function unfurlLabels(e: Experiment): Fact[] {
+  const metadataChannels = e.channelCount === null ? null : `${formatCount(e.channelCount)} ch`;
+  const candidates: [string, string | null][] = [
+    ['Recording', describeRecordingSize(e) ?? metadataChannels],
+    ['Spikes', describeUnits(e)],
+    ['Files', e.objectCount > 0 ? `${formatCount(e.objectCount)} · ${formatBytes(e.totalBytes)}` : null],
+    ['Date', e.date],
+  ];
+  return candidates
+    .filter((c): c is [string, string] => c[1] !== null)
+    .slice(0, 2)
+    .map(([label, value]) => ({ label, value }));
 }
 
 const MAX_DESCRIPTION_CHARS = 300;

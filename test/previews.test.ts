@@ -114,7 +114,10 @@ describe('previews drawn at crawl time', () => {
       const spiked = await pngPixels(row!.png!, PREVIEW_COLORS.spike, 8);
       expect(traced).toMatchObject({ width: PREVIEW_SIZE.width, height: PREVIEW_SIZE.height });
       // Not blank: traces in every band that holds them; the raster below them when there are units.
-      expect(traced.near.slice(0, 4).every((n) => n > 100), o.key).toBe(facts.channels > 0);
+      expect(
+        traced.near.slice(0, 4).every((n) => n > 100),
+        o.key,
+      ).toBe(facts.channels > 0);
       expect(spiked.near.slice(5).reduce((a, b) => a + b) > 20, o.key).toBe(facts.units > 0);
       const channels = Math.min(PREVIEW_LIMITS.drawnChannels, facts.channels);
       expect(row!.description).toContain(facts.channels > channels ? `${channels} of ${facts.channels} channels` : `${channels} channels`);

@@ -1,6 +1,7 @@
 import { CopyButton } from '@/components/copy-button';
 import { formatBytes } from '@/lib/format';
 import type { Folder } from '@/lib/file-tree';
+import { RecordingPreview, type PreviewImage } from './recording-preview';
 
 export interface FileRow {
   uuid: string;
@@ -13,6 +14,8 @@ export interface FileRow {
   holds?: string;
   /** Why the crawler could not read it as HDF5. */
   unreadable?: string;
+  /** Its preview, when the page shows it here (not beside a recording already). */
+  preview?: PreviewImage;
 }
 
 function FolderView({ folder, bucket }: { folder: Folder<FileRow>; bucket: string }) {
@@ -47,6 +50,7 @@ function FolderView({ folder, bucket }: { folder: Folder<FileRow>; bucket: strin
             </a>
             <CopyButton text={`s3://${bucket}/${file.key}`} label="copy s3://" />
           </span>
+          {file.preview && <RecordingPreview uuid={file.uuid} preview={file.preview} />}
         </li>
       ))}
     </ul>

@@ -135,7 +135,21 @@ export function experimentPreviews(experimentId: number) {
     .where(eq(objects.experimentId, experimentId))
     .orderBy(objects.key)
     .all();
-  return new Map(rows.map(({ uuid, ...preview }) => [uuid, preview]));
+  // A drawn preview is written with all three (crawl-store.ts saveManifests).
+  return new Map(rows.map(({ uuid, description, width, height }) => [uuid, { alt: description ?? '', width: width ?? 0, height: height ?? 0 }]));
+}
+
+/** The image of an experiment's first drawn preview (by key), for its card. */
+export function firstPreviewImage(experimentId: number): Buffer | undefined {
+  const row = getDb()
+    .select({ png: filePreviews.png })
+    .from(objects)
+    .innerJoin(filePreviews, and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn')))
+    .where(eq(objects.experimentId, experimentId))
+    .orderBy(objects.key)
+    .limit(1)
+    .get();
+  return row?.png ?? undefined;
 }
 
 /** The preview of this version of a file: its image, or why it has none (undefined: none tried yet). */

@@ -37,7 +37,10 @@ const statements = perConnection((sqlite: Database.Database) => ({
             channel_count AS channelCount, purpose, metadata_error AS metadataError,
             metadata_text AS metadataText, file_text AS fileText, recording_text AS recordingText,
             hdf5_files AS hdf5Files, nwb_files AS nwbFiles, max_channels AS maxChannels, max_seconds AS maxSeconds,
-            unit_count AS unitCount
+            unit_count AS unitCount,
+            (SELECT json_object('uuid', o.uuid, 'alt', p.description, 'width', p.width, 'height', p.height)
+             FROM objects o JOIN file_previews p ON p.object_id = o.id AND p.etag = o.etag AND p.status = 'drawn'
+             WHERE o.experiment_id = experiments.id ORDER BY o.key LIMIT 1) AS preview
      FROM experiments WHERE id IN (SELECT value FROM json_each(?))`,
   ),
   resultHdf5Files: sqlite.prepare(
@@ -74,7 +77,7 @@ export function catalogRows(sqlite: Database.Database): CatalogRow[] {
   return statements(sqlite).catalogRows.all() as CatalogRow[];
 }
 
-export interface ResultRow extends Omit<SearchResult, 'snippet' | 'files' | 'holds'> {
+export interface ResultRow extends Omit<SearchResult, 'snippet' | 'files' | 'holds' | 'preview'> {
   metadataText: string;
   fileText: string;
   recordingText: string;
@@ -83,6 +86,8 @@ export interface ResultRow extends Omit<SearchResult, 'snippet' | 'files' | 'hol
   maxChannels: number | null;
   maxSeconds: number | null;
   unitCount: number;
+  /** ResultPreview as JSON, or null. */
+  preview: string | null;
 }
 
 /** The rows of a page's experiments, with the texts their snippets come from. */

@@ -75,12 +75,14 @@ export function describeHoldings(e: Holdings): string | null {
     e.nwbFiles > 0 ? `${formatCount(e.nwbFiles)} NWB ${e.nwbFiles === 1 ? 'file' : 'files'}` : null,
     other > 0 ? `${formatCount(other)} HDF5 ${other === 1 ? 'file' : 'files'}` : null,
   ];
-  return [
-    ...files,
-    e.maxChannels === null ? null : `${formatCount(e.maxChannels)} ch`,
-    e.maxSeconds === null ? null : formatLength(e.maxSeconds),
-    e.unitCount > 0 ? `${formatCount(e.unitCount)} units` : null,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  return [...files, describeRecordingSize(e), describeUnits(e)].filter(Boolean).join(' · ');
 }
+
+/** Its widest and longest recording ("1,024 ch · 62 min"), from what its files hold; null when unknown. */
+export function describeRecordingSize(e: Pick<Holdings, 'maxChannels' | 'maxSeconds'>): string | null {
+  const parts = [e.maxChannels === null ? null : `${formatCount(e.maxChannels)} ch`, e.maxSeconds === null ? null : formatLength(e.maxSeconds)];
+  return parts.some(Boolean) ? parts.filter(Boolean).join(' · ') : null;
+}
+
+/** Its sorted units ("312 units"); null without any. */
+export const describeUnits = (e: Pick<Holdings, 'unitCount'>) => (e.unitCount > 0 ? `${formatCount(e.unitCount)} units` : null);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ResultFile, SearchResult, Segment } from '../../contracts/search-answer';
+import type { ResultFile, ResultPreview, SearchResult, Segment } from '../../contracts/search-answer';
 import { resultHdf5Files, resultObjects, resultRows } from '../db/search-queries';
 import { describeFile, describeHoldings } from '../recordings/describe';
 import { recordingFacts, type RecordingFacts } from '../recordings/facts';
@@ -58,7 +58,7 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
   return ids.flatMap((id) => {
     const row = details.get(id);
     if (!row) return [];
-    const { metadataText, fileText, recordingText, hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount, ...result } = row;
+    const { metadataText, fileText, recordingText, hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount, preview, ...result } = row;
     const listed = files.get(id) ?? [];
     // Files the query found are listed as links: the file names are then no snippet as well.
     const texts = [row.uuid, row.purpose ?? '', metadataText, recordingText, ...(listed.length ? [] : [fileText])];
@@ -68,6 +68,7 @@ export function describeResults(sqlite: Database.Database, ids: number[], terms:
         snippet: firstSnippet(matcher, texts),
         holds: describeHoldings({ hdf5Files, nwbFiles, maxChannels, maxSeconds, unitCount }),
         files: listed,
+        preview: preview === null ? null : (JSON.parse(preview) as ResultPreview),
       },
     ];
   });

@@ -6,9 +6,10 @@ import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { PythonSnippet } from '@/components/python-snippet';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
+import { RecordingPreview } from '@/components/experiment/recording-preview';
 import { getConfig } from '@/lib/config';
-import { getExperiment } from '@/lib/db/queries';
-import { experimentDescription, experimentFacts } from '@/lib/experiment-card';
+import { experimentPreviews, getExperiment } from '@/lib/db/queries';
+import { experimentDescription, experimentFacts, unfurlLabels } from '@/lib/experiment-card';
 import { formatBytes, formatDuration, formatSampleRate } from '@/lib/format';
 import { folderTree } from '@/lib/file-tree';
 import { contentTypeOf } from '@/lib/files';
@@ -52,6 +53,12 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
     alternates: { canonical: url },
     openGraph: { type: 'website', siteName: SITE_NAME, title: e.uuid, description, url, images: [image] },
     twitter: { card: 'summary_large_image', title: e.uuid, description, images: [image] },
+    other: Object.fromEntries(
+      unfurlLabels(e).flatMap(({ label, value }, i) => [
+        [`twitter:label${i + 1}`, label],
+        [`twitter:data${i + 1}`, value],
+      ]),
+    ),
   };
 }
 
@@ -74,14 +81,18 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
   const recordings = metadata ? summarizeRecordings(metadata) : [];
   const keys = new Map(files.map((f) => [f.key, f.uuid]));
   const holdings = fileHoldings(e.id);
+  const previews = experimentPreviews(e.id);
   const holds = describeHoldings(e);
   // Block paths are written relative to the experiment or as s3:// URIs.
   const fileOf = (path: string | null) => (path ? (keys.get(`${e.path}/${path}`) ?? keys.get(path.replace(/^s3:\/\/[^/]+\//, ''))) : undefined);
+  // A preview is shown once: beside its recording in the table, or else beside its file.
+  const besideRecordings = new Set(recordings.slice(0, MAX_RECORDING_ROWS).flatMap((r) => r.blocks.flatMap((block) => fileOf(block.path) ?? [])));
   const tree = folderTree<FileRow>(
     e.path,
     files.slice(0, MAX_FILE_ROWS).map((f) => {
       const { holds, unreadable } = holdings.get(f.uuid) ?? {};
-      return { ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5', holds, unreadable };
+      const preview = besideRecordings.has(f.uuid) ? undefined : previews.get(f.uuid);
+      return { ...f, viewable: contentTypeOf(f.key) === 'application/x-hdf5', holds, unreadable, preview };
     }),
   );
   const { bucket } = getConfig().s3;
@@ -143,11 +154,13 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
                         const summary = uuid ? holdings.get(uuid)?.summary : undefined;
                         const series = summary && mainSeries(summary);
                         const disagree = summary ? disagreements(r, block, summary) : [];
+                        const preview = uuid ? previews.get(uuid) : undefined;
                         return (
                           <div key={i} className="block">
                             {uuid ? <a href={`?file=${uuid}#viewer`}>{name}</a> : name}
                             {block.seconds !== null && <span className="muted"> {formatDuration(block.seconds)}</span>}
                             {series && <div className="holds">{describeSeries(series)}</div>}
+                            {uuid && preview && <RecordingPreview uuid={uuid} preview={preview} />}
                             {disagree.map((line) => (
                               <div key={line} className="mismatch" role="note">
                                 ⚠ {line}
