@@ -1,9 +1,10 @@
 /**
  * `npm run bench:crawl`: the crawler against radosgw behind a proxy adding 20 ms per request.
- * Prints, for a first crawl, an unchanged re-crawl and a crawl of an index whose manifests predate summaries:
- * seconds, S3 requests by kind, experiments per second; what summarising each kind of HDF5 file cost (range
- * requests, bytes and milliseconds per file, and its summary's size in the index); and, for comparison, the
- * lab's old sequential way (a one-key listing then a GET per experiment) on a sample.
+ * Prints, for a first crawl, an unchanged re-crawl, a crawl of an index whose manifests predate summaries and
+ * one of an index without previews: seconds, S3 requests by kind, previews drawn, experiments per second;
+ * what summarising each kind of HDF5 file cost (range requests, bytes and milliseconds per file, and its
+ * summary's size in the index) and what drawing its preview took of S3; and, for comparison, the lab's old
+ * sequential way (a one-key listing then a GET per experiment) on a sample.
  *
  * Flags: --experiments N (default 5000), --files N per experiment (default 10), --delay MS (default 20),
  *        --concurrency N (default 16), --hdf5 N real HDF5 files among them (default 60; bench/support/hdf5-files.ts).
@@ -22,7 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
-import { costTable, hdf5Kinds, placeHdf5Files } from './support/hdf5-files';
+import { costTable, hdf5Kinds, placeHdf5Files, previewCostTable } from './support/hdf5-files';
 
 const {
   experiments: EXPERIMENTS,
@@ -86,6 +87,9 @@ try {
   // An index whose manifests were built before summaries were: each summary comes from the stored manifest.
   db.$client.prepare("UPDATE hdf5_manifests SET summary = NULL WHERE status = 'built'").run();
   const fromStored = await run();
+  // An index from before previews: each preview is drawn over the stored manifest, its data read from S3.
+  db.$client.prepare('DELETE FROM file_previews').run();
+  const withoutPreviews = await run();
   const summaryBytes = new Map(
     (
       db.$client
@@ -117,21 +121,28 @@ try {
     const { built, small, fromStored: stored, notHdf5, unreadable, failed, reads, bytesRead } = s.manifests;
     const walked = built + small + stored + notHdf5 + unreadable + failed;
     const manifests = `${s.manifests.seconds.toFixed(2)} (${walked} files: ${built + small} summarised from S3, ${stored} from stored manifests, ${notHdf5} not HDF5; ${reads} range GETs, ${(bytesRead / 1e6).toFixed(1)} MB)`;
-    return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${indexing.toFixed(2)} | ${manifests} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / indexing).toFixed(0)} |`;
+    const { previewsDrawn, previewsSkipped, previewReads, previewBytes } = s.manifests;
+    const previews = `${previewsDrawn} drawn, ${previewsSkipped} skipped; ${previewReads} range GETs, ${(previewBytes / 1e6).toFixed(1)} MB of data`;
+    return `| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${indexing.toFixed(2)} | ${manifests} | ${previews} | ${s.cpuSeconds.toFixed(2)} | ${requests} | ${(total / indexing).toFixed(0)} |`;
   };
   console.log(`\n${EXPERIMENTS} experiments x ${FILES} objects, +${DELAY} ms per request, concurrency ${CONCURRENCY}\n`);
-  console.log('| run | status | seconds | indexing s | HDF5 manifests s | crawler CPU s | S3 requests | experiments/s (indexing) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| run | status | seconds | indexing s | HDF5 manifests s | previews | crawler CPU s | S3 requests | experiments/s (indexing) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(row('first crawl', first));
   console.log(row('unchanged re-crawl', second));
   console.log(row('index from before summaries', fromStored));
+  console.log(row('index from before previews', withoutPreviews));
   console.log(
-    `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
+    `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
   );
   console.log(`\nSummarising HDF5 files, first crawl (${kinds.size} real HDF5 files among the placeholders):\n`);
   for (const line of costTable(first.files, kinds, summaryBytes)) console.log(line);
   console.log('\nThe same files in the index from before summaries (summaries from the stored manifests):\n');
   for (const line of costTable(fromStored.files, kinds, summaryBytes)) console.log(line);
+  console.log('\nPreviews, first crawl (their data past the structure; the reads are among the range GETs above):\n');
+  for (const line of previewCostTable(first.files, kinds)) console.log(line);
+  console.log('\nPreviews drawn for an index from before previews (over the stored manifests):\n');
+  for (const line of previewCostTable(withoutPreviews.files, kinds)) console.log(line);
   console.log(
     `\nrerun: npm run bench:crawl -- --experiments ${EXPERIMENTS} --files ${FILES} --delay ${DELAY} --concurrency ${CONCURRENCY} --hdf5 ${HDF5}`,
   );

@@ -21,6 +21,8 @@ export interface Hdf5FileCost {
   reads: number;
   bytes: number;
   ms: number;
+  /** Its preview, when one was looked for: drawn or skipped, and what its data took of those reads. */
+  preview?: { status: 'drawn' | 'skipped'; reads: number; bytes: number };
 }
 
 export type ExperimentOutcome = 'new' | 'updated' | 'unchanged' | 'failed';

@@ -1,4 +1,5 @@
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm';
+import pLimit from 'p-limit';
 import type { Hdf5Summary } from '../contracts/hdf5-summary';
 import { createLazyFile, type EmscriptenFs } from '../hdf5/emscripten-file';
 import { ManifestBytes, packManifest, type Manifest } from '../hdf5/manifest';
@@ -91,6 +92,11 @@ function h5(): Promise<Emscripten> {
   });
   return module;
 }
+
+// Previews read megabytes of data each, held until drawn: four at a time per worker bound that memory
+// (4 × PREVIEW_LIMITS.maxFetchedBytes) whatever the crawl's concurrency; the structure walks go on beside them.
+// A file waiting here waits within its time limit (manifest-pool.ts), which is far longer than four previews take.
+const previewSlots = pLimit(4);
 
 class GaveUp extends Error {}
 class PreviewTooCostly extends Error {}
@@ -335,6 +341,9 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
   const preview = async (summary: Hdf5Summary): Promise<PreviewOutcome | undefined> => {
     if (!options.preview) return undefined;
     if (!hasPreviewContent(summary)) return { status: 'skipped', reason: 'it holds no time series and no units' };
+    return previewSlots(() => readPreviewData(summary));
+  };
+  const readPreviewData = async (summary: Hdf5Summary): Promise<PreviewOutcome> => {
     previewing = true;
     try {
       const file = await open();

@@ -116,7 +116,7 @@ export async function buildManifests(
       work.map((object) =>
         limit(async () => {
           const fileStarted = performance.now();
-          const cost = { reads: 0, bytes: 0 };
+          const cost: Pick<Hdf5FileCost, 'reads' | 'bytes' | 'preview'> = { reads: 0, bytes: 0 };
           const report = (outcome: Hdf5FileCost['outcome']) => {
             counts.reads += cost.reads;
             counts.bytesRead += cost.bytes;
@@ -154,6 +154,7 @@ export async function buildManifests(
             const outcome = stored ? 'fromStored' : object.size <= TAIL_BYTES ? 'small' : 'built';
             counts[outcome]++;
             const preview = await previewWrite(result.preview, object.key);
+            if (preview) cost.preview = { status: preview.status, reads: preview.reads, bytes: preview.bytesRead };
             report(outcome);
             save(
               object.size <= TAIL_BYTES

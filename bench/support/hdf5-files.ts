@@ -64,19 +64,24 @@ export function placeHdf5Files(objects: Map<string, string | Uint8Array>, kinds:
   return placed;
 }
 
-/** Per kind: files, median range requests, bytes and milliseconds per file, against the file's size. */
-export function costTable(costs: Hdf5FileCost[], kinds: Map<string, string>, summaryBytes: Map<string, number>): string[] {
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+function byKindOf(costs: Hdf5FileCost[], kinds: Map<string, string>): Map<string, Hdf5FileCost[]> {
   const byKind = new Map<string, Hdf5FileCost[]>();
   for (const cost of costs) {
     const kind = kinds.get(cost.key) ?? 'not HDF5 (placeholder text)';
     byKind.set(kind, [...(byKind.get(kind) ?? []), cost]);
   }
-  const median = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      50,
-    );
-  const rows = [...byKind].map(([kind, list]) => {
+  return byKind;
+}
+
+/** Per kind: files, median range requests, bytes and milliseconds per file, against the file's size. */
+export function costTable(costs: Hdf5FileCost[], kinds: Map<string, string>, summaryBytes: Map<string, number>): string[] {
+  const rows = [...byKindOf(costs, kinds)].map(([kind, list]) => {
     const size = median(list.map((c) => c.size));
     const bytes = median(list.map((c) => c.bytes));
     const summary = median(list.map((c) => summaryBytes.get(c.key) ?? 0));
@@ -88,4 +93,19 @@ export function costTable(costs: Hdf5FileCost[], kinds: Map<string, string>, sum
     '|---|---|---|---|---|---|---|---|',
     ...rows,
   ];
+}
+
+/** Per kind of HDF5 file: previews drawn and skipped, and the median range requests and bytes of S3 its data took. */
+export function previewCostTable(costs: Hdf5FileCost[], kinds: Map<string, string>): string[] {
+  const rows = [...byKindOf(costs, kinds)].flatMap(([kind, list]) => {
+    const looked = list.flatMap((c) => (c.preview ? [c.preview] : []));
+    if (looked.length === 0) return [];
+    const drawn = looked.filter((p) => p.status === 'drawn');
+    const reads = median(drawn.map((p) => p.reads));
+    const bytes = median(drawn.map((p) => p.bytes));
+    return [
+      `| ${kind} | ${drawn.length} | ${looked.length - drawn.length} | ${drawn.length ? reads : '-'} | ${drawn.length ? (bytes / 1024).toFixed(0) : '-'} |`,
+    ];
+  });
+  return ['| file kind | drawn | skipped | range GETs of data per preview | KiB of data per preview |', '|---|---|---|---|---|', ...rows];
 }
