@@ -166,15 +166,18 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
   let previewing = false;
   const previewCost = { fetches: 0, fetchedBytes: 0 };
   const fetchBlocks = async (first: number, last: number) => {
+    const start = first * BLOCK;
+    const end = Math.min(size, (last + 1) * BLOCK) - 1;
     if (previewing) {
-      if (previewCost.fetchedBytes > PREVIEW_LIMITS.maxFetchedBytes)
-        throw new PreviewTooCostly(`its data needed more than ${PREVIEW_LIMITS.maxFetchedBytes / 2 ** 20} MB from S3`);
+      // Counted when asked, not when answered: a call's fetches run at once, and together they must fit.
+      if (previewCost.fetchedBytes + (end - start + 1) > PREVIEW_LIMITS.maxFetchedBytes)
+        throw new PreviewTooCostly(`its data needs more than ${PREVIEW_LIMITS.maxFetchedBytes / 2 ** 20} MB from S3`);
+      previewCost.fetches++;
+      previewCost.fetchedBytes += end - start + 1;
     } else {
       if (++fetches > maxFetches) throw new GaveUp(`its structure needed more than ${maxFetches} round trips`);
       if (fetchedBytes > maxFetchedBytes) throw new GaveUp(`its structure needed more than ${maxFetchedBytes} bytes`);
     }
-    const start = first * BLOCK;
-    const end = Math.min(size, (last + 1) * BLOCK) - 1;
     let bytes: Uint8Array;
     try {
       bytes = await fetchRange(start, end);
@@ -183,10 +186,7 @@ export async function buildHdf5Manifest(size: number, source: WalkSource, option
     }
     if (bytes.length !== end - start + 1)
       throw new FetchFailed(new Error(`asked S3 for ${end - start + 1} bytes at ${start}, received ${bytes.length}`));
-    if (previewing) {
-      previewCost.fetches++;
-      previewCost.fetchedBytes += bytes.length;
-    } else fetchedBytes += bytes.length;
+    if (!previewing) fetchedBytes += bytes.length;
     for (let b = first; b <= last; b++) blocks.set(b, bytes.subarray((b - first) * BLOCK, (b - first + 1) * BLOCK));
   };
   const bytesAt = (position: number, length: number) => {

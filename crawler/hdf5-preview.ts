@@ -210,6 +210,12 @@ async function readUnits(file: H5File, step: Step, seriesStart: number | null, n
     notes.push('the units table has no spike_times with a spike_times_index');
     return null;
   }
+  // HDF5 reads (and inflates) whole chunks: one larger than the traces' whole budget is not read at all.
+  const chunk = (await step(() => times.metadata))?.chunks;
+  if (chunk && chunk.reduce((n, d) => n * d, 8) > PREVIEW_LIMITS.maxDataBytes) {
+    notes.push(`the chunks of /units/spike_times are over the ${PREVIEW_LIMITS.maxDataBytes / 2 ** 20} MB a preview reads`);
+    return null;
+  }
   const total = (await step(() => index.shape))?.[0] ?? 0;
   const ends = asNumbers(await step(() => index.slice([[0, Math.min(total, PREVIEW_LIMITS.units)]])));
   if (!ends || ends.length === 0) return null;

@@ -132,7 +132,8 @@ export async function buildManifests(
           const stored = object.stored ? storedManifest(ctx.db, object.id) : undefined;
           let result: ManifestResult;
           try {
-            if (stored) result = await pool.build(object.size, { stored, read, preview: true });
+            const wantsPreview = !object.previewed;
+            if (stored) result = await pool.build(object.size, { stored, read, preview: wantsPreview });
             // Shorter than HDF5's signature: nothing to read.
             else if (object.size < 8) result = { status: 'not_hdf5' };
             else {
@@ -140,7 +141,7 @@ export async function buildManifests(
               // The builder starts by reading the first block: it gets the one read here.
               const fromHead = (start: number, end: number) =>
                 start === 0 && end < head.length ? Promise.resolve(head.slice(0, end + 1)) : read(start, end);
-              result = hasHdf5Signature(head) ? await pool.build(object.size, { read: fromHead, preview: true }) : { status: 'not_hdf5' };
+              result = hasHdf5Signature(head) ? await pool.build(object.size, { read: fromHead, preview: wantsPreview }) : { status: 'not_hdf5' };
             }
           } catch (error) {
             counts.failed++;

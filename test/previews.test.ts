@@ -181,5 +181,10 @@ describe('previews drawn at crawl time', () => {
     const after = previewOf(key)!;
     expect(after.description).toMatch(/^Preview: the spikes of its 4 units/);
     expect(after.png!.equals(before.png!)).toBe(false);
+    // Summaries built again from the stored manifests leave the previews of those versions as they are.
+    db.$client.prepare("UPDATE hdf5_manifests SET summary = NULL WHERE status = 'built'").run();
+    const resummarised = await crawlInto(db, bucket);
+    expect(resummarised.manifests.fromStored).toBeGreaterThan(0);
+    expect(resummarised.manifests).toMatchObject({ previewsDrawn: 0, previewsSkipped: 0 });
   });
 });

@@ -289,6 +289,8 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
       size: objects.size,
       etag: objects.etag,
       stored: sql<number>`${hdf5Manifests.etag} = ${objects.etag} AND ${hdf5Manifests.status} = 'built'`.mapWith(Boolean),
+      /** Its current version has a preview (or a reason for none) already: it is not drawn again. */
+      previewed: sql<number>`coalesce(${filePreviews.etag} = ${objects.etag}, 0)`.mapWith(Boolean),
     })
     .from(objects)
     .innerJoin(experiments, eq(experiments.id, objects.experimentId))
