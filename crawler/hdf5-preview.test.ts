@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nwbFixture } from '../test/support/fixtures';
+import { HUGE_SERIES, hugeSeriesFile } from '../test/support/huge-series';
 import { pngPixels } from '../test/support/png-pixels';
 import { buildHdf5Manifest, type PreviewOutcome } from './hdf5-manifest';
 import { PREVIEW_LIMITS, previewRows } from './hdf5-preview';
@@ -51,6 +52,15 @@ describe('recording previews', () => {
     const spikes = await pngPixels(image.png, PREVIEW_COLORS.spike, 2);
     expect(spikes.near[0]).toBeGreaterThan(500);
     expect(spikes.near[1]).toBeGreaterThan(500);
+  });
+
+  it('reads only the start of a series that claims 12.8 GB', async () => {
+    const bytes = new Uint8Array(await hugeSeriesFile());
+    const preview = await previewOf(bytes);
+    if (preview?.status !== 'read') throw new Error(`no preview: ${JSON.stringify(preview)}`);
+    expect(preview.data.traces).toMatchObject({ channels: HUGE_SERIES.channels, seconds: PREVIEW_LIMITS.traceSeconds });
+    // The file is small: its structure brought all of it, and the preview needed no read of its own.
+    expect(preview.fetchedBytes).toBeLessThanOrEqual(bytes.length);
   });
 
   it('bounds what the traces read by whole chunks, and says when even the first chunk is too large', () => {
