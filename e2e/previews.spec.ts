@@ -79,7 +79,10 @@ test('the preview route answers 304 for the version a client holds, and 404 with
   const api = await (await request.get(`/api/experiments/${E2E_HALF_RATE}`)).json();
   const nwb = api.files.find((f: { key: string }) => f.key.endsWith('.nwb'));
   const raw = api.files.find((f: { key: string }) => f.key.endsWith('.raw.h5'));
-  const first = await request.get(`/files/${nwb.uuid}/preview.png`);
+  // The API names each file's preview, and a file without one has none.
+  expect(nwb.preview).toEqual({ url: `/files/${nwb.uuid}/preview.png`, alt: expect.stringMatching(ALT) });
+  expect(raw.preview).toBeUndefined();
+  const first = await request.get(nwb.preview.url);
   expect(first.status()).toBe(200);
   expect(first.headers()['x-content-type-options']).toBe('nosniff');
   const again = await request.get(`/files/${nwb.uuid}/preview.png`, { headers: { 'If-None-Match': first.headers().etag! } });

@@ -7,7 +7,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import h5wasm, { type Dataset } from 'h5wasm/node';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrawlSummary } from '../crawler/crawl';
@@ -15,13 +14,12 @@ import { PREVIEW_LIMITS } from '../crawler/hdf5-preview';
 import { PREVIEW_COLORS, PREVIEW_SIZE } from '../crawler/preview-image';
 import { GET as previewRoute } from '../lib/api/preview';
 import type { AppDatabase } from '../lib/db/index';
-import { EXPERIMENTS } from '../scripts/demo-bucket/catalog';
-import { generateDemoObjects, type DemoObject } from '../scripts/demo-bucket/index';
-import { uploadDemoObjects } from '../scripts/demo-bucket/upload';
+import type { DemoObject } from '../scripts/demo-bucket/index';
+import { uploadDemoExperiments } from './support/demo-experiments';
 import { nwbFixture } from './support/fixtures';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { pngPixels } from './support/png-pixels';
-import { createTestBucket, putObjects, testClient } from './support/s3';
+import { putObjects, testClient } from './support/s3';
 
 const LARGE = 'ephys/2024-05-21-e-mouse_slice_4AP_intan64'; // the ≥100 MB file: 64 channels
 const PLAIN = 'ephys/2023-12-05-e-KOLF2.1J_bicuculline_nwb'; // recording and units only
@@ -73,13 +71,8 @@ const route = (uuid: string, headers: Record<string, string> = {}, method = 'GET
 
 beforeAll(async () => {
   await h5wasm.ready;
-  objects = await generateDemoObjects({
-    cacheDir: join(tmpdir(), 'bgs-demo-files'),
-    experiments: EXPERIMENTS.filter((e) => DEMO.includes(`${e.prefix}/${e.uuid}`)),
-  });
   client = testClient();
-  bucket = await createTestBucket(client, 'previews');
-  await uploadDemoObjects(client, bucket, objects);
+  ({ bucket, objects } = await uploadDemoExperiments(client, 'previews', DEMO));
   const nwb = nwbFixture('ecephys-kilosort-gzip.nwb');
   await putObjects(client, bucket, {
     [`${FIXTURES}/metadata.json`]: '{"notes": {"purpose": "files written by other tools"}}',

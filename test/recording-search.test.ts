@@ -8,18 +8,16 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import h5wasm, { type Dataset } from 'h5wasm/node';
 import { NextRequest } from 'next/server';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../contracts/search-answer';
 import { GET as experimentRoute } from '../lib/api/experiment';
 import { GET as searchRoute } from '../lib/api/search';
-import { EXPERIMENTS } from '../scripts/demo-bucket/catalog';
-import { generateDemoObjects, type DemoObject } from '../scripts/demo-bucket/index';
-import { uploadDemoObjects } from '../scripts/demo-bucket/upload';
+import type { DemoObject } from '../scripts/demo-bucket/index';
+import { uploadDemoExperiments } from './support/demo-experiments';
 import { nwbFixture } from './support/fixtures';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
-import { createTestBucket, putObjects, testClient } from './support/s3';
+import { putObjects, testClient } from './support/s3';
 import { unsupportedFilterFile } from './support/unsupported-filter';
 
 const LFP = 'ephys/2023-08-12-e-GABA_v0'; // LFP, waveforms, trials; four recordings
@@ -84,13 +82,10 @@ const found = async (q: string) => (await search({ q })).body.results.map((r) =>
 beforeAll(async () => {
   await h5wasm.ready;
   // Generated into a cache kept between runs: the demo's files are the same bytes every time.
-  objects = await generateDemoObjects({
-    cacheDir: join(tmpdir(), 'bgs-demo-files'),
-    experiments: EXPERIMENTS.filter((e) => DEMO.includes(`${e.prefix}/${e.uuid}`)),
-  });
   client = testClient();
-  const bucket = await createTestBucket(client, 'recordings');
-  await uploadDemoObjects(client, bucket, objects);
+  const uploaded = await uploadDemoExperiments(client, 'recordings', DEMO);
+  const bucket = uploaded.bucket;
+  objects = uploaded.objects;
   const nwb = nwbFixture('ecephys-kilosort-gzip.nwb');
   dir = tempDir('recordings');
   const closedFilter = await unsupportedFilterFile();

@@ -1,5 +1,5 @@
 import 'server-only';
-import { getExperiment } from '@/lib/db/queries';
+import { experimentPreviews, getExperiment } from '@/lib/db/queries';
 import { AppError, errorResponse } from '@/lib/errors';
 import { fileHoldings, recordingFactsOf } from '@/lib/recordings/holdings';
 
@@ -10,6 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
     if (!found) throw new AppError('not_found:experiment', `no experiment ${prefix}/${uuid} in the index`);
     const { experiment: e, files } = found;
     const holdings = fileHoldings(e.id);
+    const previews = experimentPreviews(e.id);
     const answer = JSON.stringify({
       uuid: e.uuid,
       prefix: e.prefix,
@@ -30,7 +31,16 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pre
       recordings: recordingFactsOf(e),
       files: files.map((f) => {
         const { holds, unreadable } = holdings.get(f.uuid) ?? {};
-        return { uuid: f.uuid, key: f.key, size: f.size, lastModified: f.lastModified, holds, unreadable };
+        const preview = previews.get(f.uuid);
+        return {
+          uuid: f.uuid,
+          key: f.key,
+          size: f.size,
+          lastModified: f.lastModified,
+          holds,
+          unreadable,
+          preview: preview && { url: `/files/${f.uuid}/preview.png`, alt: preview.alt },
+        };
       }),
     });
     // The stored text is the document as it parsed, so it is put in as it is: parsing it again and
