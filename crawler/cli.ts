@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { firstIssue } from '../contracts/issues';
-import { ConfigError, getConfig } from '../lib/config';
+import { ConfigError, getConfig, getCrawlSchedule, recentDaysSchema } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
 import { setProcessPriority } from '../lib/process-priority';
 import { createS3Client } from '../lib/s3';
@@ -14,6 +14,8 @@ const HELP = `Usage: npm run crawl -- [flags]
 Lists the bucket, reads each experiment's metadata and brings the search index up to date.
 
 Flags:
+  --recent [DAYS]  a recent pass: only the folders dated within the last DAYS days (default
+                   CRAWL_RECENT_DAYS, 3); nothing it did not list is touched, nothing is deleted
   --count N        index only the newest N experiments (by date in their uuid); nothing is deleted
   --prefix P       crawl only prefix P (repeatable; default: S3_PREFIXES)
   --concurrency N  parallel S3 requests (default 16)
@@ -30,6 +32,7 @@ Exit codes: 0 done or skipped, 1 the run failed or some experiments could not be
 environment.`;
 
 const flagsSchema = z.object({
+  recent: z.boolean().default(false),
   count: z.coerce.number({ error: 'must be a number' }).int().positive('must be at least 1').optional(),
   prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a folder name like ephys')).optional(),
   concurrency: z.coerce
@@ -44,9 +47,10 @@ const flagsSchema = z.object({
 });
 
 function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
+      recent: { type: 'boolean' },
       count: { type: 'string' },
       prefix: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
@@ -55,11 +59,17 @@ function parseFlags(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-    allowPositionals: false,
+    // Only --recent takes a value that may be left out: its days, as the one positional argument.
+    allowPositionals: true,
   });
+  if (positionals.length > (values.recent ? 1 : 0)) throw new UsageError(`unexpected argument: ${positionals.at(-1)}`);
   const result = flagsSchema.safeParse(values);
   if (!result.success) throw new UsageError(firstIssue(result.error, { prefix: '--' }));
-  return result.data;
+  const flags = result.data;
+  if (flags.recent && (flags.count !== undefined || flags.delete)) throw new UsageError('--recent cannot be combined with --count or --delete');
+  const days = positionals[0] === undefined ? undefined : recentDaysSchema.safeParse(positionals[0]);
+  if (days && !days.success) throw new UsageError(firstIssue(days.error, { fallback: '--recent' }));
+  return { ...flags, days: days?.data };
 }
 
 class UsageError extends Error {}
@@ -79,8 +89,10 @@ async function main(): Promise<number> {
     return 0;
   }
   let config: ReturnType<typeof getConfig>;
+  let recentDays: number | undefined;
   try {
     config = getConfig();
+    if (flags.recent) recentDays = flags.days ?? getCrawlSchedule().recentDays;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`error: ${error.message}`);
@@ -110,6 +122,7 @@ async function main(): Promise<number> {
       prefixes: flags.prefix ?? config.prefixes,
       concurrency: flags.concurrency,
       count: flags.count,
+      recentDays,
       rebuild: flags.delete,
       dryRun: flags['dry-run'],
     },

@@ -27,6 +27,11 @@ export interface CrawlOptions {
   concurrency: number;
   /** Index only the newest N experiments; nothing is deleted in such a run. */
   count?: number;
+  /**
+   * A recent pass: only the experiment folders dated within the last `recentDays` days (and their files'
+   * manifests); nothing it did not list is touched, nothing is deleted.
+   */
+  recentDays?: number;
   /** Rebuild every experiment as if the index were empty, and drop everything not found in this run. */
   rebuild: boolean;
   dryRun: boolean;
@@ -116,10 +121,14 @@ function refusedWrite({ fields, upsert, remove }: ExperimentWrite, reason: strin
   return { fields: { ...fields, metadataRaw: null, metadataText: '', metadataTruncation: null, metadataError: error }, upsert, remove };
 }
 
+/** The UTC day `days` before `date`, as experiment folders name days (`YYYY-MM-DD`). */
+export const daysBefore = (date: Date, days: number) => new Date(date.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+
 /** One crawl: list, diff against the index, fetch changed metadata, write the changed experiments. */
 export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {
   const started = new Date();
-  const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, { ...options }, started);
+  const recent = options.recentDays !== undefined;
+  const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, recent ? 'recent' : 'full', { ...options }, started);
   const outcomes: Record<ExperimentOutcome, number> = { new: 0, updated: 0, unchanged: 0, failed: 0 };
   const progress: CrawlProgress = {
     phase: 'listing',
@@ -168,6 +177,7 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
       prefixes: options.prefixes,
       concurrency: options.concurrency,
       count: options.count,
+      since: recent ? daysBefore(started, options.recentDays!) : undefined,
       onObjects: (n) => {
         progress.objectsListed = n;
         report();
@@ -217,7 +227,8 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     progress.phase = 'finishing';
     report();
     if (!options.dryRun) touchExperiments(ctx.db, unchanged, started);
-    if (options.count === undefined) {
+    // Only a crawl of every folder knows what left the bucket.
+    if (options.count === undefined && !recent) {
       const seen = new Set(listed.map((e) => e.path));
       const gone = listExperimentPaths(ctx.db, options.rebuild ? undefined : options.prefixes).filter((p) => !seen.has(p));
       if (!options.dryRun) deleteExperiments(ctx.db, gone);
@@ -226,7 +237,8 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
     if (!options.dryRun) {
       progress.phase = 'manifests';
       report();
-      const built = await buildManifests(ctx, options.prefixes, options.concurrency, (done, planned) => {
+      const scope = { prefixes: options.prefixes, paths: recent ? listed.map((e) => e.path) : undefined };
+      const built = await buildManifests(ctx, scope, options.concurrency, (done, planned) => {
         progress.hdf5Done = done;
         progress.hdf5Planned = planned;
         report();

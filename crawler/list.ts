@@ -20,6 +20,8 @@ interface ListOptions {
   concurrency: number;
   /** Index only the newest `count` experiments (by the date their uuid starts with). */
   count?: number;
+  /** List only the folders dated on or after this day (`YYYY-MM-DD`), as the recent pass does. */
+  since?: string;
   onObjects?: (listed: number) => void;
   onWarning?: (message: string) => void;
 }
@@ -97,10 +99,35 @@ async function listRange(state: ListState, options: ListOptions, range: KeyRange
 
 async function listPrefixFolders(options: ListOptions, prefix: string): Promise<string[]> {
   try {
-    return await listFolders(options.client, options.bucket, `${prefix}/`);
+    return (await listFolders(options.client, options.bucket, `${prefix}/`)).folders;
   } catch (error) {
     throw new ListingError(`cannot list s3://${options.bucket}/${prefix}/: ${describeS3Error(error)}`, { cause: error });
   }
+}
+
+// Folders are named by date (`2023-04-02-e-hc328_unperturbed`); digits sort before letters, so every dated
+// folder comes before every folder named otherwise.
+const DATED = /^(\d{4}-\d{2}-\d{2})/;
+
+/**
+ * The key ranges of a prefix's folders dated on or after `since`: S3 starts the listing there, and it ends at
+ * the first folder not named by a date, so it costs a request or two whatever the prefix holds. One range
+ * runs from the first such folder to where they end.
+ */
+async function recentRanges(options: ListOptions, prefix: string, since: string): Promise<KeyRange[]> {
+  const root = `${prefix}/`;
+  let listed: Awaited<ReturnType<typeof listFolders>>;
+  try {
+    // Starting after `ephys/2026-11-29` (no slash) includes `ephys/2026-11-29-e-…/`.
+    listed = await listFolders(options.client, options.bucket, root, {
+      startAfter: `${root}${since}`,
+      while: (folder) => DATED.test(folder.slice(root.length)),
+    });
+  } catch (error) {
+    throw new ListingError(`cannot list s3://${options.bucket}/${root} from ${since}: ${describeS3Error(error)}`, { cause: error });
+  }
+  const first = listed.folders[0];
+  return first === undefined ? [] : [{ prefix, from: first, to: listed.next }];
 }
 
 /**
@@ -111,17 +138,21 @@ async function listPrefixFolders(options: ListOptions, prefix: string): Promise<
  */
 export async function listExperiments(options: ListOptions): Promise<ListedExperiment[]> {
   const limit = pLimit(options.concurrency);
-  const folders = await Promise.all(options.prefixes.map((prefix) => limit(() => listPrefixFolders(options, prefix))));
+  const { since } = options;
   let ranges: KeyRange[];
-  if (options.count === undefined) {
-    ranges = options.prefixes.flatMap((prefix, i) => splitIntoRanges(prefix, folders[i]!, options.concurrency));
+  if (since !== undefined) {
+    ranges = (await Promise.all(options.prefixes.map((prefix) => limit(() => recentRanges(options, prefix, since))))).flat();
   } else {
+    const folders = await Promise.all(options.prefixes.map((prefix) => limit(() => listPrefixFolders(options, prefix))));
     const name = (folder: string) => folder.split('/').at(-2)!;
-    ranges = options.prefixes
-      .flatMap((prefix, i) => folders[i]!.map((folder) => ({ prefix, folder })))
-      .sort((a, b) => name(b.folder).localeCompare(name(a.folder)))
-      .slice(0, options.count)
-      .map(({ prefix, folder }) => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0` }));
+    ranges =
+      options.count === undefined
+        ? options.prefixes.flatMap((prefix, i) => splitIntoRanges(prefix, folders[i]!, options.concurrency))
+        : options.prefixes
+            .flatMap((prefix, i) => folders[i]!.map((folder) => ({ prefix, folder })))
+            .sort((a, b) => name(b.folder).localeCompare(name(a.folder)))
+            .slice(0, options.count)
+            .map(({ prefix, folder }) => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0` }));
   }
   const state: ListState = { found: new Map(), objects: 0, skipped: new Set() };
   await Promise.all(

@@ -60,7 +60,7 @@ export const noManifestCounts = (): ManifestCounts => ({
 const WRITE_BATCH = 32;
 
 /**
- * Learns what every HDF5 file in `prefixes` holds whose current version the index does not know yet:
+ * Learns what every HDF5 file in the scope's prefixes (and experiments, when it names them) holds whose current version the index does not know yet:
  * its manifest (unless the viewer reads it whole at once: up to TAIL_BYTES), its summary and its preview,
  * `concurrency` at a time, writing them in batches. A file whose manifest is stored (from before summaries
  * or previews were) is walked over it, reading from S3 only its preview's data. Each other file's first block is read here: a file
@@ -69,13 +69,13 @@ const WRITE_BATCH = 32;
  */
 export async function buildManifests(
   ctx: CrawlContext,
-  prefixes: string[],
+  scope: { prefixes: string[]; paths?: string[] },
   concurrency: number,
   onProgress?: (done: number, planned: number) => void,
 ): Promise<{ counts: ManifestCounts; experimentIds: Set<number> }> {
   const started = performance.now();
   const counts = noManifestCounts();
-  const work = listManifestWork(ctx.db, prefixes);
+  const work = listManifestWork(ctx.db, scope.prefixes, scope.paths);
   let done = 0;
   onProgress?.(done, work.length);
   // The experiments whose files' summaries this run records: their recording facts follow.

@@ -3,15 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, getCrawlIntervalHours, getDatabasePath } from '../lib/config';
+import { ConfigError, getCrawlSchedule, getDatabasePath } from '../lib/config';
 import { lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
 import { jsonLogger } from '../lib/log';
 
 /**
  * `npm run crawl:schedule`: the crawler on a timer, for a long-running crawler service (docker-compose.yml).
  * The first crawl starts at once when the index has no successful crawl, then one every
- * CRAWL_INTERVAL_HOURS after the last successful one finished. Each crawl is a process of its own, run one
- * after another, and the crawl lock (crawler/lock.ts) keeps manual or cron runs from overlapping it too.
+ * CRAWL_INTERVAL_HOURS after the last successful one finished; in between, a recent pass (`--recent`: the
+ * folders dated within CRAWL_RECENT_DAYS) every CRAWL_RECENT_SECONDS, so a new experiment is searchable
+ * within about that long. Each run is a process of its own, run one after another, and the crawl lock
+ * (crawler/lock.ts) keeps manual or cron runs from overlapping them too.
  */
 
 const HOUR = 3600_000;
@@ -21,14 +23,33 @@ export function nextCrawlAt(lastGoodFinishedAt: number | null, intervalMs: numbe
   return lastGoodFinishedAt === null ? now : Math.max(now, lastGoodFinishedAt + intervalMs);
 }
 
-function lastGoodCrawl(databasePath: string): number | null {
-  if (!existsSync(databasePath)) return null;
+export interface ScheduleState {
+  /** When the last good full crawl and recent pass finished (ms), and when this scheduler last started a pass. */
+  lastFull: number | null;
+  lastRecent: number | null;
+  lastRecentAttempt: number | null;
+}
+
+/**
+ * What runs next, and when: the full crawl when it is due before the next recent pass; else a recent pass
+ * `recentMs` after the latest of the last good run of either kind and the last attempt (a failing pass is
+ * not retried at once). `recentMs` 0: no recent passes.
+ */
+export function nextRun(state: ScheduleState, intervalMs: number, recentMs: number, now: number): { kind: 'full' | 'recent'; at: number } {
+  const full = nextCrawlAt(state.lastFull, intervalMs, now);
+  if (recentMs === 0 || state.lastFull === null) return { kind: 'full', at: full };
+  const recent = Math.max(now, Math.max(state.lastFull, state.lastRecent ?? 0, state.lastRecentAttempt ?? 0) + recentMs);
+  return full <= recent ? { kind: 'full', at: full } : { kind: 'recent', at: recent };
+}
+
+function lastGoodRuns(databasePath: string): Pick<ScheduleState, 'lastFull' | 'lastRecent'> {
+  if (!existsSync(databasePath)) return { lastFull: null, lastRecent: null };
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    return lastGoodCrawlFinishedAt(db);
+    return { lastFull: lastGoodCrawlFinishedAt(db, 'full'), lastRecent: lastGoodCrawlFinishedAt(db, 'recent') };
   } catch {
     // A new index without the table yet: never crawled.
-    return null;
+    return { lastFull: null, lastRecent: null };
   } finally {
     db.close();
   }
@@ -37,10 +58,10 @@ function lastGoodCrawl(databasePath: string): number | null {
 let running: ChildProcess | undefined;
 
 /** The crawler CLI as a child process: the TypeScript source in development, the bundle beside this file in the image. */
-async function crawlOnce(): Promise<number | null> {
+async function crawlOnce(args: string[]): Promise<number | null> {
   const source = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(source ? './cli.ts' : './crawler.mjs', import.meta.url));
-  running = spawn(process.execPath, source ? ['--import', 'tsx', entry] : [entry], { stdio: 'inherit' });
+  running = spawn(process.execPath, [...(source ? ['--import', 'tsx'] : []), entry, ...args], { stdio: 'inherit' });
   const [code] = (await once(running, 'exit')) as [number | null];
   running = undefined;
   return code;
@@ -50,16 +71,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   let databasePath: string;
-  let intervalHours: number;
+  let schedule: ReturnType<typeof getCrawlSchedule>;
   try {
     databasePath = getDatabasePath();
-    intervalHours = getCrawlIntervalHours();
+    schedule = getCrawlSchedule();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`error: ${error.message}`);
     process.exit(2);
   }
-  const interval = intervalHours * HOUR;
+  const interval = schedule.intervalHours * HOUR;
+  const recentMs = schedule.recentSeconds * 1000;
   // stderr, as the crawls it starts log: their stdout is each run's summary.
   const logger = jsonLogger('stderr');
   let stopping = false;
@@ -73,17 +95,25 @@ async function main(): Promise<void> {
     });
   }
   let announced = 0;
+  let lastRecentAttempt: number | null = null;
   while (!stopping) {
-    const due = nextCrawlAt(lastGoodCrawl(databasePath), interval, Date.now());
-    if (due > Date.now()) {
-      if (announced !== due) logger.info({ at: new Date(due).toISOString() }, 'next crawl scheduled');
-      announced = due;
+    const next = nextRun({ ...lastGoodRuns(databasePath), lastRecentAttempt }, interval, recentMs, Date.now());
+    if (next.at > Date.now()) {
+      // Recent passes come every minute or so: only the full crawl's time is worth a line.
+      if (next.kind === 'full' && announced !== next.at) logger.info({ at: new Date(next.at).toISOString() }, 'next crawl scheduled');
+      if (next.kind === 'full') announced = next.at;
       // Wakes at least every minute, so a crawl run by hand in between moves the schedule.
-      await sleep(Math.min(due - Date.now(), 60_000));
+      await sleep(Math.min(next.at - Date.now(), 60_000));
+      continue;
+    }
+    if (next.kind === 'recent') {
+      lastRecentAttempt = Date.now();
+      const code = await crawlOnce(['--recent', String(schedule.recentDays)]);
+      logger[code === 0 ? 'debug' : 'warn']({ exitCode: code }, 'recent pass ended');
       continue;
     }
     logger.info('crawl starting');
-    const code = await crawlOnce();
+    const code = await crawlOnce([]);
     logger[code === 0 ? 'info' : 'warn']({ exitCode: code }, 'crawl ended');
     // A failed crawl leaves the last good one in place: wait a tenth of the interval before trying again.
     if (code !== 0 && !stopping) await sleep(interval / 10);

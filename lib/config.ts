@@ -197,18 +197,38 @@ export function getServerRole(): { role: 'front' | 'pages' | undefined; pagesSoc
   return { role: e.SERVER_ROLE, pagesSocket: e.PAGES_SOCKET };
 }
 
+const recentDays = z.coerce
+  .number({ error: 'must be a whole number of days' })
+  .int('must be a whole number of days')
+  .min(1, 'must be between 1 and 60 days')
+  .max(60, 'must be between 1 and 60 days');
+
 const scheduleSchema = z.object({
   CRAWL_INTERVAL_HOURS: z.coerce
     .number({ error: 'must be a number of hours' })
     .min(0.05, 'must be at least 0.05 hours')
     .max(24 * 30, 'must be at most 720 hours')
     .default(6),
+  CRAWL_RECENT_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 (off) or more')
+    .max(86_400, 'must be at most 86400 seconds')
+    .default(60),
+  CRAWL_RECENT_DAYS: recentDays.default(3),
 });
 
-/** Hours between the end of a successful crawl and the next (`npm run crawl:schedule`). */
-export function getCrawlIntervalHours(): number {
-  return parseOrThrow(scheduleSchema, process.env).CRAWL_INTERVAL_HOURS;
+/**
+ * `npm run crawl:schedule`: hours between the end of a successful crawl and the next; seconds between recent
+ * passes in between (0: none); and how many days back a recent pass looks.
+ */
+export function getCrawlSchedule(): { intervalHours: number; recentSeconds: number; recentDays: number } {
+  const e = parseOrThrow(scheduleSchema, process.env);
+  return { intervalHours: e.CRAWL_INTERVAL_HOURS, recentSeconds: e.CRAWL_RECENT_SECONDS, recentDays: e.CRAWL_RECENT_DAYS };
 }
+
+/** A number of days given on a command line (`npm run crawl -- --recent 3`), checked as CRAWL_RECENT_DAYS is. */
+export const recentDaysSchema = recentDays;
 
 /** Only `LOG_LEVEL`, for the loggers, which start before the rest of the configuration is read. */
 export function getLogLevel(): z.infer<typeof logSchema>['LOG_LEVEL'] {

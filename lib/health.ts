@@ -12,9 +12,19 @@ export interface Health {
   problems: string[];
   migrations: { applied: number; known: number };
   experiments: number;
-  lastCrawl: { status: string; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
+  /** The last full crawl (which alone removes what left the bucket). */
+  lastCrawl: CrawlRunFacts | null;
   lastGoodCrawlFinishedAt: Date | null;
+  /** The last pass over the recent folders (crawl --recent), and how long ago it finished: how late a new experiment can be. */
+  lastRecentPass: (CrawlRunFacts & { ageSeconds: number | null }) | null;
   maxCrawlAgeHours: number;
+}
+
+interface CrawlRunFacts {
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
 }
 
 function knownMigrations(): number {
@@ -24,7 +34,7 @@ function knownMigrations(): number {
 
 export function checkHealth(now = new Date()): Health {
   const maxCrawlAgeHours = getConfig().healthMaxCrawlAgeHours;
-  const { appliedMigrations: applied, experiments, lastCrawl: last, lastGoodCrawlFinishedAt: good } = healthFacts();
+  const { appliedMigrations: applied, experiments, lastCrawl: last, lastGoodCrawlFinishedAt: good, lastRecentPass: recent } = healthFacts();
   const known = knownMigrations();
 
   const problems: string[] = [];
@@ -33,6 +43,9 @@ export function checkHealth(now = new Date()): Health {
   // At once, not only when the index has grown stale: a crawl that fails will fail again on the schedule.
   if (last?.status === 'failed') {
     problems.push(`the last crawl (started ${last.startedAt.toISOString()}) failed: ${last.error ?? 'no reason was recorded'}`);
+  }
+  if (recent?.status === 'failed') {
+    problems.push(`the last recent pass (started ${recent.startedAt.toISOString()}) failed: ${recent.error ?? 'no reason was recorded'}`);
   }
   if (good === null) problems.push('no crawl has finished successfully');
   else if (now.getTime() - good > maxCrawlAgeHours * 3600_000) {
@@ -45,6 +58,10 @@ export function checkHealth(now = new Date()): Health {
     experiments,
     lastCrawl: last,
     lastGoodCrawlFinishedAt: good === null ? null : new Date(good),
+    lastRecentPass: recent && {
+      ...recent,
+      ageSeconds: recent.finishedAt === null ? null : Math.round((now.getTime() - recent.finishedAt.getTime()) / 1000),
+    },
     maxCrawlAgeHours,
   };
 }

@@ -101,19 +101,40 @@ export async function* listObjects(client: S3Client, bucket: string, prefix: str
   } while (token);
 }
 
-/** The immediate sub-folders of `prefix` (which must end with `/`), e.g. the experiment folders of `ephys/`. */
-export async function listFolders(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+/**
+ * The immediate sub-folders of `prefix` (which must end with `/`), e.g. the experiment folders of `ephys/`, in
+ * S3's order; from after `startAfter` and while `while` holds, when given (`next`: the folder that ended it).
+ */
+export async function listFolders(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  range: { startAfter?: string; while?: (folder: string) => boolean } = {},
+): Promise<{ folders: string[]; next?: string }> {
   const folders: string[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, EncodingType: 'url' }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ContinuationToken: token,
+        StartAfter: token ? undefined : range.startAfter,
+        EncodingType: 'url',
+      }),
     );
     const encoded = page.EncodingType === 'url';
-    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(listedName(p.Prefix, encoded));
+    for (const p of page.CommonPrefixes ?? []) {
+      if (!p.Prefix) continue;
+      const folder = listedName(p.Prefix, encoded);
+      // The first folder past the range ends the listing: no further page is asked for.
+      if (range.while && !range.while(folder)) return { folders, next: folder };
+      folders.push(folder);
+    }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return folders;
+  return { folders };
 }
 
 export class ObjectTooLargeError extends Error {

@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../lib/db/index';
 import { startS3Proxy } from '../scripts/s3-proxy';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
+import { runCli } from './support/cli';
 import { crawlInto, dumpIndex, integrityCheck, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testEnv, testS3 } from './support/s3';
 
@@ -13,27 +13,6 @@ let client: S3Client;
 let bucket: string;
 let dir: ReturnType<typeof tempDir>;
 let cleanDump: ReturnType<typeof dumpIndex>;
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the crawler CLI as a separate process, the way cron does. */
-function runCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (kill: () => void) => void): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onStart?.(() => child.kill('SIGKILL'));
-  });
-}
 
 beforeAll(async () => {
   client = testClient();

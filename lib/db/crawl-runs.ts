@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CrawlKind } from './schema';
 import { perConnection } from './prepared';
 
 /**
@@ -8,10 +9,15 @@ import { perConnection } from './prepared';
 export const GOOD_CRAWL_STATUSES = ['succeeded', 'partial'] as const;
 
 const lastGoodFinish = perConnection((sqlite: Database.Database) =>
-  sqlite.prepare(`SELECT max(finished_at) FROM crawl_runs WHERE status IN (${GOOD_CRAWL_STATUSES.map((s) => `'${s}'`).join(', ')})`).pluck(),
+  sqlite
+    .prepare(`SELECT max(finished_at) FROM crawl_runs WHERE kind = ? AND status IN (${GOOD_CRAWL_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+    .pluck(),
 );
 
-/** When the last good crawl finished (ms since the epoch), or null when none has. */
-export function lastGoodCrawlFinishedAt(sqlite: Database.Database): number | null {
-  return lastGoodFinish(sqlite).get() as number | null;
+/**
+ * When the last good run of this kind finished (ms since the epoch), or null when none has: of a full crawl
+ * (how stale the index can be, deletions included) or of a recent pass (how late a new experiment can be).
+ */
+export function lastGoodCrawlFinishedAt(sqlite: Database.Database, kind: CrawlKind = 'full'): number | null {
+  return lastGoodFinish(sqlite).get(kind) as number | null;
 }

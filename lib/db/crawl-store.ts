@@ -7,7 +7,17 @@ import type { Manifest } from '../../hdf5/manifest';
 import { HDF5_EXTENSIONS } from '../../hdf5/signature';
 import type { AppDatabase } from './index';
 import { perConnection } from './prepared';
-import { crawlRuns, experiments, filePreviews, hdf5Manifests, objects, type CrawlStatus, type ManifestStatus, type NewExperiment } from './schema';
+import {
+  crawlRuns,
+  experiments,
+  filePreviews,
+  hdf5Manifests,
+  objects,
+  type CrawlKind,
+  type CrawlStatus,
+  type ManifestStatus,
+  type NewExperiment,
+} from './schema';
 
 /**
  * Everything the crawler reads from and writes to the index. Each exported write is one transaction, so a
@@ -257,10 +267,10 @@ export interface CrawlRunTotals {
  * Starts a run record. Runs still marked running were killed (a crawl always closes its record), so they
  * are marked interrupted first.
  */
-export function startCrawlRun(db: AppDatabase, options: Record<string, unknown>, startedAt: Date): number {
+export function startCrawlRun(db: AppDatabase, kind: CrawlKind, options: Record<string, unknown>, startedAt: Date): number {
   return db.transaction((tx) => {
     tx.update(crawlRuns).set({ status: 'interrupted' }).where(eq(crawlRuns.status, 'running')).run();
-    return tx.insert(crawlRuns).values({ startedAt, status: 'running', options }).returning({ id: crawlRuns.id }).get().id;
+    return tx.insert(crawlRuns).values({ kind, startedAt, status: 'running', options }).returning({ id: crawlRuns.id }).get().id;
   });
 }
 
@@ -278,9 +288,10 @@ export function finishCrawlRun(
 /**
  * HDF5 files (by name) in these prefixes that the crawler has not learned about in their current version,
  * those whose manifest was stored before summaries were, and those summarised with no preview of their
- * current version yet (`stored`: the structure is walked from the stored manifest, with no read from S3).
+ * current version yet (`stored`: the structure is walked from the stored manifest, with no read from S3);
+ * only of the experiments at `paths` when given.
  */
-export function listManifestWork(db: AppDatabase, prefixes: string[]) {
+export function listManifestWork(db: AppDatabase, prefixes: string[], paths?: string[]) {
   return db
     .select({
       id: objects.id,
@@ -299,6 +310,7 @@ export function listManifestWork(db: AppDatabase, prefixes: string[]) {
     .where(
       and(
         inArray(experiments.prefix, prefixes),
+        paths && inArray(experiments.path, paths),
         // LIKE ignores ASCII case in SQLite: .NWB and .H5 count too.
         or(...HDF5_EXTENSIONS.map((ext) => like(objects.key, `%.${ext}`))),
         or(

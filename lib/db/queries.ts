@@ -8,7 +8,7 @@ import { getDb, type AppDatabase } from './index';
 import { lastGoodCrawlFinishedAt } from './crawl-runs';
 import { derivedFromIndex } from './index-derived';
 import { perConnection } from './prepared';
-import { crawlRuns, experiments, filePreviews, hdf5Manifests, objects } from './schema';
+import { crawlRuns, experiments, filePreviews, hdf5Manifests, objects, type CrawlKind } from './schema';
 
 /** Every read the site makes from the index. */
 
@@ -36,17 +36,20 @@ function countExperiments(db: AppDatabase): number {
 /** What /api/health judges the index by (lib/health.ts). */
 export function healthFacts() {
   const db = getDb();
-  const last = db
-    .select({ status: crawlRuns.status, startedAt: crawlRuns.startedAt, finishedAt: crawlRuns.finishedAt, error: crawlRuns.error })
-    .from(crawlRuns)
-    .orderBy(desc(crawlRuns.id))
-    .limit(1)
-    .get();
+  const lastOf = (kind: CrawlKind) =>
+    db
+      .select({ status: crawlRuns.status, startedAt: crawlRuns.startedAt, finishedAt: crawlRuns.finishedAt, error: crawlRuns.error })
+      .from(crawlRuns)
+      .where(eq(crawlRuns.kind, kind))
+      .orderBy(desc(crawlRuns.id))
+      .limit(1)
+      .get() ?? null;
   return {
     appliedMigrations: db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number,
     experiments: countExperiments(db),
-    lastCrawl: last ?? null,
+    lastCrawl: lastOf('full'),
     lastGoodCrawlFinishedAt: lastGoodCrawlFinishedAt(db.$client),
+    lastRecentPass: lastOf('recent'),
   };
 }
 

@@ -159,8 +159,16 @@ export const filePreviews = sqliteTable('file_previews', {
 export const CRAWL_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'interrupted'] as const;
 export type CrawlStatus = (typeof CRAWL_STATUSES)[number];
 
+/**
+ * `full`: a crawl of every experiment folder (which alone deletes what left the bucket); `recent`: a pass over
+ * the folders dated within the last few days (crawler/crawl.ts, `recentDays`).
+ */
+export const CRAWL_KINDS = ['full', 'recent'] as const;
+export type CrawlKind = (typeof CRAWL_KINDS)[number];
+
 export const crawlRuns = sqliteTable('crawl_runs', {
   id: integer('id').primaryKey({ autoIncrement: true }),
+  kind: text('kind', { enum: CRAWL_KINDS }).notNull().default('full'),
   startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
   finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
   status: text('status', { enum: CRAWL_STATUSES }).notNull(),
