@@ -4,15 +4,19 @@
  * one of an index without previews: seconds, S3 requests by kind, previews drawn, experiments per second;
  * what summarising each kind of HDF5 file cost (range requests, bytes and milliseconds per file, and its
  * summary's size in the index) and what drawing its preview took of S3; and, for comparison, the lab's old
- * sequential way (a one-key listing then a GET per experiment) on a sample.
+ * sequential way (a one-key listing then a GET per experiment) on a sample. Then the recent pass (`--recent 3`):
+ * over the unchanged bucket, and after an experiment dated today is uploaded, with its S3 requests and the
+ * seconds from the upload until a search finds it.
  *
  * Flags: --experiments N (default 5000), --files N per experiment (default 10), --delay MS (default 20),
  *        --concurrency N (default 16), --hdf5 N real HDF5 files among them (default 60; bench/support/hdf5-files.ts).
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import type { Hdf5FileCost } from '../crawler/context';
-import { crawl, type CrawlSummary } from '../crawler/crawl';
+import { crawl, daysBefore, type CrawlOptions, type CrawlSummary } from '../crawler/crawl';
+import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
+import { searchExperiments } from '../lib/search/run';
 import { openDatabase } from '../lib/db/index';
 import { createS3Client } from '../lib/s3';
 import { startProxyProcess } from './support/proxy-process';
@@ -67,14 +71,14 @@ try {
     presignTtlSeconds: 3600,
   };
   const db = openDatabase(join(dir, 'search.db'));
-  const run = async (): Promise<CrawlSummary & { cpuSeconds: number; files: Hdf5FileCost[] }> => {
+  const run = async (extra: Partial<CrawlOptions> = {}): Promise<CrawlSummary & { cpuSeconds: number; files: Hdf5FileCost[] }> => {
     const s3 = createS3Client(config, { maxSockets: CONCURRENCY });
     const cpu = process.cpuUsage();
     const files: Hdf5FileCost[] = [];
     try {
       const summary = await crawl(
         { db, s3, bucket: BUCKET, onHdf5File: (file) => files.push(file) },
-        { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: CONCURRENCY, rebuild: false, dryRun: false },
+        { prefixes: ['archive', 'ephys', 'fluidics', 'imaging', 'integrated'], concurrency: CONCURRENCY, rebuild: false, dryRun: false, ...extra },
       );
       const used = process.cpuUsage(cpu);
       return { ...summary, cpuSeconds: (used.user + used.system) / 1e6, files };
@@ -90,6 +94,20 @@ try {
   // An index from before previews: each preview is drawn over the stored manifest, its data read from S3.
   db.$client.prepare('DELETE FROM file_previews').run();
   const withoutPreviews = await run();
+  // The recent pass, as the scheduler runs it between full crawls: over the unchanged bucket, then after an
+  // upload dated today, timed from the upload's start until a search finds it.
+  const recentQuiet = await run({ recentDays: 3 });
+  const uploaded = performance.now();
+  await direct.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: `ephys/${daysBefore(new Date(), 0)}-e-bench_new_upload/metadata.json`,
+      Body: JSON.stringify({ notes: { purpose: 'uploaded during the benchmark: zebrafinch' } }),
+    }),
+  );
+  const recentNew = await run({ recentDays: 3 });
+  const found = searchExperiments(db.$client, toSearchRequest(searchParamsSchema.parse({ q: 'zebrafinch' }))).total;
+  const toSearchable = (performance.now() - uploaded) / 1000;
   const summaryBytes = new Map(
     (
       db.$client
@@ -134,6 +152,23 @@ try {
   console.log(row('index from before previews', withoutPreviews));
   console.log(
     `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
+  );
+  const requestsOf = (s: CrawlSummary) =>
+    Object.entries(s.s3Requests)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  console.log(`\nRecent pass (--recent 3) over ${EXPERIMENTS} experiments:\n`);
+  console.log('| pass | status | seconds | experiments listed (new) | S3 requests |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, s] of [
+    ['unchanged bucket', recentQuiet],
+    ['after an upload dated today', recentNew],
+  ] as const) {
+    const listed = s.experiments.new + s.experiments.updated + s.experiments.unchanged + s.experiments.failed;
+    console.log(`| ${name} | ${s.status} | ${s.seconds.toFixed(2)} | ${listed} (${s.experiments.new}) | ${requestsOf(s)} |`);
+  }
+  console.log(
+    `\nupload to searchable: ${toSearchable.toFixed(2)} s with the pass run at once (search finds ${found}); the scheduler adds up to CRAWL_RECENT_SECONDS of waiting for its next pass`,
   );
   console.log(`\nSummarising HDF5 files, first crawl (${kinds.size} real HDF5 files among the placeholders):\n`);
   for (const line of costTable(first.files, kinds, summaryBytes)) console.log(line);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { firstIssue } from '../contracts/issues';
+import { experimentFolder } from '../contracts/wake';
 import { ConfigError, getConfig, getCrawlSchedule, recentDaysSchema } from '../lib/config';
 import { openDatabase } from '../lib/db/index';
 import { setProcessPriority } from '../lib/process-priority';
@@ -16,6 +17,7 @@ Lists the bucket, reads each experiment's metadata and brings the search index u
 Flags:
   --recent [DAYS]  a recent pass: only the folders dated within the last DAYS days (default
                    CRAWL_RECENT_DAYS, 3); nothing it did not list is touched, nothing is deleted
+  --folder P       a pass over experiment folder P only (<prefix>/<folder name>; repeatable), as --recent
   --count N        index only the newest N experiments (by date in their uuid); nothing is deleted
   --prefix P       crawl only prefix P (repeatable; default: S3_PREFIXES)
   --concurrency N  parallel S3 requests (default 16)
@@ -33,6 +35,7 @@ environment.`;
 
 const flagsSchema = z.object({
   recent: z.boolean().default(false),
+  folder: z.array(experimentFolder).optional(),
   count: z.coerce.number({ error: 'must be a number' }).int().positive('must be at least 1').optional(),
   prefix: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a folder name like ephys')).optional(),
   concurrency: z.coerce
@@ -51,6 +54,7 @@ function parseFlags(argv: string[]) {
     args: argv,
     options: {
       recent: { type: 'boolean' },
+      folder: { type: 'string', multiple: true },
       count: { type: 'string' },
       prefix: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
@@ -66,7 +70,9 @@ function parseFlags(argv: string[]) {
   const result = flagsSchema.safeParse(values);
   if (!result.success) throw new UsageError(firstIssue(result.error, { prefix: '--' }));
   const flags = result.data;
-  if (flags.recent && (flags.count !== undefined || flags.delete)) throw new UsageError('--recent cannot be combined with --count or --delete');
+  if ((flags.recent || flags.folder) && (flags.count !== undefined || flags.delete))
+    throw new UsageError(`--${flags.recent ? 'recent' : 'folder'} cannot be combined with --count or --delete`);
+  if (flags.recent && flags.folder) throw new UsageError('--recent and --folder are two kinds of pass: give one');
   const days = positionals[0] === undefined ? undefined : recentDaysSchema.safeParse(positionals[0]);
   if (days && !days.success) throw new UsageError(firstIssue(days.error, { fallback: '--recent' }));
   return { ...flags, days: days?.data };
@@ -100,6 +106,12 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  const prefixes = flags.prefix ?? config.prefixes;
+  const outside = flags.folder?.find((folder) => !prefixes.includes(folder.slice(0, folder.indexOf('/'))));
+  if (outside !== undefined) {
+    console.error(`error: --folder ${outside} is not in a crawled prefix (${prefixes.join(', ')})`);
+    return 2;
+  }
   // Background work: on a machine shared with the site, searches and pages come first. Where that is not
   // permitted (some container runtimes), the crawl runs at normal priority.
   setProcessPriority(CRAWL_NICENESS);
@@ -119,10 +131,11 @@ async function main(): Promise<number> {
   const summary = await crawl(
     { db, s3, bucket: config.s3.bucket, onProgress: progress.update, onWarning: progress.warn },
     {
-      prefixes: flags.prefix ?? config.prefixes,
+      prefixes,
       concurrency: flags.concurrency,
       count: flags.count,
       recentDays,
+      folders: flags.folder,
       rebuild: flags.delete,
       dryRun: flags['dry-run'],
     },

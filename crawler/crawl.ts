@@ -32,6 +32,8 @@ export interface CrawlOptions {
    * manifests); nothing it did not list is touched, nothing is deleted.
    */
   recentDays?: number;
+  /** A pass over these experiment folders only (`<prefix>/<folder name>`), as a recent pass: nothing else is touched. */
+  folders?: string[];
   /** Rebuild every experiment as if the index were empty, and drop everything not found in this run. */
   rebuild: boolean;
   dryRun: boolean;
@@ -127,7 +129,7 @@ export const daysBefore = (date: Date, days: number) => new Date(date.getTime() 
 /** One crawl: list, diff against the index, fetch changed metadata, write the changed experiments. */
 export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {
   const started = new Date();
-  const recent = options.recentDays !== undefined;
+  const recent = options.recentDays !== undefined || options.folders !== undefined;
   const runId = options.dryRun ? undefined : startCrawlRun(ctx.db, recent ? 'recent' : 'full', { ...options }, started);
   const outcomes: Record<ExperimentOutcome, number> = { new: 0, updated: 0, unchanged: 0, failed: 0 };
   const progress: CrawlProgress = {
@@ -177,7 +179,8 @@ export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<C
       prefixes: options.prefixes,
       concurrency: options.concurrency,
       count: options.count,
-      since: recent ? daysBefore(started, options.recentDays!) : undefined,
+      since: options.recentDays === undefined ? undefined : daysBefore(started, options.recentDays),
+      folders: options.folders,
       onObjects: (n) => {
         progress.objectsListed = n;
         report();

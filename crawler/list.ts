@@ -22,6 +22,8 @@ interface ListOptions {
   count?: number;
   /** List only the folders dated on or after this day (`YYYY-MM-DD`), as the recent pass does. */
   since?: string;
+  /** List only these experiment folders (`<prefix>/<folder name>`), each in a prefix of `prefixes`. */
+  folders?: string[];
   onObjects?: (listed: number) => void;
   onWarning?: (message: string) => void;
 }
@@ -138,9 +140,12 @@ async function recentRanges(options: ListOptions, prefix: string, since: string)
  */
 export async function listExperiments(options: ListOptions): Promise<ListedExperiment[]> {
   const limit = pLimit(options.concurrency);
-  const { since } = options;
+  const { since, folders: only } = options;
   let ranges: KeyRange[];
-  if (since !== undefined) {
+  if (only !== undefined) {
+    // `<folder>0` is the first key past every `<folder>/…` ('0' follows '/').
+    ranges = only.map((folder) => ({ prefix: folder.slice(0, folder.indexOf('/')), from: `${folder}/`, to: `${folder}0` }));
+  } else if (since !== undefined) {
     ranges = (await Promise.all(options.prefixes.map((prefix) => limit(() => recentRanges(options, prefix, since))))).flat();
   } else {
     const folders = await Promise.all(options.prefixes.map((prefix) => limit(() => listPrefixFolders(options, prefix))));

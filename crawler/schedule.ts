@@ -3,17 +3,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, getCrawlSchedule, getDatabasePath } from '../lib/config';
-import { lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
+import { ConfigError, getConfig, getCrawlSchedule, getDatabasePath, getWakeSettings } from '../lib/config';
+import { isIndexed, lastGoodCrawlFinishedAt } from '../lib/db/crawl-runs';
 import { jsonLogger } from '../lib/log';
+import { FolderQueue, startWakeServer } from './wake-server';
 
 /**
  * `npm run crawl:schedule`: the crawler on a timer, for a long-running crawler service (docker-compose.yml).
  * The first crawl starts at once when the index has no successful crawl, then one every
  * CRAWL_INTERVAL_HOURS after the last successful one finished; in between, a recent pass (`--recent`: the
  * folders dated within CRAWL_RECENT_DAYS) every CRAWL_RECENT_SECONDS, so a new experiment is searchable
- * within about that long. Each run is a process of its own, run one after another, and the crawl lock
- * (crawler/lock.ts) keeps manual or cron runs from overlapping them too.
+ * within about that long. With CRAWL_WAKE_LISTEN, a pass over one folder when the site asks for it
+ * (crawler/wake-server.ts), before anything else. Each run is a process of its own, run one after another,
+ * and the crawl lock (crawler/lock.ts) keeps manual or cron runs from overlapping them too.
  */
 
 const HOUR = 3600_000;
@@ -42,18 +44,25 @@ export function nextRun(state: ScheduleState, intervalMs: number, recentMs: numb
   return full <= recent ? { kind: 'full', at: full } : { kind: 'recent', at: recent };
 }
 
-function lastGoodRuns(databasePath: string): Pick<ScheduleState, 'lastFull' | 'lastRecent'> {
-  if (!existsSync(databasePath)) return { lastFull: null, lastRecent: null };
+/** Reads the index without holding it open between runs; `fallback` when it has no tables yet. */
+function readIndex<T>(databasePath: string, read: (db: Database.Database) => T, fallback: T): T {
+  if (!existsSync(databasePath)) return fallback;
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    return { lastFull: lastGoodCrawlFinishedAt(db, 'full'), lastRecent: lastGoodCrawlFinishedAt(db, 'recent') };
+    return read(db);
   } catch {
     // A new index without the table yet: never crawled.
-    return { lastFull: null, lastRecent: null };
+    return fallback;
   } finally {
     db.close();
   }
 }
+
+const lastGoodRuns = (databasePath: string): Pick<ScheduleState, 'lastFull' | 'lastRecent'> =>
+  readIndex(databasePath, (db) => ({ lastFull: lastGoodCrawlFinishedAt(db, 'full'), lastRecent: lastGoodCrawlFinishedAt(db, 'recent') }), {
+    lastFull: null,
+    lastRecent: null,
+  });
 
 let running: ChildProcess | undefined;
 
@@ -67,14 +76,27 @@ async function crawlOnce(args: string[]): Promise<number | null> {
   return code;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A sleep the wake endpoint can end early.
+let wakeUp = () => {};
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wakeUp = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
 
 async function main(): Promise<void> {
   let databasePath: string;
   let schedule: ReturnType<typeof getCrawlSchedule>;
+  let wake: ReturnType<typeof getWakeSettings>;
+  let prefixes: string[] = [];
   try {
     databasePath = getDatabasePath();
     schedule = getCrawlSchedule();
+    wake = getWakeSettings();
+    if (wake.listen) prefixes = getConfig().prefixes;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`error: ${error.message}`);
@@ -94,9 +116,21 @@ async function main(): Promise<void> {
       else process.exit(0);
     });
   }
+  const queue = new FolderQueue();
+  if (wake.listen && wake.secret) {
+    const server = await startWakeServer({ ...wake.listen, secret: wake.secret, prefixes, queue, onAsk: () => wakeUp() });
+    logger.info({ port: server.port }, 'wake endpoint listening');
+  }
   let announced = 0;
   let lastRecentAttempt: number | null = null;
   while (!stopping) {
+    const folders = queue.pending();
+    if (folders.length > 0) {
+      const code = await crawlOnce(folders.flatMap((folder) => ['--folder', folder]));
+      logger[code === 0 ? 'debug' : 'warn']({ exitCode: code, folders: folders.length }, 'folder pass ended');
+      queue.settle(folders, (folder) => readIndex(databasePath, (db) => isIndexed(db, folder), false));
+      continue;
+    }
     const next = nextRun({ ...lastGoodRuns(databasePath), lastRecentAttempt }, interval, recentMs, Date.now());
     if (next.at > Date.now()) {
       // Recent passes come every minute or so: only the full crawl's time is worth a line.

@@ -227,6 +227,30 @@ export function getCrawlSchedule(): { intervalHours: number; recentSeconds: numb
   return { intervalHours: e.CRAWL_INTERVAL_HOURS, recentSeconds: e.CRAWL_RECENT_SECONDS, recentDays: e.CRAWL_RECENT_DAYS };
 }
 
+const wakeSchema = z
+  .object({
+    CRAWL_WAKE_LISTEN: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:3001')
+      .transform((v) => ({ host: v.slice(0, v.lastIndexOf(':')), port: Number(v.slice(v.lastIndexOf(':') + 1)) }))
+      .optional(),
+    CRAWL_WAKE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    CRAWL_WAKE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  })
+  .refine((e) => e.CRAWL_WAKE_SECRET !== undefined || (e.CRAWL_WAKE_LISTEN === undefined && e.CRAWL_WAKE_URL === undefined), {
+    path: ['CRAWL_WAKE_SECRET'],
+    message: 'is required with CRAWL_WAKE_LISTEN or CRAWL_WAKE_URL',
+  });
+
+/**
+ * The scheduler's wake endpoint (crawler/wake-server.ts): where it listens (`listen`, the crawler's side) and
+ * where the site asks it to index a folder now (`url`, the site's side), with their shared secret.
+ */
+export function getWakeSettings(): { listen?: { host: string; port: number }; url?: string; secret?: string } {
+  const e = parseOrThrow(wakeSchema, process.env);
+  return { listen: e.CRAWL_WAKE_LISTEN, url: e.CRAWL_WAKE_URL, secret: e.CRAWL_WAKE_SECRET };
+}
+
 /** A number of days given on a command line (`npm run crawl -- --recent 3`), checked as CRAWL_RECENT_DAYS is. */
 export const recentDaysSchema = recentDays;
 
@@ -245,5 +269,6 @@ export const DOCUMENTED_VARIABLES = [
   ...Object.keys(envSchema.shape),
   ...Object.keys(serverSchema.shape),
   ...Object.keys(scheduleSchema.shape),
+  ...Object.keys(wakeSchema.shape),
   ...Object.keys(logSchema.shape),
 ];

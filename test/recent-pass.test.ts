@@ -6,12 +6,14 @@
  */
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NextRequest } from 'next/server';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBefore, type CrawlSummary } from '../crawler/crawl';
 import { GET as healthRoute } from '../lib/api/health';
 import { GET as searchRoute } from '../lib/api/search';
 import type { AppDatabase } from '../lib/db/index';
+import { askToIndex } from '../lib/wake';
 import { runCli } from './support/cli';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testEnv } from './support/s3';
@@ -163,4 +165,79 @@ describe('the recent pass', () => {
       await scheduler;
     }
   });
+
+  it('indexes a folder the site asks for through the wake endpoint, whatever its date, and only with the secret', async () => {
+    const port = await freePort();
+    const secret = 'a shared secret of the test';
+    const env = testEnv(small.bucket, join(dir.path, 'recent-small.db'), {
+      CRAWL_RECENT_SECONDS: '0',
+      CRAWL_INTERVAL_HOURS: '100',
+      CRAWL_WAKE_LISTEN: `127.0.0.1:${port}`,
+      CRAWL_WAKE_SECRET: secret,
+    });
+    let kill = () => {};
+    const scheduler = runCli([], env, (k) => (kill = k), 'crawler/schedule.ts');
+    const wake = (body: unknown, auth = `Bearer ${secret}`, method = 'POST') =>
+      fetch(`http://127.0.0.1:${port}/wake`, {
+        method,
+        headers: { Authorization: auth },
+        body: method === 'POST' ? JSON.stringify(body) : undefined,
+      });
+    try {
+      await waitFor(async () => (await wake({}).catch(() => undefined))?.status === 400);
+      // Dated long ago: no recent pass would list it.
+      const old = 'ephys/2016-06-06-e-shared_late';
+      await putObjects(client, small.bucket, { [`${old}/metadata.json`]: metadata('uploaded late with an old date') });
+      const asked = await wake({ folder: old });
+      expect([asked.status, await asked.json()]).toEqual([200, { indexed: true }]);
+      expect(purposeOf(small.db, old)).toBe('uploaded late with an old date');
+      expect(await (await wake({ folder: 'ephys/2016-06-07-e-never_uploaded' })).json()).toEqual({ indexed: false });
+      for (const [response, status] of [
+        [await wake({ folder: old }, 'Bearer not the secret'), 401],
+        [await wake({ folder: old }, ''), 401],
+        [await wake({ folder: 'ephys/..' }), 400],
+        [await wake({ folder: 'private/2026-01-01-x' }), 400],
+        [await wake({ folder: 'ephys' }), 400],
+        [await wake(undefined, `Bearer ${secret}`, 'GET'), 405],
+      ] as const) {
+        expect(response.status).toBe(status);
+        expect((await response.json()).error).toEqual(expect.any(String));
+      }
+
+      // The site's side: a page asks once, says "indexing", and is a 404 once the pass found nothing.
+      process.env.CRAWL_WAKE_URL = `http://127.0.0.1:${port}`;
+      process.env.CRAWL_WAKE_SECRET = secret;
+      const fresh = `${day(0)}-e-linked_before_crawl`;
+      await putObjects(client, small.bucket, { [`integrated/${fresh}/metadata.json`]: metadata('linked in Slack before the crawl') });
+      expect(askToIndex('integrated', fresh)).toBe('indexing');
+      await waitFor(async () => purposeOf(small.db, `integrated/${fresh}`) === 'linked in Slack before the crawl');
+      expect(askToIndex('ephys', '2016-06-08-e-not_there')).toBe('indexing');
+      await waitFor(async () => askToIndex('ephys', '2016-06-08-e-not_there') === 'absent');
+      expect(askToIndex('private', fresh)).toBe('off');
+      expect(askToIndex('ephys', '..')).toBe('off');
+    } finally {
+      delete process.env.CRAWL_WAKE_URL;
+      delete process.env.CRAWL_WAKE_SECRET;
+      kill();
+      await scheduler;
+    }
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

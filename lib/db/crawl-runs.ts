@@ -21,3 +21,10 @@ const lastGoodFinish = perConnection((sqlite: Database.Database) =>
 export function lastGoodCrawlFinishedAt(sqlite: Database.Database, kind: CrawlKind = 'full'): number | null {
   return lastGoodFinish(sqlite).get(kind) as number | null;
 }
+
+const indexedPath = perConnection((sqlite: Database.Database) => sqlite.prepare('SELECT 1 FROM experiments WHERE path = ?').pluck());
+
+/** Whether the index holds the experiment at this path: what the scheduler answers after a pass over its folder. */
+export function isIndexed(sqlite: Database.Database, path: string): boolean {
+  return indexedPath(sqlite).get(path) !== undefined;
+}

@@ -6,6 +6,7 @@ import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { PythonSnippet } from '@/components/python-snippet';
 import { MetadataTree } from '@/components/experiment/metadata-tree';
+import { IndexingNotice } from '@/components/experiment/indexing-notice';
 import { RecordingPreview } from '@/components/experiment/recording-preview';
 import { getConfig } from '@/lib/config';
 import { experimentPreviews, getExperiment } from '@/lib/db/queries';
@@ -20,6 +21,7 @@ import { describeHoldings, describeSeries, mainSeries } from '@/lib/recordings/d
 import { fileHoldings } from '@/lib/recordings/holdings';
 import { disagreements } from '@/lib/recordings/reconcile';
 import { siteOrigin } from '@/lib/site-origin';
+import { askToIndex } from '@/lib/wake';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,12 +38,16 @@ const MAX_FILE_ROWS = 1000;
 async function findExperiment(params: PageProps['params']) {
   const { prefix, uuid } = await params;
   const decoded = { prefix: decodePageSegment(prefix), uuid: decodePageSegment(uuid) };
-  return decoded.prefix === undefined || decoded.uuid === undefined ? undefined : getExperiment({ prefix: decoded.prefix, uuid: decoded.uuid });
+  if (decoded.prefix === undefined || decoded.uuid === undefined) return { found: undefined, indexing: undefined };
+  const found = getExperiment({ prefix: decoded.prefix, uuid: decoded.uuid });
+  // A link newer than the index: the crawler is asked to index the folder, and the page says so meanwhile.
+  const indexing = !found && askToIndex(decoded.prefix, decoded.uuid) === 'indexing' ? `${decoded.prefix}/${decoded.uuid}` : undefined;
+  return { found, indexing };
 }
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
-  const found = await findExperiment(params);
-  if (!found) return { title: 'Experiment not found' };
+  const { found, indexing } = await findExperiment(params);
+  if (!found) return { title: indexing ? 'Indexing…' : 'Experiment not found' };
   const e = found.experiment;
   const origin = await siteOrigin();
   const url = `${origin}${experimentHref(e)}`;
@@ -69,7 +75,8 @@ function parsedMetadata(raw: string | null, error: string | null): JsonObject | 
 }
 
 export default async function ExperimentPage({ params, searchParams }: PageProps) {
-  const found = await findExperiment(params);
+  const { found, indexing } = await findExperiment(params);
+  if (!found && indexing) return <IndexingNotice path={indexing} />;
   if (!found) notFound();
   const { experiment: e, files } = found;
   const rawHref = experimentHref(e, '/metadata');

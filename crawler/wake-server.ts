@@ -1,0 +1,118 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { firstIssue } from '../contracts/issues';
+import { wakeRequest, type WakeAnswer } from '../contracts/wake';
+
+/**
+ * The crawl scheduler's wake endpoint: `POST /wake` with `Authorization: Bearer <CRAWL_WAKE_SECRET>` and
+ * `{"folder": "<prefix>/<folder name>"}` asks for a pass over that folder now, and is answered when it has
+ * run, with whether the folder is in the index. The site asks when a link names an experiment the index
+ * does not hold yet. Nothing in a request is trusted but the folder's name, which only chooses what to
+ * list; each folder is passed over at most once per REASK_MS (a repeat gets the last answer), and at most
+ * MAX_WAITING folders wait at once.
+ */
+
+const REASK_MS = 30_000;
+const MAX_WAITING = 32;
+const MAX_BODY = 4096;
+
+/** Folders asked for, until the pass that lists them has run. */
+export class FolderQueue {
+  private readonly waiting = new Map<string, ((indexed: boolean) => void)[]>();
+  private readonly answered = new Map<string, { at: number; indexed: boolean }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Resolves with whether the folder is indexed after its pass; undefined when too many wait already. */
+  ask(folder: string): Promise<boolean> | undefined {
+    const last = this.answered.get(folder);
+    if (last && this.now() - last.at < REASK_MS) return Promise.resolve(last.indexed);
+    const waiters = this.waiting.get(folder);
+    if (!waiters && this.waiting.size >= MAX_WAITING) return undefined;
+    return new Promise((resolve) => {
+      if (waiters) waiters.push(resolve);
+      else this.waiting.set(folder, [resolve]);
+    });
+  }
+
+  /** The folders to pass over now; their askers wait for `settle`. */
+  pending(): string[] {
+    return [...this.waiting.keys()];
+  }
+
+  settle(folders: string[], indexed: (folder: string) => boolean): void {
+    for (const [folder, at] of [...this.answered]) if (this.now() - at.at >= REASK_MS) this.answered.delete(folder);
+    for (const folder of folders) {
+      const result = indexed(folder);
+      this.answered.set(folder, { at: this.now(), indexed: result });
+      for (const resolve of this.waiting.get(folder) ?? []) resolve(result);
+      this.waiting.delete(folder);
+    }
+  }
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+function send(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > MAX_BODY) return undefined;
+  }
+  return body;
+}
+
+export interface WakeServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startWakeServer(options: {
+  host: string;
+  port: number;
+  secret: string;
+  prefixes: string[];
+  queue: FolderQueue;
+  /** Told when a folder is newly waiting: the scheduler stops sleeping. */
+  onAsk: () => void;
+}): Promise<WakeServer> {
+  const expected = digest(`Bearer ${options.secret}`);
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.url !== '/wake') return send(res, 404, { error: 'the only endpoint is POST /wake' });
+      if (req.method !== 'POST') return send(res, 405, { error: 'POST /wake' });
+      // Compared as digests: equal lengths, in constant time.
+      if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) return send(res, 401, { error: 'wrong or missing secret' });
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 413, { error: `the body must be at most ${MAX_BODY} bytes` });
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return send(res, 400, { error: 'the body must be JSON: {"folder": "<prefix>/<folder name>"}' });
+      }
+      const parsed = wakeRequest.safeParse(json);
+      if (!parsed.success) return send(res, 400, { error: firstIssue(parsed.error) });
+      const { folder } = parsed.data;
+      if (!options.prefixes.includes(folder.slice(0, folder.indexOf('/')))) return send(res, 400, { error: 'folder is not in a crawled prefix' });
+      const answer = options.queue.ask(folder);
+      if (!answer) return send(res, 503, { error: 'too many folders are waiting; ask again soon' });
+      options.onAsk();
+      send(res, 200, { indexed: await answer } satisfies WakeAnswer);
+    })().catch(() => {
+      if (!res.headersSent) send(res, 500, { error: 'the wake endpoint failed' });
+    });
+  });
+  server.listen(options.port, options.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
