@@ -227,15 +227,19 @@ export function getCrawlSchedule(): { intervalHours: number; recentSeconds: numb
   return { intervalHours: e.CRAWL_INTERVAL_HOURS, recentSeconds: e.CRAWL_RECENT_SECONDS, recentDays: e.CRAWL_RECENT_DAYS };
 }
 
+// Compose files pass an unset variable on as an empty string (`${X:-}`): empty is unset.
+const unlessEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const wakeSchema = z
   .object({
-    CRAWL_WAKE_LISTEN: z
-      .string()
-      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:3001')
-      .transform((v) => ({ host: v.slice(0, v.lastIndexOf(':')), port: Number(v.slice(v.lastIndexOf(':') + 1)) }))
-      .optional(),
-    CRAWL_WAKE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    CRAWL_WAKE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRAWL_WAKE_LISTEN: unlessEmpty(
+      z
+        .string()
+        .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:3001')
+        .transform((v) => ({ host: v.slice(0, v.lastIndexOf(':')), port: Number(v.slice(v.lastIndexOf(':') + 1)) })),
+    ),
+    CRAWL_WAKE_URL: unlessEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+    CRAWL_WAKE_SECRET: unlessEmpty(z.string().min(16, 'must be at least 16 characters')),
   })
   .refine((e) => e.CRAWL_WAKE_SECRET !== undefined || (e.CRAWL_WAKE_LISTEN === undefined && e.CRAWL_WAKE_URL === undefined), {
     path: ['CRAWL_WAKE_SECRET'],
