@@ -16,6 +16,14 @@ export const experimentFolder = z
 export const wakeRequest = z.object({ folder: experimentFolder });
 export type WakeRequest = z.infer<typeof wakeRequest>;
 
+/**
+ * A bucket notification as radosgw posts it (the S3 event format): only each record's object key is read,
+ * for the folder it is in.
+ */
+export const bucketEvents = z.object({
+  Records: z.array(z.object({ s3: z.object({ object: z.object({ key: z.string().max(1024) }) }) })).max(1000),
+});
+
 /** `indexed`: whether the folder is in the index after the pass (false: the bucket has no such folder). */
 export const wakeAnswer = z.object({ indexed: z.boolean() });
 export type WakeAnswer = z.infer<typeof wakeAnswer>;

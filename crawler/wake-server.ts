@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { firstIssue } from '../contracts/issues';
-import { wakeRequest, type WakeAnswer } from '../contracts/wake';
+import { bucketEvents, experimentFolder, wakeRequest, type WakeAnswer } from '../contracts/wake';
 
 /**
  * The crawl scheduler's wake endpoint: `POST /wake` with `Authorization: Bearer <CRAWL_WAKE_SECRET>` and
@@ -11,11 +11,16 @@ import { wakeRequest, type WakeAnswer } from '../contracts/wake';
  * does not hold yet. Nothing in a request is trusted but the folder's name, which only chooses what to
  * list; each folder is passed over at most once per REASK_MS (a repeat gets the last answer), and at most
  * MAX_WAITING folders wait at once.
+ *
+ * `POST /s3-events/<secret>` takes the bucket's notifications (radosgw posts them there, lib/s3-events.ts;
+ * it sends no header of ours, so the secret is in the path): each object key names its experiment folder,
+ * which is passed over as if asked for; the answer does not wait for the pass.
  */
 
 const REASK_MS = 30_000;
 const MAX_WAITING = 32;
-const MAX_BODY = 4096;
+const MAX_BODY = 64 * 1024;
+const EVENTS = '/s3-events/';
 
 /** Folders asked for, until the pass that lists them has run. */
 export class FolderQueue {
@@ -82,25 +87,42 @@ export async function startWakeServer(options: {
   /** Told when a folder is newly waiting: the scheduler stops sleeping. */
   onAsk: () => void;
 }): Promise<WakeServer> {
-  const expected = digest(`Bearer ${options.secret}`);
+  // Compared as digests: equal lengths, in constant time.
+  const secret = digest(options.secret);
+  const crawled = (folder: string) => options.prefixes.includes(folder.slice(0, folder.indexOf('/')));
   const server = createServer((req, res) => {
     void (async () => {
-      if (req.url !== '/wake') return send(res, 404, { error: 'the only endpoint is POST /wake' });
-      if (req.method !== 'POST') return send(res, 405, { error: 'POST /wake' });
-      // Compared as digests: equal lengths, in constant time.
-      if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) return send(res, 401, { error: 'wrong or missing secret' });
+      const events = req.url?.startsWith(EVENTS) === true;
+      if (req.url !== '/wake' && !events) return send(res, 404, { error: 'the endpoints are POST /wake and POST /s3-events/<secret>' });
+      if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+      const given = events ? decodeURIComponent(req.url!.slice(EVENTS.length)) : (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!timingSafeEqual(digest(given), secret)) return send(res, 401, { error: 'wrong or missing secret' });
       const body = await readBody(req);
       if (body === undefined) return send(res, 413, { error: `the body must be at most ${MAX_BODY} bytes` });
       let json: unknown;
       try {
         json = JSON.parse(body);
       } catch {
-        return send(res, 400, { error: 'the body must be JSON: {"folder": "<prefix>/<folder name>"}' });
+        return send(res, 400, { error: 'the body must be JSON' });
+      }
+      if (events) {
+        const parsed = bucketEvents.safeParse(json);
+        if (!parsed.success) return send(res, 400, { error: firstIssue(parsed.error) });
+        const folders = new Set(
+          parsed.data.Records.flatMap(({ s3 }) => {
+            const [prefix, name, ...rest] = s3.object.key.split('/');
+            const folder = `${prefix}/${name}`;
+            return rest.length > 0 && experimentFolder.safeParse(folder).success && crawled(folder) ? [folder] : [];
+          }),
+        );
+        const queued = [...folders].filter((folder) => options.queue.ask(folder) !== undefined);
+        if (queued.length > 0) options.onAsk();
+        return send(res, 200, { queued: queued.length });
       }
       const parsed = wakeRequest.safeParse(json);
       if (!parsed.success) return send(res, 400, { error: firstIssue(parsed.error) });
       const { folder } = parsed.data;
-      if (!options.prefixes.includes(folder.slice(0, folder.indexOf('/')))) return send(res, 400, { error: 'folder is not in a crawled prefix' });
+      if (!crawled(folder)) return send(res, 400, { error: 'folder is not in a crawled prefix' });
       const answer = options.queue.ask(folder);
       if (!answer) return send(res, 503, { error: 'too many folders are waiting; ask again soon' });
       options.onAsk();

@@ -13,10 +13,11 @@ import { daysBefore, type CrawlSummary } from '../crawler/crawl';
 import { GET as healthRoute } from '../lib/api/health';
 import { GET as searchRoute } from '../lib/api/search';
 import type { AppDatabase } from '../lib/db/index';
+import { subscribeToBucketEvents } from '../lib/s3-events';
 import { askToIndex } from '../lib/wake';
 import { runCli } from './support/cli';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
-import { createTestBucket, putObjects, testClient, testEnv } from './support/s3';
+import { createTestBucket, putObjects, testClient, testConfig, testEnv } from './support/s3';
 
 const today = new Date();
 const day = (daysAgo: number) => daysBefore(today, daysAgo);
@@ -166,7 +167,7 @@ describe('the recent pass', () => {
     }
   });
 
-  it('indexes a folder the site asks for through the wake endpoint, whatever its date, and only with the secret', async () => {
+  it('indexes a folder the site asks for, or the bucket announces, through the wake endpoint, whatever its date, only with the secret', async () => {
     const port = await freePort();
     const secret = 'a shared secret of the test';
     const env = testEnv(small.bucket, join(dir.path, 'recent-small.db'), {
@@ -205,6 +206,7 @@ describe('the recent pass', () => {
       }
 
       // The site's side: a page asks once, says "indexing", and is a 404 once the pass found nothing.
+      process.env.S3_BUCKET ??= small.bucket;
       process.env.CRAWL_WAKE_URL = `http://127.0.0.1:${port}`;
       process.env.CRAWL_WAKE_SECRET = secret;
       const fresh = `${day(0)}-e-linked_before_crawl`;
@@ -215,6 +217,20 @@ describe('the recent pass', () => {
       await waitFor(async () => askToIndex('ephys', '2016-06-08-e-not_there') === 'absent');
       expect(askToIndex('private', fresh)).toBe('off');
       expect(askToIndex('ephys', '..')).toBe('off');
+
+      // Push: radosgw posts the bucket's events to the scheduler, which passes over their folders at once.
+      const events = `http://127.0.0.1:${port}/s3-events/`;
+      await subscribeToBucketEvents(testConfig(small.bucket), client, `${events}${encodeURIComponent(secret)}`);
+      const pushed = 'fluidics/2017-07-07-f-pushed_by_radosgw';
+      const uploaded = Date.now();
+      await putObjects(client, small.bucket, { [`${pushed}/metadata.json`]: metadata('announced by a bucket notification') });
+      await waitFor(async () => purposeOf(small.db, pushed) === 'announced by a bucket notification');
+      // No recent pass runs here (CRAWL_RECENT_SECONDS=0), and none would list a folder of 2017.
+      expect(Date.now() - uploaded).toBeLessThan(10_000);
+      const forged = await fetch(`${events}not-the-secret`, { method: 'POST', body: JSON.stringify({ Records: [] }) });
+      expect(forged.status).toBe(401);
+      const junk = await fetch(`${events}${encodeURIComponent(secret)}`, { method: 'POST', body: '{"Records": "all of them"}' });
+      expect(junk.status).toBe(400);
     } finally {
       delete process.env.CRAWL_WAKE_URL;
       delete process.env.CRAWL_WAKE_SECRET;
