@@ -14,7 +14,8 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import type { Hdf5FileCost } from '../crawler/context';
-import { crawl, daysBefore, type CrawlOptions, type CrawlSummary } from '../crawler/crawl';
+import { crawl, type CrawlOptions, type CrawlSummary } from '../crawler/crawl';
+import { daysBefore } from '../lib/folder-dates';
 import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
 import { searchExperiments } from '../lib/search/run';
 import { openDatabase } from '../lib/db/index';

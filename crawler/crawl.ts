@@ -16,6 +16,7 @@ import {
   type StoredExperimentState,
 } from '../lib/db/crawl-store';
 import { experimentDateRange } from '../lib/db/date-range';
+import { daysBefore } from '../lib/folder-dates';
 import type { ListedObject } from '../lib/s3';
 import type { CrawlContext, CrawlProgress, ExperimentOutcome } from './context';
 import { listExperiments, type ListedExperiment } from './list';
@@ -122,9 +123,6 @@ function refusedWrite({ fields, upsert, remove }: ExperimentWrite, reason: strin
   const error = `the index could not store this experiment's metadata: ${reason}`;
   return { fields: { ...fields, metadataRaw: null, metadataText: '', metadataTruncation: null, metadataError: error }, upsert, remove };
 }
-
-/** The UTC day `days` before `date`, as experiment folders name days (`YYYY-MM-DD`). */
-export const daysBefore = (date: Date, days: number) => new Date(date.getTime() - days * 86_400_000).toISOString().slice(0, 10);
 
 /** One crawl: list, diff against the index, fetch changed metadata, write the changed experiments. */
 export async function crawl(ctx: CrawlContext, options: CrawlOptions): Promise<CrawlSummary> {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { folderDate } from '../lib/folder-dates';
 import { describeS3Error, listFolders, listObjects, type ListedObject } from '../lib/s3';
 
 export interface ListedExperiment {
@@ -35,7 +36,12 @@ interface KeyRange {
   from?: string;
   /** First folder of the next range; undefined: to the end of the prefix. */
   to?: string;
+  /** The range is this one folder (`ephys/<uuid>/`): listed by it as the prefix, so no page runs past it. */
+  folder?: string;
 }
+
+/** The range of one experiment folder (`<prefix>/<folder name>/`); `<folder name>0` is the first key past it ('0' follows '/'). */
+const folderRange = (prefix: string, folder: string): KeyRange => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0`, folder });
 
 // Each range costs one page that runs past its end; ranges of this many folders keep that waste small.
 const FOLDERS_PER_RANGE = 200;
@@ -81,10 +87,10 @@ interface ListState {
 
 async function listRange(state: ListState, options: ListOptions, range: KeyRange) {
   // Starting after the folder name without its slash includes all of its keys; anything before it is skipped below.
-  const startAfter = range.from?.slice(0, -1);
-  for await (const page of listObjects(options.client, options.bucket, `${range.prefix}/`, startAfter)) {
-    for (const object of page) {
-      if (range.to !== undefined && utf8Compare(object.key, range.to) >= 0) return;
+  const startAfter = range.folder ? undefined : range.from?.slice(0, -1);
+  for await (const page of listObjects(options.client, options.bucket, range.folder ?? `${range.prefix}/`, startAfter)) {
+    const past = page.findIndex((object) => range.to !== undefined && utf8Compare(object.key, range.to) >= 0);
+    for (const object of past === -1 ? page : page.slice(0, past)) {
       if (range.from !== undefined && utf8Compare(object.key, range.from) < 0) continue;
       const skipped = addToExperiments(state.found, range.prefix, object);
       if (skipped && !state.skipped.has(skipped)) {
@@ -96,6 +102,7 @@ async function listRange(state: ListState, options: ListOptions, range: KeyRange
       state.objects++;
     }
     options.onObjects?.(state.objects);
+    if (past !== -1) return;
   }
 }
 
@@ -107,9 +114,7 @@ async function listPrefixFolders(options: ListOptions, prefix: string): Promise<
   }
 }
 
-// Folders are named by date (`2023-04-02-e-hc328_unperturbed`); digits sort before letters, so every dated
-// folder comes before every folder named otherwise.
-const DATED = /^(\d{4}-\d{2}-\d{2})/;
+// Digits sort before letters: every folder named by a date comes before every folder named otherwise.
 
 /**
  * The key ranges of a prefix's folders dated on or after `since`: S3 starts the listing there, and it ends at
@@ -123,7 +128,7 @@ async function recentRanges(options: ListOptions, prefix: string, since: string)
     // Starting after `ephys/2026-11-29` (no slash) includes `ephys/2026-11-29-e-…/`.
     listed = await listFolders(options.client, options.bucket, root, {
       startAfter: `${root}${since}`,
-      while: (folder) => DATED.test(folder.slice(root.length)),
+      while: (folder) => folderDate(folder.slice(root.length)) !== undefined,
     });
   } catch (error) {
     throw new ListingError(`cannot list s3://${options.bucket}/${root} from ${since}: ${describeS3Error(error)}`, { cause: error });
@@ -143,8 +148,7 @@ export async function listExperiments(options: ListOptions): Promise<ListedExper
   const { since, folders: only } = options;
   let ranges: KeyRange[];
   if (only !== undefined) {
-    // `<folder>0` is the first key past every `<folder>/…` ('0' follows '/').
-    ranges = only.map((folder) => ({ prefix: folder.slice(0, folder.indexOf('/')), from: `${folder}/`, to: `${folder}0` }));
+    ranges = only.map((folder) => folderRange(folder.slice(0, folder.indexOf('/')), `${folder}/`));
   } else if (since !== undefined) {
     ranges = (await Promise.all(options.prefixes.map((prefix) => limit(() => recentRanges(options, prefix, since))))).flat();
   } else {
@@ -157,7 +161,7 @@ export async function listExperiments(options: ListOptions): Promise<ListedExper
             .flatMap((prefix, i) => folders[i]!.map((folder) => ({ prefix, folder })))
             .sort((a, b) => name(b.folder).localeCompare(name(a.folder)))
             .slice(0, options.count)
-            .map(({ prefix, folder }) => ({ prefix, from: folder, to: `${folder.slice(0, -1)}0` }));
+            .map(({ prefix, folder }) => folderRange(prefix, folder));
   }
   const state: ListState = { found: new Map(), objects: 0, skipped: new Set() };
   await Promise.all(

@@ -31,6 +31,7 @@ import {
   E2E_PORT,
   E2E_REPLACED_KEY,
   E2E_TWO_SHANK_KEY,
+  E2E_WAKE_PORT,
 } from './server';
 
 /**
@@ -91,8 +92,15 @@ export default async function globalSetup() {
   db.$client.close();
   if (summary.status !== 'succeeded') throw new Error(`e2e crawl ${summary.status}: ${summary.error}`);
 
+  // The crawler's scheduler, as in production: no crawl is due (the index was just crawled), no recent
+  // passes, and a wake endpoint the app asks when a link names a folder the index does not hold yet.
+  const wake = { CRAWL_WAKE_SECRET: 'the e2e wake secret', CRAWL_RECENT_SECONDS: '0' };
+  const scheduler = spawn(process.execPath, ['.next/standalone/crawl-schedule.mjs'], {
+    env: { ...process.env, ...env, ...wake, CRAWL_WAKE_LISTEN: `127.0.0.1:${E2E_WAKE_PORT}` },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const app = spawn('bash', ['scripts/start.sh'], {
-    env: { ...process.env, ...env, BIND_ADDRESS: '127.0.0.1', PORT: String(E2E_PORT) },
+    env: { ...process.env, ...env, ...wake, CRAWL_WAKE_URL: `http://127.0.0.1:${E2E_WAKE_PORT}`, BIND_ADDRESS: '127.0.0.1', PORT: String(E2E_PORT) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -105,6 +113,7 @@ export default async function globalSetup() {
   });
 
   return async () => {
+    scheduler.kill('SIGTERM');
     app.kill('SIGTERM');
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

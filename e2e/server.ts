@@ -9,6 +9,8 @@ export const E2E_FILTER_KEY = 'ephys/2023-05-05-e-nwb_fixture/original/data/clos
 export const E2E_REPLACED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/replaced-after-crawl.nwb';
 /** A copy of the NWB fixture that a browser test deletes from the bucket after the crawl. */
 export const E2E_DELETED_KEY = 'ephys/2023-05-05-e-nwb_fixture/shared/deleted-after-crawl.nwb';
+/** The crawl scheduler's wake endpoint (crawler/wake-server.ts), which the app asks to index a folder now. */
+export const E2E_WAKE_PORT = 3219;
 /** A second app, started by single tests with other settings, on an origin the bucket's CORS rule also allows. */
 export const E2E_ALT_PORT = 3218;
 export const E2E_ALT_BASE_URL = `http://127.0.0.1:${E2E_ALT_PORT}`;

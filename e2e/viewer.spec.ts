@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { bucketClient } from './bucket';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { objectUuid } from '../lib/db/crawl-store';
@@ -115,15 +116,6 @@ test('data compressed with a filter the browser lacks gets a message naming the 
   await expect(error).toContainText(`filter ${UNSUPPORTED_FILTER_ID}`, { timeout: 20_000 });
   await expect(error).toContainText('cannot decode');
 });
-
-/** The test bucket's S3, behind the index's back. */
-const bucketClient = () =>
-  new S3Client({
-    endpoint: process.env.S3_ENDPOINT,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
-  });
 
 test('a file replaced in the bucket since the crawl is reported as changed, not misread', async ({ page }) => {
   // Another version of the file.

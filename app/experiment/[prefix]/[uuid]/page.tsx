@@ -39,10 +39,13 @@ async function findExperiment(params: PageProps['params']) {
   const { prefix, uuid } = await params;
   const decoded = { prefix: decodePageSegment(prefix), uuid: decodePageSegment(uuid) };
   if (decoded.prefix === undefined || decoded.uuid === undefined) return { found: undefined, indexing: undefined };
-  const found = getExperiment({ prefix: decoded.prefix, uuid: decoded.uuid });
-  // A link newer than the index: the crawler is asked to index the folder, and the page says so meanwhile.
-  const indexing = !found && askToIndex(decoded.prefix, decoded.uuid) === 'indexing' ? `${decoded.prefix}/${decoded.uuid}` : undefined;
-  return { found, indexing };
+  const { prefix: p, uuid: u } = decoded;
+  const found = getExperiment({ prefix: p, uuid: u });
+  if (found) return { found, indexing: undefined };
+  // A link newer than the index: the crawler is asked to index the folder; the page says so while it does.
+  const state = await askToIndex(p, u);
+  if (state === 'indexed') return { found: getExperiment({ prefix: p, uuid: u }), indexing: undefined };
+  return { found: undefined, indexing: state === 'indexing' ? `${p}/${u}` : undefined };
 }
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
