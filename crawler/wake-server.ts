@@ -59,6 +59,15 @@ export class FolderQueue {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The secret in an events path, percent-decoded; a malformed escape is simply not the secret. */
+function pathSecret(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
 function send(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -95,7 +104,8 @@ export async function startWakeServer(options: {
       const events = req.url?.startsWith(EVENTS) === true;
       if (req.url !== '/wake' && !events) return send(res, 404, { error: 'the endpoints are POST /wake and POST /s3-events/<secret>' });
       if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-      const given = events ? decodeURIComponent(req.url!.slice(EVENTS.length)) : (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const given = events ? pathSecret(req.url!.slice(EVENTS.length)) : bearer;
       if (!timingSafeEqual(digest(given), secret)) return send(res, 401, { error: 'wrong or missing secret' });
       const body = await readBody(req);
       if (body === undefined) return send(res, 413, { error: `the body must be at most ${MAX_BODY} bytes` });

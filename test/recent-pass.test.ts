@@ -197,6 +197,7 @@ describe('the recent pass', () => {
       for (const [response, status] of [
         [await wake({ folder: old }, 'Bearer not the secret'), 401],
         [await wake({ folder: old }, ''), 401],
+        [await wake({ folder: old }, secret), 401],
         [await wake({ folder: 'ephys/..' }), 400],
         [await wake({ folder: 'private/2026-01-01-x' }), 400],
         [await wake({ folder: 'ephys' }), 400],
@@ -232,8 +233,10 @@ describe('the recent pass', () => {
       await waitFor(async () => purposeOf(small.db, pushed) === 'announced by a bucket notification');
       // No recent pass runs here (CRAWL_RECENT_SECONDS=0), and none would list a folder of 2017.
       expect(Date.now() - uploaded).toBeLessThan(10_000);
-      const forged = await fetch(`${events}not-the-secret`, { method: 'POST', body: JSON.stringify({ Records: [] }) });
-      expect(forged.status).toBe(401);
+      for (const wrong of ['not-the-secret', '%E0%A4%A', '']) {
+        const forged = await fetch(`${events}${wrong}`, { method: 'POST', body: JSON.stringify({ Records: [] }) });
+        expect(forged.status, wrong).toBe(401);
+      }
       const junk = await fetch(`${events}${encodeURIComponent(secret)}`, { method: 'POST', body: '{"Records": "all of them"}' });
       expect(junk.status).toBe(400);
     } finally {
