@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { firstIssue } from '../contracts/issues';
-import { ConfigError, getConfig } from '../lib/config';
+import { getConfig } from '../lib/config';
 import { applyReaderCors, createS3Client, describeS3Error } from '../lib/s3';
+import { reportStartupError } from './startup-error';
 
 const flags = z.object({ origin: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) origin' })).min(1, 'is required (one or more)') });
 
@@ -18,9 +18,7 @@ async function main(): Promise<number> {
     allowed = flags.parse({ origin: values.origin ?? [] }).origin.map((o) => new URL(o).origin);
     config = getConfig();
   } catch (error) {
-    const message = error instanceof z.ZodError ? firstIssue(error, { prefix: '--' }) : (error as Error).message;
-    console.error(`error: ${message}`);
-    return error instanceof ConfigError || error instanceof z.ZodError || error instanceof TypeError ? 2 : 1;
+    return reportStartupError(error);
   }
   const s3 = createS3Client(config.s3);
   try {

@@ -6,10 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { firstIssue } from '../contracts/issues';
 import { ConfigError, getConfig, getWakeSettings } from '../lib/config';
 import { createS3Client, describeS3Error } from '../lib/s3';
 import { subscribeToBucketEvents } from '../lib/s3-events';
+import { reportStartupError } from './startup-error';
 
 const flags = z.object({ endpoint: z.url({ protocol: /^https?$/, error: 'must be the scheduler’s http(s) address' }) });
 
@@ -24,9 +24,7 @@ async function main(): Promise<number> {
     secret = getWakeSettings().secret;
     if (!secret) throw new ConfigError('CRAWL_WAKE_SECRET is required: the scheduler checks it');
   } catch (error) {
-    const message = error instanceof z.ZodError ? firstIssue(error, { prefix: '--' }) : (error as Error).message;
-    console.error(`error: ${message}`);
-    return error instanceof ConfigError || error instanceof z.ZodError || error instanceof TypeError ? 2 : 1;
+    return reportStartupError(error);
   }
   const s3 = createS3Client(config.s3);
   try {
