@@ -131,11 +131,13 @@ try {
   db.$client.close();
   await proxy.stop();
 
-  const row = (name: string, s: CrawlSummary & { cpuSeconds: number }) => {
-    const total = Object.values(s.experiments).reduce((a, b) => a + b, 0) - s.experiments.deleted;
-    const requests = Object.entries(s.s3Requests)
+  const requestsOf = (s: CrawlSummary) =>
+    Object.entries(s.s3Requests)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
+  const row = (name: string, s: CrawlSummary & { cpuSeconds: number }) => {
+    const total = Object.values(s.experiments).reduce((a, b) => a + b, 0) - s.experiments.deleted;
+    const requests = requestsOf(s);
     const indexing = s.seconds - s.manifests.seconds;
     const { built, small, fromStored: stored, notHdf5, unreadable, failed, reads, bytesRead } = s.manifests;
     const walked = built + small + stored + notHdf5 + unreadable + failed;
@@ -154,10 +156,6 @@ try {
   console.log(
     `| old sequential way (${OLD_WAY_SAMPLE}-experiment sample) | - | ${(oldPerExperiment * EXPERIMENTS).toFixed(1)} (extrapolated; ${(oldPerExperiment * 1000).toFixed(0)} ms/experiment) | - | - | - | - | ListObjectsV2 + GetObject per experiment | ${(1 / oldPerExperiment).toFixed(0)} |`,
   );
-  const requestsOf = (s: CrawlSummary) =>
-    Object.entries(s.s3Requests)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
   console.log(`\nRecent pass (--recent 3) over ${EXPERIMENTS} experiments:\n`);
   console.log('| pass | status | seconds | experiments listed (new) | S3 requests |');
   console.log('|---|---|---|---|---|');

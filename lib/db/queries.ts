@@ -129,12 +129,15 @@ export function experimentHdf5Facts(experimentId: number) {
   return new Map(rows.map(({ uuid, ...facts }) => [uuid, facts]));
 }
 
+// A file's preview as the site shows it: drawn, and of the file's current version.
+const drawnPreviewOfObject = and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn'));
+
 /** The previews drawn of an experiment's files, in their current versions, by file uuid: what each shows and its size. */
 export function experimentPreviews(experimentId: number) {
   const rows = getDb()
     .select({ uuid: objects.uuid, description: filePreviews.description, width: filePreviews.width, height: filePreviews.height })
     .from(objects)
-    .innerJoin(filePreviews, and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn')))
+    .innerJoin(filePreviews, drawnPreviewOfObject)
     .where(eq(objects.experimentId, experimentId))
     .orderBy(objects.key)
     .all();
@@ -147,7 +150,7 @@ export function firstPreviewImage(experimentId: number): Buffer | undefined {
   const row = getDb()
     .select({ png: filePreviews.png })
     .from(objects)
-    .innerJoin(filePreviews, and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn')))
+    .innerJoin(filePreviews, drawnPreviewOfObject)
     .where(eq(objects.experimentId, experimentId))
     .orderBy(objects.key)
     .limit(1)
