@@ -7,7 +7,7 @@ import { GET as searchRoute } from '../lib/api/search';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { deleteExperiments, writeExperiments, type ExperimentFields } from '../lib/db/crawl-store';
 import { getCatalog } from '../lib/search/catalog';
-import { openDatabase } from '../lib/db/index';
+import { getDb, openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient } from './support/s3';
@@ -206,6 +206,29 @@ describe('GET /api/search', () => {
     remover.$client.close();
     await pastStaleWindow();
     expect((await api({ q })).body.total).toBe(0);
+  });
+
+  it('keeps no answer computed from a catalog held stale: it would hide the commit until the next one', async () => {
+    const commit = (uuid: string) => {
+      const writer = openDatabase(process.env.DATABASE_PATH!);
+      writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields(uuid), upsert: [], remove: [] }]);
+      writer.$client.close();
+    };
+    const q = 'medaka';
+    expect((await api({ q })).body.total).toBe(0);
+    commit('2026-03-03-e-other_fish');
+    await pastStaleWindow();
+    // The catalog loaded anew (as a search thread's prepareSearch does, or another query), then a commit:
+    // the answers kept are of the new version, the catalog is within its window and lacks the new experiment.
+    getCatalog(getDb().$client, STALE_MS);
+    commit('2026-03-04-e-medaka_pilot');
+    expect((await api({ q })).body.total).toBeLessThanOrEqual(1);
+    await pastStaleWindow();
+    expect(paths((await api({ q })).body)).toEqual(['ephys/2026-03-04-e-medaka_pilot']);
+    const remover = openDatabase(process.env.DATABASE_PATH!);
+    deleteExperiments(remover, ['ephys/2026-03-03-e-other_fish', 'ephys/2026-03-04-e-medaka_pilot']);
+    remover.$client.close();
+    await pastStaleWindow();
   });
 
   it('keeps the catalog it loaded for maxStaleMs after a commit, then reloads it', async () => {

@@ -9,18 +9,19 @@ import { parseSearchQuery, QueryError } from './parse';
 import { SearchPool } from './pool';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest } from '../../contracts/search-params';
-import { encodeAnswer, searchExperiments } from './run';
+import { answerSearch, type EncodedAnswer } from './run';
 
 /**
  * Answers as the UTF-8 bytes of their JSON, kept until the index changes and then for what remains of
- * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process:
+ * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process, and only
+ * answers of the index as it is (EncodedAnswer.current):
  * search-as-you-type and shared links ask the same questions again. A key of n UTF-16 code units takes 2n bytes.
  */
 const answers = derivedFromIndex(
   () => new LRUCache<string, Uint8Array>({ maxSize: getConfig().searchCacheBytes, sizeCalculation: (json, key) => json.byteLength + 2 * key.length }),
 );
 /** Searches being computed, so that the same question asked twice meanwhile is computed once. */
-const inFlight = new Map<string, Promise<Uint8Array>>();
+const inFlight = new Map<string, Promise<EncodedAnswer>>();
 
 let pool: SearchPool | undefined;
 
@@ -33,11 +34,11 @@ export function startSearchThreads(startWorker: () => Worker, threads: number): 
   return pool.ready;
 }
 
-function compute(request: SearchRequest, match: string | null): Promise<Uint8Array> {
+function compute(request: SearchRequest, match: string | null): Promise<EncodedAnswer> {
   if (pool) return pool.search(request, match ?? '');
   // Without threads (page processes, tests): here, in this thread.
   try {
-    return Promise.resolve(encodeAnswer(searchExperiments(getDb().$client, request, getConfig().searchStaleMs)));
+    return Promise.resolve(answerSearch(getDb().$client, request, getConfig().searchStaleMs));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -58,8 +59,8 @@ export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
       running = compute(request, match).finally(() => inFlight.delete(key));
       inFlight.set(key, running);
     }
-    const json = await running;
-    cache?.set(key, json);
+    const { json, current } = await running;
+    if (current) cache?.set(key, json);
     return json;
   } catch (error) {
     // A cursor this server did not give out is a QueryError too, found only by the search itself.

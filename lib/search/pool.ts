@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
 import { QueryError } from './parse';
 import type { SearchRequest } from '../../contracts/search-params';
+import type { EncodedAnswer } from './run';
 
 /**
  * Searches in worker threads, so that the process that received the request stays free to answer the
@@ -17,8 +18,7 @@ export interface SearchTask {
   request: SearchRequest;
 }
 
-/** `json`: the answer's JSON as UTF-8 bytes (lib/search/run.ts encodeAnswer). */
-export type SearchReply = { id: number; json: Uint8Array<ArrayBuffer> } | { id: number; queryError: string } | { id: number; error: string };
+export type SearchReply = ({ id: number } & EncodedAnswer) | { id: number; queryError: string } | { id: number; error: string };
 /** A thread's first message: its catalog and first keystrokes' match sets are loaded (lib/search/run.ts). */
 export type ThreadReady = { ready: true };
 
@@ -27,7 +27,7 @@ interface Pending {
   /** The thread that most likely holds what this search needs (its match sets). */
   home: number;
   queuedAt: number;
-  resolve: (json: Uint8Array) => void;
+  resolve: (answer: EncodedAnswer) => void;
   reject: (error: unknown) => void;
 }
 
@@ -59,11 +59,11 @@ export class SearchPool {
   }
 
   /**
-   * The search's answer as the UTF-8 bytes of its JSON. Searches of one `affinity` (their text's match expression) go to the
+   * The search's answer. Searches of one `affinity` (their text's match expression) go to the
    * same thread when it is free, or to the first thread free when it is not, so that its kept match sets
    * serve them; a free thread takes its own before older ones of another's for at most MAX_AFFINITY_WAIT_MS.
    */
-  search(request: SearchRequest, affinity = ''): Promise<Uint8Array> {
+  search(request: SearchRequest, affinity = ''): Promise<EncodedAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({
         task: { id: this.nextId++, request },
@@ -121,7 +121,7 @@ export class SearchPool {
     if (!current || current.task.id !== reply.id) return;
     clearTimeout(current.timer);
     thread.current = undefined;
-    if ('json' in reply) current.resolve(reply.json);
+    if ('json' in reply) current.resolve({ json: reply.json, current: reply.current });
     else if ('queryError' in reply) current.reject(new QueryError(reply.queryError));
     else current.reject(new Error(reply.error));
     this.dispatch();

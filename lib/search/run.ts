@@ -61,8 +61,20 @@ function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets
  * An answer as the UTF-8 bytes of its JSON, in a buffer of its own (one a thread can hand over): as bytes it
  * crosses from the search thread, waits in the cache and is written to the socket with no copy or encoding.
  */
-export function encodeAnswer(answer: SearchResponse): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(JSON.stringify(answer));
+/** A search's answer as the UTF-8 bytes of its JSON. */
+export interface EncodedAnswer {
+  json: Uint8Array<ArrayBuffer>;
+  /**
+   * Whether it is of the index as it is now. An answer from a catalog held stale after a crawl's commit
+   * (SEARCH_STALE_SECONDS) must not be kept: kept until the next commit, it would hide that crawl for hours.
+   */
+  current: boolean;
+}
+
+/** searchExperiments, encoded. */
+export function answerSearch(sqlite: Database.Database, request: SearchRequest, maxStaleMs: number): EncodedAnswer {
+  const json = new TextEncoder().encode(JSON.stringify(searchExperiments(sqlite, request, maxStaleMs)));
+  return { json, current: getCatalog.isCurrent(sqlite) };
 }
 
 // A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).

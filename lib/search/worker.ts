@@ -4,7 +4,7 @@ import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
 import type { SearchReply, SearchTask, ThreadReady } from './pool';
-import { encodeAnswer, prepareSearch, searchExperiments } from './run';
+import { answerSearch, prepareSearch } from './run';
 
 /**
  * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
@@ -32,7 +32,7 @@ port.postMessage({ ready: true } satisfies ThreadReady);
 port.on('message', ({ id, request }: SearchTask) => {
   let reply: SearchReply;
   try {
-    reply = { id, json: encodeAnswer(searchExperiments(sqlite, request, searchStaleMs)) };
+    reply = { id, ...answerSearch(sqlite, request, searchStaleMs) };
   } catch (error) {
     reply = error instanceof QueryError ? { id, queryError: error.message } : { id, error: error instanceof Error ? error.message : String(error) };
   }
