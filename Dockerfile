@@ -2,8 +2,12 @@
 # Braingeneers Search: one image for the web server (default command) and the crawler
 # (`node crawler.mjs` once, or `node crawl-schedule.mjs` on a timer). See README.md, "Deployment".
 
+# The base: the official Node.js image. The test suite builds on a local stand-in with the same layout
+# (scripts/node-base-image.sh), since its machines cannot pull from Docker Hub.
+ARG BASE_IMAGE=node:24-bookworm-slim
+
 # --- build: dependencies (better-sqlite3 compiles here), the viewer assets, Next.js, the server bundles
-FROM node:24-bookworm-slim AS build
+FROM ${BASE_IMAGE} AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -14,7 +18,7 @@ ENV NEXT_TELEMETRY_DISABLED=1
 RUN npm run build
 
 # --- run: the standalone build only, as an unprivileged user
-FROM node:24-bookworm-slim AS run
+FROM ${BASE_IMAGE} AS run
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     BIND_ADDRESS=0.0.0.0 \
@@ -27,7 +31,7 @@ COPY --from=build /src/.next/standalone ./
 COPY --from=build /src/.next/static ./.next/static
 COPY --from=build /src/public ./public
 # A fixed uid/gid (10001), so volumes and Kubernetes' fsGroup can name it.
-RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home-dir /app app \
+RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-create-home --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /data && chown app:app /data
 USER app
 VOLUME /data
