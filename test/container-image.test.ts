@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../contracts/search-answer';
+import { freePort } from '../scripts/free-port';
 import { command, docker, inspect } from './support/docker';
 import { metadataFixture, nwbFixture } from './support/fixtures';
 import { tempDir } from './support/index';
@@ -34,20 +34,8 @@ interface ExperimentAnswer {
 let client: S3Client;
 let bucket: string;
 let aws: { path: string; remove(): void };
-let base: string;
-let built: { seconds: number; bytes: number; baseBytes: number };
 let origin: string;
 let port: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 /** What every container of the app is given: the bucket, and the index in the named volume at /data. */
 function appArgs(volume: string): string[] {
@@ -104,7 +92,7 @@ async function logsOf(container: string): Promise<{ stdout: string; stderr: stri
 
 beforeAll(async () => {
   await command('bash', ['scripts/docker-engine.sh']);
-  base = (await command('bash', ['scripts/node-base-image.sh'], { timeoutMs: 600_000 })).trim();
+  const base = (await command('bash', ['scripts/node-base-image.sh'], { timeoutMs: 600_000 })).trim();
   const started = performance.now();
   // The build stage under a name of its own keeps its layers (npm install) as a cache for the next run.
   const arg = ['--build-arg', `BASE_IMAGE=${base}`];
@@ -113,7 +101,7 @@ beforeAll(async () => {
   const seconds = (performance.now() - started) / 1000;
   // What earlier runs' builds left behind, now that both stages are named again.
   await docker(['image', 'prune', '-f']);
-  built = { seconds, bytes: (await inspect<ImageFacts>(['image', IMAGE])).Size, baseBytes: (await inspect<ImageFacts>(['image', base])).Size };
+  const built = { seconds, bytes: (await inspect<ImageFacts>(['image', IMAGE])).Size, baseBytes: (await inspect<ImageFacts>(['image', base])).Size };
   const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
   console.log(
     `image built in ${seconds.toFixed(0)} s: ${mb(built.bytes)} MB, ${mb(built.bytes - built.baseBytes)} MB over its base (${mb(built.baseBytes)} MB)`,
