@@ -136,8 +136,9 @@ async function main(): Promise<void> {
       // Recent passes come every minute or so: only the full crawl's time is worth a line.
       if (next.kind === 'full' && announced !== next.at) logger.info({ at: new Date(next.at).toISOString() }, 'next crawl scheduled');
       if (next.kind === 'full') announced = next.at;
-      // Wakes at least every minute, so a crawl run by hand in between moves the schedule.
-      await sleep(Math.min(next.at - Date.now(), 60_000));
+      // Wakes at least every minute, so a crawl run by hand in between moves the schedule, and when a changed
+      // folder held back (FolderQueue.changed) may be passed over.
+      await sleep(Math.min(next.at - Date.now(), 60_000, queue.nextDueIn() ?? Number.POSITIVE_INFINITY));
       continue;
     }
     if (next.kind === 'recent') {

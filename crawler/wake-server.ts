@@ -9,12 +9,13 @@ import { bucketEvents, experimentFolder, wakeRequest, type WakeAnswer } from '..
  * `{"folder": "<prefix>/<folder name>"}` asks for a pass over that folder now, and is answered when it has
  * run, with whether the folder is in the index. The site asks when a link names an experiment the index
  * does not hold yet. Nothing in a request is trusted but the folder's name, which only chooses what to
- * list; each folder is passed over at most once per REASK_MS (a repeat gets the last answer), and at most
- * MAX_WAITING folders wait at once.
+ * list; a folder asked for again within REASK_MS gets the last answer, and at most MAX_WAITING folders wait
+ * at once.
  *
  * `POST /s3-events/<secret>` takes the bucket's notifications (radosgw posts them there, lib/s3-events.ts;
  * it sends no header of ours, so the secret is in the path): each object key names its experiment folder,
- * which is passed over as if asked for; the answer does not wait for the pass.
+ * which is passed over by a pass that starts after the event (events during one pass make one more); the
+ * answer does not wait for it.
  */
 
 const REASK_MS = 30_000;
@@ -22,9 +23,19 @@ const MAX_WAITING = 32;
 const MAX_BODY = 64 * 1024;
 const EVENTS = '/s3-events/';
 
-/** Folders asked for, until the pass that lists them has run. */
+/**
+ * Folders to pass over: asked for by the site, which wants to know whether a folder exists (a repeat within
+ * REASK_MS gets the last answer), or announced by the bucket, which says a folder changed (never dropped: a
+ * change needs a pass that starts after it, held back until REASK_MS after the folder's last pass, so that
+ * an upload of many files costs a pass per REASK_MS rather than one per file).
+ */
 export class FolderQueue {
+  /** Folders for the next pass, with the askers waiting for it. */
   private readonly waiting = new Map<string, ((indexed: boolean) => void)[]>();
+  /** Folders of the pass running now, with theirs. */
+  private readonly passing = new Map<string, ((indexed: boolean) => void)[]>();
+  /** Changed folders passed over too recently, with when their pass may start. */
+  private readonly later = new Map<string, number>();
   private readonly answered = new Map<string, { at: number; indexed: boolean }>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -33,17 +44,40 @@ export class FolderQueue {
   ask(folder: string): Promise<boolean> | undefined {
     const last = this.answered.get(folder);
     if (last && this.now() - last.at < REASK_MS) return Promise.resolve(last.indexed);
-    const waiters = this.waiting.get(folder);
-    if (!waiters && this.waiting.size >= MAX_WAITING) return undefined;
-    return new Promise((resolve) => {
-      if (waiters) waiters.push(resolve);
-      else this.waiting.set(folder, [resolve]);
-    });
+    // Whether it exists: the pass running now answers that as well as the next would.
+    const waiters = this.passing.get(folder) ?? this.waiting.get(folder);
+    if (waiters) return new Promise((resolve) => waiters.push(resolve));
+    if (this.full()) return undefined;
+    this.later.delete(folder);
+    return new Promise((resolve) => this.waiting.set(folder, [resolve]));
   }
 
-  /** The folders to pass over now; their askers wait for `settle`. */
+  /** The folder changed: it gets a pass that starts after now. False when too many wait already. */
+  changed(folder: string): boolean {
+    if (this.waiting.has(folder) || this.later.has(folder)) return true;
+    if (this.full()) return false;
+    const last = this.answered.get(folder);
+    if (last && !this.passing.has(folder) && this.now() - last.at < REASK_MS) this.later.set(folder, last.at + REASK_MS);
+    else this.waiting.set(folder, []);
+    return true;
+  }
+
+  /** The folders to pass over now (their askers wait for `settle`). */
   pending(): string[] {
-    return [...this.waiting.keys()];
+    for (const [folder, at] of this.later) {
+      if (at > this.now()) continue;
+      this.later.delete(folder);
+      this.waiting.set(folder, []);
+    }
+    for (const [folder, waiters] of this.waiting) this.passing.set(folder, waiters);
+    this.waiting.clear();
+    return [...this.passing.keys()];
+  }
+
+  /** Milliseconds until a held-back folder may be passed over; undefined when none is. */
+  nextDueIn(): number | undefined {
+    const due = Math.min(...this.later.values());
+    return Number.isFinite(due) ? Math.max(0, due - this.now()) : undefined;
   }
 
   settle(folders: string[], indexed: (folder: string) => boolean): void {
@@ -51,9 +85,13 @@ export class FolderQueue {
     for (const folder of folders) {
       const result = indexed(folder);
       this.answered.set(folder, { at: this.now(), indexed: result });
-      for (const resolve of this.waiting.get(folder) ?? []) resolve(result);
-      this.waiting.delete(folder);
+      for (const resolve of this.passing.get(folder) ?? []) resolve(result);
+      this.passing.delete(folder);
     }
+  }
+
+  private full(): boolean {
+    return this.waiting.size + this.later.size >= MAX_WAITING;
   }
 }
 
@@ -125,7 +163,7 @@ export async function startWakeServer(options: {
             return rest.length > 0 && experimentFolder.safeParse(folder).success && crawled(folder) ? [folder] : [];
           }),
         );
-        const queued = [...folders].filter((folder) => options.queue.ask(folder) !== undefined);
+        const queued = [...folders].filter((folder) => options.queue.changed(folder));
         if (queued.length > 0) options.onAsk();
         return send(res, 200, { queued: queued.length });
       }
