@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '@kubernetes-models/base';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { CronJob } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -67,7 +66,6 @@ describe('docker-compose files', () => {
 const K8S = 'deploy/k8s';
 const MODELS: Record<string, new (data: never) => Model<unknown>> = {
   'apps/v1 Deployment': Deployment,
-  'batch/v1 CronJob': CronJob,
   'v1 Service': Service,
   'v1 PersistentVolumeClaim': PersistentVolumeClaim,
 };
@@ -96,7 +94,7 @@ describe('Kubernetes manifests', () => {
   it('every manifest is valid against the Kubernetes schema, and the kustomization lists every file', () => {
     const all = manifests();
     expect(all.map(({ manifest: m }) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
-      'CronJob/braingeneers-search-crawler',
+      'Deployment/braingeneers-search-crawler',
       'Deployment/braingeneers-search-web',
       'PersistentVolumeClaim/braingeneers-search-index',
       'Service/braingeneers-search',
@@ -114,18 +112,20 @@ describe('Kubernetes manifests', () => {
   });
 
   it('the pods agree with the image and with each other: uid, volume, labels, commands', () => {
-    const byKind = Object.fromEntries(manifests().map(({ manifest }) => [manifest.kind, manifest]));
-    const webPod = byKind.Deployment!.spec.template.spec;
-    const crawlerPod = byKind.CronJob!.spec.jobTemplate.spec.template.spec;
+    const byName = Object.fromEntries(manifests().map(({ manifest }) => [manifest.metadata.name, manifest]));
+    const web = byName['braingeneers-search-web']!;
+    const webPod = web.spec.template.spec;
+    const crawlerPod = byName['braingeneers-search-crawler']!.spec.template.spec;
     const uid = Number(/--uid (\d+)/.exec(readFileSync('Dockerfile', 'utf8'))![1]);
     for (const pod of [webPod, crawlerPod]) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, fsGroup: uid });
-      expect(pod.volumes).toContainEqual({ name: 'index', persistentVolumeClaim: { claimName: byKind.PersistentVolumeClaim!.metadata.name } });
+      expect(pod.volumes).toContainEqual({ name: 'index', persistentVolumeClaim: { claimName: byName['braingeneers-search-index']!.metadata.name } });
       expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'index', mountPath: '/data' });
     }
-    const webLabels = byKind.Deployment!.spec.template.metadata.labels;
-    expect(byKind.Service!.spec.selector).toEqual(webLabels);
+    const webLabels = web.spec.template.metadata.labels;
+    expect(byName['braingeneers-search']!.spec.selector).toEqual(webLabels);
     expect(crawlerPod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual(webLabels);
-    expect(crawlerPod.containers[0].command).toEqual(['node', 'crawler.mjs']);
+    // The scheduler, as in docker-compose.yml: full crawls and the recent passes between them.
+    expect(crawlerPod.containers[0].command).toEqual(['node', 'crawl-schedule.mjs']);
   });
 });
