@@ -57,12 +57,12 @@ function countFacets(catalog: Catalog, rows: Int32Array): SearchResponse['facets
   return facets;
 }
 
-/**
- * An answer as the UTF-8 bytes of its JSON, in a buffer of its own (one a thread can hand over): as bytes it
- * crosses from the search thread, waits in the cache and is written to the socket with no copy or encoding.
- */
-/** A search's answer as the UTF-8 bytes of its JSON. */
+/** A search's answer, encoded. */
 export interface EncodedAnswer {
+  /**
+   * The UTF-8 bytes of its JSON, in a buffer of its own (one a thread can hand over): as bytes it crosses from
+   * the search thread, waits in the cache and is written to the socket with no copy or encoding.
+   */
   json: Uint8Array<ArrayBuffer>;
   /**
    * Whether it is of the index as it is now. An answer from a catalog held stale after a crawl's commit
