@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../contracts/search-answer';
 import { freePort } from '../scripts/free-port';
-import { command, docker, inspect } from './support/docker';
+import { command, containerLogs, docker, inspect } from './support/docker';
 import { metadataFixture, nwbFixture } from './support/fixtures';
 import { tempDir } from './support/index';
 import { createTestBucket, putObjects, testClient, testS3 } from './support/s3';
@@ -79,15 +79,10 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, w
 
 const healthStatus = async () => (await fetch(`${origin}/api/health`)).status;
 const search = async (q: string) => (await (await fetch(`${origin}/api/search?q=${encodeURIComponent(q)}`)).json()) as SearchResponse;
-const webLogs = async () => {
-  const { stdout, stderr } = await logsOf(names.web);
-  return stdout + stderr;
-};
-async function logsOf(container: string): Promise<{ stdout: string; stderr: string }> {
-  const stdout = await docker(['logs', container]);
-  // `docker logs` writes the container's stderr to its own stderr: read the two apart.
-  const stderr = await command('sh', ['-c', `docker logs ${container} 2>&1 >/dev/null`]);
-  return { stdout, stderr };
+/** The crawler's credentials as the environment gives them, the README's other way. */
+function credentialsFromEnvironment(): string[] {
+  const s3 = testS3();
+  return ['-e', `AWS_ACCESS_KEY_ID=${s3.accessKeyId}`, '-e', `AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey}`];
 }
 
 beforeAll(async () => {
@@ -101,7 +96,7 @@ beforeAll(async () => {
   const seconds = (performance.now() - started) / 1000;
   // What earlier runs' builds left behind, now that both stages are named again.
   await docker(['image', 'prune', '-f']);
-  const built = { seconds, bytes: (await inspect<ImageFacts>(['image', IMAGE])).Size, baseBytes: (await inspect<ImageFacts>(['image', base])).Size };
+  const built = { seconds, bytes: (await inspect<ImageFacts>('image', IMAGE)).Size, baseBytes: (await inspect<ImageFacts>('image', base)).Size };
   const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
   console.log(
     `image built in ${seconds.toFixed(0)} s: ${mb(built.bytes)} MB, ${mb(built.bytes - built.baseBytes)} MB over its base (${mb(built.baseBytes)} MB)`,
@@ -133,7 +128,7 @@ afterAll(async () => {
 
 describe('the container image', () => {
   it('runs as uid 10001 with a health check, and its config and history hold no credentials', async () => {
-    const image = await inspect<ImageFacts>(['image', IMAGE]);
+    const image = await inspect<ImageFacts>('image', IMAGE);
     expect(image.Config.User).toBe('app');
     expect(image.Config.Healthcheck?.Test.join(' ')).toContain('/api/health');
     // The run stage's history, and the build stage's (the image's is only the former).
@@ -160,19 +155,7 @@ describe('the container image', () => {
     await startWeb();
     expect(await waitFor(healthStatus, (status) => status === 503, 'a 503 from the fresh web container')).toBe(503);
 
-    const crawl = await docker([
-      'run',
-      '--rm',
-      ...appArgs(names.index),
-      // The crawler's credentials from the environment, the README's other way.
-      '-e',
-      `AWS_ACCESS_KEY_ID=${testS3().accessKeyId}`,
-      '-e',
-      `AWS_SECRET_ACCESS_KEY=${testS3().secretAccessKey}`,
-      IMAGE,
-      'node',
-      'crawler.mjs',
-    ]);
+    const crawl = await docker(['run', '--rm', ...appArgs(names.index), ...credentialsFromEnvironment(), IMAGE, 'node', 'crawler.mjs']);
     expect(JSON.parse(crawl.trim().split('\n').at(-1)!)).toMatchObject({ status: 'succeeded', experiments: { new: 1 } });
 
     expect(await waitFor(healthStatus, (status) => status === 200, 'health 200 after the crawl')).toBe(200);
@@ -209,14 +192,14 @@ describe('the container image', () => {
     expect((await worker.text()).length).toBeGreaterThan(10_000);
 
     // The logs name requests, never a key.
-    const logs = await webLogs();
-    expect(logs).toContain('"msg":"request"');
-    expect(logs).not.toContain(testS3().secretAccessKey);
+    const { stdout, stderr } = await containerLogs(names.web);
+    expect(stdout + stderr).toContain('"msg":"request"');
+    expect(stdout + stderr).not.toContain(testS3().secretAccessKey);
   });
 
   it("reports healthy to Docker through the image's HEALTHCHECK, its server running as uid 10001", { timeout: 120_000 }, async () => {
     const state = await waitFor(
-      () => inspect<ContainerFacts>(['container', names.web]),
+      () => inspect<ContainerFacts>('container', names.web),
       (c) => c.State.Health?.Status === 'healthy',
       'the health check reporting healthy',
     );
@@ -235,7 +218,7 @@ describe('the container image', () => {
     const stopped = performance.now();
     await docker(['stop', '--time', '20', names.web], 60_000);
     expect(performance.now() - stopped).toBeLessThan(15_000);
-    const exited = await inspect<ContainerFacts>(['container', names.web]);
+    const exited = await inspect<ContainerFacts>('container', names.web);
     expect(exited.State).toMatchObject({ Running: false, ExitCode: 0 });
 
     await docker(['start', names.web]);
@@ -244,11 +227,19 @@ describe('the container image', () => {
   });
 
   it('crawl-schedule.mjs crawls an empty index at once and stops cleanly', { timeout: 240_000 }, async () => {
-    const s3 = testS3();
-    const credentials = ['-e', `AWS_ACCESS_KEY_ID=${s3.accessKeyId}`, '-e', `AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey}`];
-    await docker(['run', '-d', '--name', names.schedule, ...appArgs(names.scheduleIndex), ...credentials, IMAGE, 'node', 'crawl-schedule.mjs']);
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      names.schedule,
+      ...appArgs(names.scheduleIndex),
+      ...credentialsFromEnvironment(),
+      IMAGE,
+      'node',
+      'crawl-schedule.mjs',
+    ]);
     const { stdout, stderr } = await waitFor(
-      () => logsOf(names.schedule),
+      () => containerLogs(names.schedule),
       (logs) => logs.stderr.includes('"crawl ended"'),
       'the scheduler’s first crawl',
       120_000,
@@ -261,6 +252,6 @@ describe('the container image', () => {
     expect(lines.find((l) => l.msg === 'crawl ended')).toMatchObject({ exitCode: 0 });
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ status: 'succeeded', experiments: { new: 1 } });
     await docker(['stop', names.schedule], 60_000);
-    expect((await inspect<ContainerFacts>(['container', names.schedule])).State.ExitCode).toBe(0);
+    expect((await inspect<ContainerFacts>('container', names.schedule)).State.ExitCode).toBe(0);
   });
 });
