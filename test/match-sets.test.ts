@@ -50,6 +50,28 @@ describe('match sets, kept until the index changes', () => {
     expect(filtered.total).toBeLessThan(first.total);
   });
 
+  it('answer from sets kept as bits (too large to rank, or an exclusion) their pages and orders as an uncached search', () => {
+    const other = openDatabase(path, { readonly: true });
+    try {
+      const asks: Record<string, string>[] = [
+        { q: 'm', sort: 'oldest' },
+        { q: 'c -organoid' },
+        { q: 'h -organoid', sort: 'newest' },
+        { q: 'm', hardware: 'Maxwell' },
+      ];
+      for (const ask of asks) {
+        // Twice here: the second answer is from the kept set.
+        search(db.$client, ask);
+        const here = search(db.$client, ask);
+        expect(here).toEqual(search(other.$client, ask));
+        expect(here.total).toBeGreaterThan(0);
+        expect(search(db.$client, { ...ask, cursor: here.nextCursor! })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor! }));
+      }
+    } finally {
+      other.$client.close();
+    }
+  });
+
   it('keep the ranks of a set small enough to rank: pages, filters and exclusions as an uncached search', () => {
     const other = openDatabase(path, { readonly: true });
     try {
