@@ -15,26 +15,36 @@ import type { Catalog } from './catalog';
 const MAX_RANKED_MATCHES = 10_000;
 const CACHE_BYTES = 32 * 1024 * 1024;
 
-export interface MatchSet {
-  /**
-   * Catalog rows, in the text index's order (a set without ranks: in the catalog's, which only counting and
-   * marking read); experiments the catalog does not know yet are left out.
-   */
-  rows: Int32Array;
-  /** bm25 rank of each row (lower is better), once asked for; null for a set too large to rank. */
-  ranks: Float64Array | null;
+/**
+ * Catalog rows matched, leaving out experiments the catalog does not know yet: with their bm25 ranks (lower is
+ * better, once asked for) in the text index's order, or, when too large to rank, as a bit per catalog row
+ * where that takes less room (12.5 KB at 100,000 experiments, where the rows took up to 400 KB), so that a
+ * thread's cache holds the sets of every prefix people are typing rather than building most of them again
+ * (over the typing workload, a third of the search threads' time went to it).
+ */
+export type MatchSet = { rows: Int32Array; ranks: Float64Array | null } | { bits: Uint32Array; size: number; ranks: null };
+
+const sizeOf = (set: MatchSet): number => ('bits' in set ? set.size : set.rows.length);
+
+/** `visit` with each row of the set and its index in the set, in the set's order. */
+export function forEachRow(set: MatchSet, visit: (row: number, index: number) => void): void {
+  if ('rows' in set) {
+    for (let i = 0; i < set.rows.length; i++) visit(set.rows[i]!, i);
+    return;
+  }
+  let index = 0;
+  for (let word = 0; word < set.bits.length; word++) {
+    for (let left = set.bits[word]!; left !== 0; ) {
+      const lowest = left & -left;
+      visit((word << 5) | (31 - Math.clz32(lowest)), index++);
+      left ^= lowest;
+    }
+  }
 }
 
-/**
- * A set as kept: a large unranked one as a bit per catalog row (12.5 KB at 100,000 experiments, where its rows
- * took up to 400 KB), so that the cache holds the sets of every prefix people are typing rather than
- * building most of them again (over the typing workload, a third of the search threads' time went to it).
- */
-type KeptSet = MatchSet | { bits: Uint32Array; size: number };
+const cacheOf = new WeakMap<Catalog, LRUCache<string, MatchSet>>();
 
-const cacheOf = new WeakMap<Catalog, LRUCache<string, KeptSet>>();
-
-function cache(catalog: Catalog): LRUCache<string, KeptSet> {
+function cache(catalog: Catalog): LRUCache<string, MatchSet> {
   let held = cacheOf.get(catalog);
   if (!held) {
     held = new LRUCache({
@@ -50,13 +60,12 @@ function cache(catalog: Catalog): LRUCache<string, KeptSet> {
 /** `expression` comes from parseSearchQuery; ranks are computed when `ranked` and the set is small enough. */
 export function matchSet(sqlite: Database.Database, catalog: Catalog, expression: string, ranked: boolean): MatchSet {
   const sets = cache(catalog);
-  const kept = sets.get(expression);
-  let set = kept && 'bits' in kept ? { rows: rowsOfBits(kept.bits, kept.size), ranks: null } : kept;
+  let set = sets.get(expression);
   if (!set) {
-    set = rowsOf(catalog, runFts(sqlite, { kind: 'experimentIds', expression }), null);
-    sets.set(expression, compacted(set, catalog.ids.length));
+    set = compacted(rowsOf(catalog, runFts(sqlite, { kind: 'experimentIds', expression }), null), catalog.ids.length);
+    sets.set(expression, set);
   }
-  if (ranked && set.ranks === null && set.rows.length <= MAX_RANKED_MATCHES) {
+  if (ranked && set.ranks === null && sizeOf(set) <= MAX_RANKED_MATCHES) {
     // Rows and ranks from one answer: the ids read before may be of an older version of the index.
     const ranks = runFts(sqlite, { kind: 'experimentRanks', expression });
     set = rowsOf(
@@ -70,7 +79,7 @@ export function matchSet(sqlite: Database.Database, catalog: Catalog, expression
 }
 
 /** The catalog rows of these experiments (with their ranks), leaving out those the catalog does not know. */
-function rowsOf(catalog: Catalog, ids: number[], ranks: number[] | null): MatchSet {
+function rowsOf(catalog: Catalog, ids: number[], ranks: number[] | null): MatchSet & { rows: Int32Array } {
   const rows = new Int32Array(ids.length);
   const kept = ranks ? new Float64Array(ids.length) : null;
   let count = 0;
@@ -85,23 +94,9 @@ function rowsOf(catalog: Catalog, ids: number[], ranks: number[] | null): MatchS
 }
 
 /** An unranked set as bits when they take less room than its rows. */
-function compacted(set: MatchSet, catalogRows: number): KeptSet {
+function compacted(set: MatchSet & { rows: Int32Array }, catalogRows: number): MatchSet {
   if (set.ranks || set.rows.length * 32 < catalogRows) return set;
   const bits = new Uint32Array(Math.ceil(catalogRows / 32));
   for (const row of set.rows) bits[row >>> 5]! |= 1 << (row & 31);
-  return { bits, size: set.rows.length };
-}
-
-/** The rows whose bits are set, in row order. */
-function rowsOfBits(bits: Uint32Array, size: number): Int32Array {
-  const rows = new Int32Array(size);
-  let count = 0;
-  for (let word = 0; word < bits.length; word++) {
-    for (let left = bits[word]!; left !== 0; ) {
-      const lowest = left & -left;
-      rows[count++] = (word << 5) | (31 - Math.clz32(lowest));
-      left ^= lowest;
-    }
-  }
-  return rows;
+  return { bits, size: set.rows.length, ranks: null };
 }

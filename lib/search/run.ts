@@ -5,7 +5,7 @@ import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest, Sort } from '../../contracts/search-params';
 import { getCatalog, type Catalog } from './catalog';
 import { constraintsOf, fileMatcherOf } from './constraints';
-import { matchSet } from './match-sets';
+import { forEachRow, matchSet } from './match-sets';
 import { describeResults } from './results';
 import { parseSearchQuery, QueryError } from './parse';
 
@@ -89,6 +89,22 @@ export function prepareSearch(sqlite: Database.Database, maxStaleMs: number): vo
   for (const letter of FIRST_KEYSTROKES) matchSet(sqlite, catalog, parseSearchQuery(letter).match!, true);
 }
 
+/**
+ * Room for one search's matching rows, their ranks and a mark per catalog row, kept with the catalog: a
+ * search thread runs one search at a time, and a first keystroke's new arrays (600 KB at 100,000
+ * experiments) kept its garbage collector busy.
+ */
+const scratch = new WeakMap<Catalog, { matching: Uint8Array; rows: Int32Array; ranks: Float64Array }>();
+function scratchOf(catalog: Catalog) {
+  let held = scratch.get(catalog);
+  if (!held) {
+    const n = catalog.ids.length;
+    held = { matching: new Uint8Array(n), rows: new Int32Array(n), ranks: new Float64Array(n) };
+    scratch.set(catalog, held);
+  }
+  return held;
+}
+
 /** `maxStaleMs`: how long after the crawler commits the catalog may still be the one loaded before. */
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest, maxStaleMs = 0): SearchResponse {
   const parsed = parseSearchQuery(request.q);
@@ -104,27 +120,30 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   // The matching rows, as a list (for counting and ranking, with their ranks) and as a bitmap (for walking
   // the date order); excluded rows are marked in the bitmap first.
   const EXCLUDED = 2;
-  const matching = new Uint8Array(catalog.ids.length);
-  if (parsed.exclude !== null) for (const row of matchSet(sqlite, catalog, parsed.exclude, false).rows) matching[row] = EXCLUDED;
-  const candidates = matched ? matched.rows : catalog.newestFirst;
-  const rows = new Int32Array(candidates.length);
-  const rowRanks = ranks ? new Float64Array(candidates.length) : null;
+  const { matching, rows, ranks: rowRanks } = scratchOf(catalog);
+  matching.fill(0);
+  if (parsed.exclude !== null)
+    forEachRow(matchSet(sqlite, catalog, parsed.exclude, false), (row) => {
+      matching[row] = EXCLUDED;
+    });
   let total = 0;
   const meetsAll = (row: number) => {
     for (const constraint of constraints) if (!constraint(catalog, row)) return false;
     return true;
   };
-  for (let i = 0; i < candidates.length; i++) {
-    const row = candidates[i]!;
-    if (matching[row] === EXCLUDED || !meetsAll(row)) continue;
+  forEachRow(matched ?? { rows: catalog.newestFirst, ranks: null }, (row, i) => {
+    if (matching[row] === EXCLUDED || !meetsAll(row)) return;
     matching[row] = 1;
-    if (rowRanks) rowRanks[total] = ranks![i]!;
+    if (ranks) rowRanks[total] = ranks[i]!;
     rows[total++] = row;
-  }
+  });
   const matchingRows = rows.subarray(0, total);
 
   const direction = sort === 'oldest' ? 1 : -1;
   const compare = (a: SortKey, b: SortKey) => a[0] - b[0] || direction * (a[1] - b[1]) || direction * (a[2] - b[2]);
+  // A row's key against a key, without building the row's: most of up to 10,000 rows are not kept.
+  const compareRow = (row: number, rank: number, key: SortKey) =>
+    rank - key[0] || direction * (catalog.dates[row]! - key[1]) || direction * (catalog.ids[row]! - key[2]);
   const after = request.cursor ? decodeCursor(request.cursor) : undefined;
   const keyOf = (row: number, rank = 0): SortKey => [rank, catalog.dates[row]!, catalog.ids[row]!];
   // One more than the page, to know whether there are more.
@@ -132,8 +151,10 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
   if (sort === 'relevance') {
     // The best keys after the cursor, kept in order: sorting all of up to 10,000 cost more than the page's rows.
     for (let i = 0; i < total; i++) {
-      const key = keyOf(rows[i]!, rowRanks![i]!);
-      if ((after && compare(key, after) <= 0) || (page.length > request.limit && compare(key, page.at(-1)!) >= 0)) continue;
+      const row = rows[i]!;
+      const rank = rowRanks[i]!;
+      if ((after && compareRow(row, rank, after) <= 0) || (page.length > request.limit && compareRow(row, rank, page.at(-1)!) >= 0)) continue;
+      const key = keyOf(row, rank);
       page.splice(insertionPoint(page, key, compare), 0, key);
       if (page.length > request.limit + 1) page.pop();
     }
