@@ -97,6 +97,27 @@ describe('match sets, kept until the index changes', () => {
     }
   });
 
+  it('answer each keystroke of a word typed as an uncached search, ranked once the shorter prefix was small enough', () => {
+    const asks = ['organoid', 'human organoid', 'mouse OR organoid'].flatMap((word) =>
+      Array.from(word, (_, typed) => ({ q: word.slice(0, typed + 1) })),
+    );
+    // Typed in order on one connection, as a search thread sees them, before any other connection is used
+    // (a catalog, and the sets kept with it, belongs to the last connection that asked).
+    const typed = asks.map((ask) => search(db.$client, ask));
+    asks.forEach((ask, i) => {
+      // A new connection, with nothing kept: this keystroke's answer from FTS5 alone.
+      const fresh = openDatabase(path, { readonly: true });
+      try {
+        expect(typed[i]).toEqual(search(fresh.$client, ask));
+      } finally {
+        fresh.$client.close();
+      }
+    });
+    // First keystrokes too broad to rank, the later ones ranked.
+    expect(typed.map((answer) => answer.sort)).toContain('newest');
+    expect(typed.at(-1)?.sort).toBe('relevance');
+  });
+
   it('follow a commit by another connection: an experiment added there is found', () => {
     const before = search(db.$client, { q: 'm' });
     const writer = openDatabase(path);

@@ -7,6 +7,8 @@ import { GET as searchRoute } from '../lib/api/search';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { deleteExperiments, writeExperiments, type ExperimentFields } from '../lib/db/crawl-store';
 import { getCatalog } from '../lib/search/catalog';
+import { searchJson } from '../lib/search/index';
+import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
 import { getDb, openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
 import { crawlInto, openTempIndex, tempDir } from './support/index';
@@ -208,7 +210,7 @@ describe('GET /api/search', () => {
     expect((await api({ q })).body.total).toBe(0);
   });
 
-  it('keeps no answer computed from a catalog held stale: it would hide the commit until the next one', async () => {
+  it('keeps an answer computed from a catalog held stale no longer than the catalog is held: it would hide the commit until the next one', async () => {
     const commit = (uuid: string) => {
       const writer = openDatabase(process.env.DATABASE_PATH!);
       writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields(uuid), upsert: [], remove: [] }]);
@@ -223,6 +225,10 @@ describe('GET /api/search', () => {
     getCatalog(getDb().$client, STALE_MS);
     commit('2026-03-04-e-medaka_pilot');
     expect((await api({ q })).body.total).toBeLessThanOrEqual(1);
+    // While the catalog is held, its answers are kept: asked again, the same bytes come from the cache.
+    const asked = toSearchRequest(searchParamsSchema.parse({ q }));
+    const first = await searchJson(asked);
+    expect(await searchJson(asked)).toBe(first);
     await pastStaleWindow();
     expect(paths((await api({ q })).body)).toEqual(['ephys/2026-03-04-e-medaka_pilot']);
     const remover = openDatabase(process.env.DATABASE_PATH!);

@@ -12,10 +12,12 @@ function dataVersion(sqlite: Database.Database): number {
 export interface DerivedFromIndex<T> {
   (sqlite: Database.Database, maxStaleMs: number): T;
   /**
-   * Whether the value last given on this connection is of the index as it is now: false while it is held
-   * past another connection's commit. What is computed from a held value must not be kept beyond it.
+   * How long what is computed from the value last given on this connection may be kept, in ms: Infinity while
+   * that value is of the index as it is now (whoever keeps it follows the index), else what remains of its hold
+   * past another connection's commit (0 once the next call derives it again). Kept longer, it would hide the
+   * commit: until the next one, hours in production.
    */
-  isCurrent(sqlite: Database.Database): boolean;
+  keepFor(sqlite: Database.Database): number;
 }
 
 /**
@@ -24,16 +26,21 @@ export interface DerivedFromIndex<T> {
  * commit (a catalog reload, every cached search answer) made searches queue behind the crawler.
  */
 export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T): DerivedFromIndex<T> {
-  let held: { connection: Database.Database; version: number; derivedAt: number; value: T } | undefined;
+  let held: { connection: Database.Database; version: number; derivedAt: number; maxStaleMs: number; value: T } | undefined;
   const get = (sqlite: Database.Database, maxStaleMs: number) => {
     const version = dataVersion(sqlite);
     const now = performance.now();
     if (!held || held.connection !== sqlite || (held.version !== version && now - held.derivedAt >= maxStaleMs)) {
-      held = { connection: sqlite, version, derivedAt: now, value: derive(sqlite) };
+      held = { connection: sqlite, version, derivedAt: now, maxStaleMs, value: derive(sqlite) };
     }
+    held.maxStaleMs = maxStaleMs;
     return held.value;
   };
   return Object.assign(get, {
-    isCurrent: (sqlite: Database.Database) => held !== undefined && held.connection === sqlite && held.version === dataVersion(sqlite),
+    keepFor: (sqlite: Database.Database) => {
+      if (held === undefined || held.connection !== sqlite) return 0;
+      if (held.version === dataVersion(sqlite)) return Infinity;
+      return Math.max(0, held.derivedAt + held.maxStaleMs - performance.now());
+    },
   });
 }

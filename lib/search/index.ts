@@ -13,8 +13,8 @@ import { answerSearch, type EncodedAnswer } from './run';
 
 /**
  * Answers as the UTF-8 bytes of their JSON, kept until the index changes and then for what remains of
- * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process, and only
- * answers of the index as it is (EncodedAnswer.current):
+ * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process, each no longer than
+ * the catalog it was computed from is held (EncodedAnswer.keepForMs):
  * search-as-you-type and shared links ask the same questions again. A key of n UTF-16 code units takes 2n bytes.
  */
 const answers = derivedFromIndex(
@@ -59,8 +59,9 @@ export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
       running = compute(request, match).finally(() => inFlight.delete(key));
       inFlight.set(key, running);
     }
-    const { json, current } = await running;
-    if (current) cache?.set(key, json);
+    const { json, keepForMs } = await running;
+    if (keepForMs === Infinity) cache?.set(key, json);
+    else if (keepForMs > 0) cache?.set(key, json, { ttl: keepForMs });
     return json;
   } catch (error) {
     // A cursor this server did not give out is a QueryError too, found only by the search itself.

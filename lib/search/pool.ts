@@ -121,7 +121,7 @@ export class SearchPool {
     if (!current || current.task.id !== reply.id) return;
     clearTimeout(current.timer);
     thread.current = undefined;
-    if ('json' in reply) current.resolve({ json: reply.json, current: reply.current });
+    if ('json' in reply) current.resolve({ json: reply.json, keepForMs: reply.keepForMs });
     else if ('queryError' in reply) current.reject(new QueryError(reply.queryError));
     else current.reject(new Error(reply.error));
     this.dispatch();

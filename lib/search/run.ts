@@ -65,16 +65,17 @@ export interface EncodedAnswer {
    */
   json: Uint8Array<ArrayBuffer>;
   /**
-   * Whether it is of the index as it is now. An answer from a catalog held stale after a crawl's commit
-   * (SEARCH_STALE_SECONDS) must not be kept: kept until the next commit, it would hide that crawl for hours.
+   * How long it may be kept, in ms (DerivedFromIndex.keepFor of its catalog): Infinity when it is of the index
+   * as it is now, else no longer than its catalog is held past a crawl's commit (SEARCH_STALE_SECONDS). A
+   * crawl commits every few seconds while it runs, so for most of a crawl every answer is of a held catalog.
    */
-  current: boolean;
+  keepForMs: number;
 }
 
 /** searchExperiments, encoded. */
 export function answerSearch(sqlite: Database.Database, request: SearchRequest, maxStaleMs: number): EncodedAnswer {
   const json = new TextEncoder().encode(JSON.stringify(searchExperiments(sqlite, request, maxStaleMs)));
-  return { json, current: getCatalog.isCurrent(sqlite) };
+  return { json, keepForMs: getCatalog.keepFor(sqlite) };
 }
 
 // A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).
