@@ -97,7 +97,7 @@ describe('match sets, kept until the index changes', () => {
     }
   });
 
-  it('answer each keystroke of a word typed as an uncached search, ranked once the shorter prefix was small enough', () => {
+  it('answer each keystroke of a word typed on one connection as an uncached search does, from too broad to rank to ranked', () => {
     const asks = ['organoid', 'human organoid', 'mouse OR organoid'].flatMap((word) =>
       Array.from(word, (_, typed) => ({ q: word.slice(0, typed + 1) })),
     );
