@@ -14,8 +14,8 @@
  * - A last token that is a single digit is matched whole, not as a prefix: FTS5 expands a prefix into every
  *   indexed token it starts, and dates and counts make tokens starting with a digit the most numerous.
  *   `rec4.2` (`"rec4 2"*`) took 390 ms over a million file names and `"rec4 2"` takes milliseconds; a single
- *   letter (`gaba_v`, 40 ms) stays a prefix. The index has FTS5's prefix indexes for one to three characters
- *   (migrations 0013 and 0014, measured: whole words unchanged), so a first keystroke is cheap too; the digit rule
+ *   letter (`gaba_v`, 40 ms) stays a prefix. The index has FTS5's prefix indexes for one to five characters
+ *   (migrations 0013, 0014 and 0017, measured: whole words unchanged), so a first keystroke is cheap too; the digit rule
  *   stays, as it decides what a query means.
  * - `foo:bar` with an unknown field is the word `foo:bar`, i.e. the phrase "foo bar", like any word with
  *   separators; `-species:mouse` is the excluded phrase "species mouse" (filters cannot be negated).
