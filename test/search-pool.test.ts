@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors';
 import { QueryError } from '../lib/search/parse';
 import { SearchPool } from '../lib/search/pool';
 import { noFilterValues } from '../contracts/filters';
-import type { SearchRequest } from '../contracts/search-params';
+import { paramsObject, searchParamsSchema, toSearchRequest, type SearchRequest } from '../contracts/search-params';
 import { type EncodedAnswer, searchExperiments } from '../lib/search/run';
 import { startWorkerThread } from '../lib/worker-thread';
 import { tempDir } from './support/index';
@@ -20,7 +20,7 @@ let path: string;
 /** A search thread that only says which thread it is, after working for `q` milliseconds. */
 const TELLING_THREAD = `
 const { parentPort, threadId } = require('node:worker_threads');
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, prepared: [] });
 parentPort.on('message', ({ id, request }) => {
   const until = Date.now() + Number(request.q);
   while (Date.now() < until);
@@ -63,9 +63,22 @@ describe('SearchPool', () => {
   it("is ready once each thread has loaded its catalog and a first keystroke's match sets, and answers as before", async () => {
     const pool = new SearchPool(thread, 2, 30_000);
     try {
-      await pool.ready;
+      const prepared = await pool.ready;
       const db = openDatabase(path, { readonly: true });
       for (const q of ['s', 'o', 'organoid']) expect(parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
+      // Each thread's prepared answers: no text and every single character, asked as the search page and the
+      // API ask them (the answer cache's key is the request), and answered as a search in place answers them.
+      const asked = (query: string) => JSON.stringify(toSearchRequest(searchParamsSchema.parse(paramsObject(new URLSearchParams(query)))));
+      expect(prepared.map((p) => JSON.stringify(p.request)).sort()).toEqual(
+        ['', ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789']
+          .flatMap((q) => [asked(q ? `q=${q}` : ''), asked(q ? `q=${q}` : '')])
+          .sort(),
+      );
+      for (const { request: asked, answer } of prepared) {
+        expect(parse(answer)).toEqual(searchExperiments(db.$client, asked));
+        expect(answer.keepForMs).toBe(Infinity);
+      }
+      expect(parse(prepared.find((p) => p.request.q === 'o')!.answer).total).toBeGreaterThan(0);
       db.$client.close();
     } finally {
       await pool.close();
@@ -76,7 +89,7 @@ describe('SearchPool', () => {
     const pool = new SearchPool(() => new Worker('throw new Error("no index")', { eval: true }), 1, 30_000);
     try {
       // Never ready, the test ends at its time limit.
-      await expect(pool.ready).resolves.toBeUndefined();
+      await expect(pool.ready).resolves.toEqual([]);
     } finally {
       await pool.close();
     }

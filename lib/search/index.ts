@@ -25,13 +25,31 @@ const inFlight = new Map<string, Promise<EncodedAnswer>>();
 
 let pool: SearchPool | undefined;
 
+/** The cache of answers for the index as it is now; none when SEARCH_CACHE_MB is 0. */
+function answerCache(): LRUCache<string, Uint8Array> | undefined {
+  const { searchCacheBytes, searchStaleMs } = getConfig();
+  return searchCacheBytes > 0 ? answers(getDb().$client, searchStaleMs) : undefined;
+}
+
+/** Keeps an answer as long as it may be kept (EncodedAnswer.keepForMs). */
+function keep(cache: LRUCache<string, Uint8Array> | undefined, key: string, { json, keepForMs }: EncodedAnswer): void {
+  if (keepForMs === Infinity) cache?.set(key, json);
+  else if (keepForMs > 0) cache?.set(key, json, { ttl: keepForMs });
+}
+
 /**
  * Runs this process's searches in `threads` worker threads (server/main.ts, in the processes that take
- * requests); resolves once they have loaded what the first searches need.
+ * requests); resolves once they have loaded what the first searches need, their prepared answers kept.
  */
-export function startSearchThreads(startWorker: () => Worker, threads: number): Promise<void> {
+export async function startSearchThreads(startWorker: () => Worker, threads: number): Promise<void> {
+  // Taken before the threads read the index: if the crawler commits meanwhile, this cache is not the one
+  // searches will use, and what is kept in it is never served.
+  const cache = answerCache();
   pool ??= new SearchPool(startWorker, threads, getConfig().searchTimeLimitMs);
-  return pool.ready;
+  for (const { request, answer } of await pool.ready) {
+    const key = JSON.stringify(request);
+    if (!cache?.has(key)) keep(cache, key, answer);
+  }
 }
 
 function compute(request: SearchRequest, match: string | null): Promise<EncodedAnswer> {
@@ -46,12 +64,11 @@ function compute(request: SearchRequest, match: string | null): Promise<EncodedA
 
 /** A search over the index as the UTF-8 JSON of its SearchResponse, or an AppError naming what was wrong. */
 export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
-  const { searchCacheBytes, searchStaleMs } = getConfig();
   try {
     // A malformed query is refused here, in microseconds, rather than after the searches queued before it.
     const { match } = parseSearchQuery(request.q);
     const key = JSON.stringify(request);
-    const cache = searchCacheBytes > 0 ? answers(getDb().$client, searchStaleMs) : undefined;
+    const cache = answerCache();
     const hit = cache?.get(key);
     if (hit !== undefined) return hit;
     let running = inFlight.get(key);
@@ -59,10 +76,9 @@ export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
       running = compute(request, match).finally(() => inFlight.delete(key));
       inFlight.set(key, running);
     }
-    const { json, keepForMs } = await running;
-    if (keepForMs === Infinity) cache?.set(key, json);
-    else if (keepForMs > 0) cache?.set(key, json, { ttl: keepForMs });
-    return json;
+    const answer = await running;
+    keep(cache, key, answer);
+    return answer.json;
   } catch (error) {
     // A cursor this server did not give out is a QueryError too, found only by the search itself.
     if (error instanceof QueryError) throw new AppError('bad_request:search', error.message, { cause: error });

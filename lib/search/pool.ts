@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
 import { QueryError } from './parse';
 import type { SearchRequest } from '../../contracts/search-params';
-import type { EncodedAnswer } from './run';
+import type { EncodedAnswer, PreparedAnswer } from './run';
 
 /**
  * Searches in worker threads, so that the process that received the request stays free to answer the
@@ -19,8 +19,8 @@ export interface SearchTask {
 }
 
 export type SearchReply = ({ id: number } & EncodedAnswer) | { id: number; queryError: string } | { id: number; error: string };
-/** A thread's first message: its catalog and first keystrokes' match sets are loaded (lib/search/run.ts). */
-export type ThreadReady = { ready: true };
+/** A thread's first message: its catalog and first keystrokes' match sets are loaded, with the answers it prepared (lib/search/run.ts). */
+export type ThreadReady = { ready: true; prepared: PreparedAnswer[] };
 
 interface Pending {
   task: SearchTask;
@@ -34,28 +34,31 @@ interface Pending {
 interface Thread {
   worker: Worker;
   current?: Pending & { timer: NodeJS.Timeout };
-  started: () => void;
+  started: (prepared: PreparedAnswer[]) => void;
 }
 
 export class SearchPool {
   private readonly threads: Thread[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 0;
-  /** Every first thread has prepared its search (or failed to start): a server listens only then. */
-  readonly ready: Promise<void>;
+  /**
+   * Every first thread has prepared its search (or failed to start), with the answers they prepared (each
+   * thread the same ones): a server listens only then.
+   */
+  readonly ready: Promise<PreparedAnswer[]>;
 
   constructor(
     private readonly startWorker: () => Worker,
     size: number,
     private readonly timeLimitMs: number,
   ) {
-    const started: Promise<void>[] = [];
+    const started: Promise<PreparedAnswer[]>[] = [];
     for (let i = 0; i < size; i++) {
       const thread = this.start();
       started.push(new Promise((resolve) => (thread.started = resolve)));
       this.threads.push(thread);
     }
-    this.ready = Promise.all(started).then(() => undefined);
+    this.ready = Promise.all(started).then((prepared) => prepared.flat());
   }
 
   /**
@@ -88,7 +91,7 @@ export class SearchPool {
       // Prepared, a thread must not keep the process alive on its own; until then a process that waits for
       // it (a server about to listen) has nothing else that would.
       thread.worker.unref();
-      thread.started();
+      thread.started(message.prepared);
     });
     thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
     thread.worker.on('exit', (code) =>
@@ -138,7 +141,7 @@ export class SearchPool {
     if (index === -1) return;
     thread.worker.removeAllListeners();
     void thread.worker.terminate();
-    thread.started();
+    thread.started([]);
     if (thread.current) {
       clearTimeout(thread.current.timer);
       thread.current.reject(error);

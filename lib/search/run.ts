@@ -80,22 +80,36 @@ export function answerSearch(sqlite: Database.Database, request: SearchRequest, 
 
 // A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).
 const FIRST_KEYSTROKES = 'abcdefghijklmnopqrstuvwxyz';
+// The answers kept from the start: no text, and every single character a search box starts with (a
+// letter's capital has its match set).
+const FIRST_QUESTIONS = ['', ...FIRST_KEYSTROKES, ...FIRST_KEYSTROKES.toUpperCase(), ...'0123456789'];
+
+/** A search answered before any was asked (prepareSearch), for the answer cache. */
+export interface PreparedAnswer {
+  request: SearchRequest;
+  answer: EncodedAnswer;
+}
 
 /**
- * Loads the catalog and runs a first keystroke's searches, each letter and one with each filter, so that the
- * searches a starting server takes first (a 0.4 s catalog load and 5-10 ms per letter's match set at 100,000
- * experiments) do not wait for them. Whole searches, not only their match sets: V8 compiles a search's loops
- * only once they have run, and the first searches of a thread took ten times as long (100 ms at the start of
- * bench:search's typing).
+ * Loads the catalog and runs a first keystroke's searches: every single character and no text, then a letter
+ * with each filter. A starting server's first searches otherwise waited for them (a 0.4 s catalog load and 5-10
+ * ms per letter's match set at 100,000 experiments), and V8 compiles a search's loops only once they have run:
+ * the first searches of a thread took ten times as long (100 ms at the start of bench:search's typing). Returns
+ * the unfiltered answers, so that people starting to type at once do not queue for them (10-20 ms each at
+ * 100,000 experiments, the costliest answers people ask).
  */
-export function prepareSearch(sqlite: Database.Database, maxStaleMs: number): void {
+export function prepareSearch(sqlite: Database.Database, maxStaleMs: number): PreparedAnswer[] {
   const catalog = getCatalog(sqlite, maxStaleMs);
-  const ask = (params: Record<string, string>) => searchExperiments(sqlite, toSearchRequest(searchParamsSchema.parse(params)), maxStaleMs);
-  for (const letter of FIRST_KEYSTROKES) ask({ q: letter });
+  const requestOf = (params: Record<string, string>) => toSearchRequest(searchParamsSchema.parse(params));
+  const prepared = FIRST_QUESTIONS.map((q) => requestOf(q ? { q } : {})).map((request) => ({
+    request,
+    answer: answerSearch(sqlite, request, maxStaleMs),
+  }));
   for (const name of FILTER_NAMES) {
     const value = catalog.filters[name].values[0];
-    if (value !== undefined) ask({ q: FIRST_KEYSTROKES[0]!, [FILTERS[name].param]: value });
+    if (value !== undefined) searchExperiments(sqlite, requestOf({ q: FIRST_KEYSTROKES[0]!, [FILTERS[name].param]: value }), maxStaleMs);
   }
+  return prepared;
 }
 
 /**

@@ -4,7 +4,7 @@ import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
 import type { SearchReply, SearchTask, ThreadReady } from './pool';
-import { answerSearch, prepareSearch } from './run';
+import { answerSearch, prepareSearch, type PreparedAnswer } from './run';
 
 /**
  * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
@@ -22,12 +22,16 @@ try {
 const port = parentPort!;
 const { databasePath, searchStaleMs } = getConfig();
 const sqlite = openDatabase(databasePath, { readonly: true }).$client;
+let prepared: PreparedAnswer[] = [];
 try {
-  prepareSearch(sqlite, searchStaleMs);
+  prepared = prepareSearch(sqlite, searchStaleMs);
 } catch {
   // An index that cannot be read yet: the searches will say why.
 }
-port.postMessage({ ready: true } satisfies ThreadReady);
+port.postMessage(
+  { ready: true, prepared } satisfies ThreadReady,
+  prepared.map(({ answer }) => answer.json.buffer),
+);
 
 port.on('message', ({ id, request }: SearchTask) => {
   let reply: SearchReply;
