@@ -53,22 +53,47 @@ export function healthFacts() {
   };
 }
 
+// A file's preview as the site shows it: drawn, and of the file's current version.
+const drawnPreviewOfObject = and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn'));
+
+// An experiment page's reads, prepared once: built by Drizzle at each call they took 1.7 ms of a page's
+// 16-20 ms render at 100,000 experiments, as prepared queries 0.4 ms.
+const pageQueries = perConnection((db: AppDatabase) => {
+  const ofExperiment = eq(objects.experimentId, sql.placeholder('experimentId'));
+  return {
+    experiment: db
+      .select()
+      .from(experiments)
+      // By path, the unique key: with prefix and uuid as two conditions SQLite may pick the prefix index.
+      .where(eq(experiments.path, sql.placeholder('path')))
+      .prepare(),
+    files: db
+      .select({ uuid: objects.uuid, key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
+      .from(objects)
+      .where(ofExperiment)
+      .orderBy(objects.key)
+      .prepare(),
+    hdf5Facts: db
+      .select({ uuid: objects.uuid, status: hdf5Manifests.status, summary: hdf5Manifests.summary, error: hdf5Manifests.error })
+      .from(objects)
+      .innerJoin(hdf5Manifests, and(eq(hdf5Manifests.objectId, objects.id), eq(hdf5Manifests.etag, objects.etag)))
+      .where(ofExperiment)
+      .prepare(),
+    previews: db
+      .select({ uuid: objects.uuid, description: filePreviews.description, width: filePreviews.width, height: filePreviews.height })
+      .from(objects)
+      .innerJoin(filePreviews, drawnPreviewOfObject)
+      .where(ofExperiment)
+      .orderBy(objects.key)
+      .prepare(),
+  };
+});
+
 export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }) {
-  const db = getDb();
-  const experiment = db
-    .select()
-    .from(experiments)
-    // By path, the unique key: with prefix and uuid as two conditions SQLite may pick the prefix index.
-    .where(eq(experiments.path, `${prefix}/${uuid}`))
-    .get();
+  const { experiment: byPath, files } = pageQueries(getDb());
+  const experiment = byPath.get({ path: `${prefix}/${uuid}` });
   if (!experiment) return undefined;
-  const files = db
-    .select({ uuid: objects.uuid, key: objects.key, size: objects.size, etag: objects.etag, lastModified: objects.lastModified })
-    .from(objects)
-    .where(eq(objects.experimentId, experiment.id))
-    .orderBy(objects.key)
-    .all();
-  return { experiment, files };
+  return { experiment, files: files.all({ experimentId: experiment.id }) };
 }
 
 /**
@@ -120,27 +145,13 @@ const experimentPageStatements = perConnection((sqlite: AppDatabase['$client']) 
  * why it could not be read. Files not walked yet (or not HDF5 by name) are not in it.
  */
 export function experimentHdf5Facts(experimentId: number) {
-  const rows = getDb()
-    .select({ uuid: objects.uuid, status: hdf5Manifests.status, summary: hdf5Manifests.summary, error: hdf5Manifests.error })
-    .from(objects)
-    .innerJoin(hdf5Manifests, and(eq(hdf5Manifests.objectId, objects.id), eq(hdf5Manifests.etag, objects.etag)))
-    .where(eq(objects.experimentId, experimentId))
-    .all();
+  const rows = pageQueries(getDb()).hdf5Facts.all({ experimentId });
   return new Map(rows.map(({ uuid, ...facts }) => [uuid, facts]));
 }
 
-// A file's preview as the site shows it: drawn, and of the file's current version.
-const drawnPreviewOfObject = and(eq(filePreviews.objectId, objects.id), eq(filePreviews.etag, objects.etag), eq(filePreviews.status, 'drawn'));
-
 /** The previews drawn of an experiment's files, in their current versions, by file uuid: what each shows and its size. */
 export function experimentPreviews(experimentId: number) {
-  const rows = getDb()
-    .select({ uuid: objects.uuid, description: filePreviews.description, width: filePreviews.width, height: filePreviews.height })
-    .from(objects)
-    .innerJoin(filePreviews, drawnPreviewOfObject)
-    .where(eq(objects.experimentId, experimentId))
-    .orderBy(objects.key)
-    .all();
+  const rows = pageQueries(getDb()).previews.all({ experimentId });
   // A drawn preview is written with all three (crawl-store.ts saveManifests).
   return new Map(rows.map(({ uuid, description, width, height }) => [uuid, { alt: description ?? '', width: width ?? 0, height: height ?? 0 }]));
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { experimentApiHref, experimentHref } from '@/components/experiment-href';
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
@@ -37,6 +38,11 @@ const MAX_FILE_ROWS = 1000;
 
 async function findExperiment(params: PageProps['params']) {
   const { prefix, uuid } = await params;
+  return experimentAt(prefix, uuid);
+}
+
+// By value, not by the params object: the metadata and the page of one request read the experiment once.
+const experimentAt = cache(async (prefix: string, uuid: string) => {
   const decoded = { prefix: decodePageSegment(prefix), uuid: decodePageSegment(uuid) };
   if (decoded.prefix === undefined || decoded.uuid === undefined) return { found: undefined, indexing: undefined };
   const { prefix: p, uuid: u } = decoded;
@@ -46,7 +52,7 @@ async function findExperiment(params: PageProps['params']) {
   const state = await askToIndex(p, u);
   if (state === 'indexed') return { found: getExperiment({ prefix: p, uuid: u }), indexing: undefined };
   return { found: undefined, indexing: state === 'indexing' ? `${p}/${u}` : undefined };
-}
+});
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const { found, indexing } = await findExperiment(params);
