@@ -12,6 +12,7 @@ import { log, withRequestId } from '@/lib/log';
 import { containerMemoryLimit, serverProcesses } from '@/lib/memory-limit';
 import { setProcessPriority } from '@/lib/process-priority';
 import { startSearchThreads } from '@/lib/search';
+import { FIRST_QUESTIONS } from '@/lib/search/run';
 import { prepareServer } from '@/lib/server-start';
 import { startWorkerThread } from '@/lib/worker-thread';
 import { sendConsoleToLog } from './console-log';
@@ -133,8 +134,8 @@ async function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => 
  */
 async function warmSearchRoute(): Promise<void> {
   const route = matchDirectRoute('GET', '/api/search')!;
-  for (const q of 'abcdefghijklmnopqrstuvwxyz') {
-    const request = new Request(`http://${hostname}/api/search?q=${q}`);
+  for (const q of FIRST_QUESTIONS) {
+    const request = new Request(`http://${hostname}/api/search?${new URLSearchParams(q ? { q } : {})}`);
     await (await compressed(request, await route(request))).arrayBuffer();
   }
 }

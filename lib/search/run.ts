@@ -82,7 +82,7 @@ export function answerSearch(sqlite: Database.Database, request: SearchRequest, 
 const FIRST_KEYSTROKES = 'abcdefghijklmnopqrstuvwxyz';
 // The answers kept from the start: no text, and every single character a search box starts with (a
 // letter's capital has its match set).
-const FIRST_QUESTIONS = ['', ...FIRST_KEYSTROKES, ...FIRST_KEYSTROKES.toUpperCase(), ...'0123456789'];
+export const FIRST_QUESTIONS = ['', ...FIRST_KEYSTROKES, ...FIRST_KEYSTROKES.toUpperCase(), ...'0123456789'];
 
 /** A search answered before any was asked (prepareSearch), for the answer cache. */
 export interface PreparedAnswer {
