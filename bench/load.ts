@@ -80,6 +80,9 @@ try {
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     DATABASE_PATH: database,
+    // As production sets it (docker-compose.yml, deploy/k8s/web.yaml): pages then link to one origin, and the
+    // front process renders the newest ones before it listens (server/page-cache.ts).
+    SITE_URL: `http://127.0.0.1:${PORT}`,
   };
   const crawl = (args: string[]) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '16', ...args], {
@@ -114,7 +117,9 @@ try {
 
   let log = '';
   // Debug: the server's event loop delay lines, which this bench reads, are debug lines.
+  const serverStarted = performance.now();
   const server = await startAppServer(PORT, { ...env, LOG_LEVEL: 'debug' }, (text) => (log += text));
+  const readyAfter = (performance.now() - serverStarted) / 1000;
   const { send, close } = httpClient(PORT, CONNECTIONS);
   // After the server started, which would otherwise inherit it; the crawl started below sets its own.
   const loadPriority = flags['same-priority']
@@ -197,6 +202,13 @@ try {
     `CPU time during the load, of ${cores.toFixed(1)} cores × ${run.seconds.toFixed(0)} s: ${Object.entries(cpuUse.byGroup)
       .map(([group, seconds]) => `${group} ${share(seconds)}`)
       .join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`,
+  );
+  const ahead = log
+    .split('\n')
+    .filter((line) => line.includes('"msg":"experiment pages rendered ahead"'))
+    .map((line) => JSON.parse(line) as { pages: number; keptMb: number; ms: number })[0];
+  console.log(
+    `the server was ready ${readyAfter.toFixed(1)} s after it started${ahead ? `, having rendered ${ahead.pages} experiment pages ahead (${ahead.keptMb} MB kept) in ${(ahead.ms / 1000).toFixed(1)} s` : ''}`,
   );
   const logged = log.split('\n').filter((line) => line.includes('"level":"error"'));
   if (logged.length) console.log(`server errors logged: ${logged.length}; the first: ${logged.slice(0, 3).join(' | ').slice(0, 600)}`);

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
 import { SEARCH_DEBOUNCE_MS } from '@/contracts/search-params';
-import { experimentHref } from './experiment-href';
+import { experimentHref } from '@/contracts/experiment-href';
 import { EmptyState, facetEntries, ResultList, StatsLine } from './search-results';
 import { FILTER_PARAMS } from '@/contracts/filters';
 import { searchHref, searchParamsOf, type SearchState } from './search-url';

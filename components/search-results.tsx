@@ -1,6 +1,6 @@
 import { FILTER_NAMES, FILTERS, type FilterName } from '@/contracts/filters';
 import type { IndexStats, SearchResponse } from '@/contracts/search-answer';
-import { experimentHref } from './experiment-href';
+import { experimentHref } from '@/contracts/experiment-href';
 import { toggleFilter, toggleYear, yearRange, type SearchState } from './search-url';
 
 /** Rendering only (no hooks): the server page and the live search both use it. */

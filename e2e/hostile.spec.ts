@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { request as httpRequest } from 'node:http';
-import { experimentApiHref, experimentHref } from '../components/experiment-href';
+import { experimentApiHref, experimentHref } from '../contracts/experiment-href';
 import { hostileBucket, type HostileBucket } from '../test/support/hostile-bucket';
 
 /**

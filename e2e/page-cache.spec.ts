@@ -1,7 +1,8 @@
 import { expect, test, type APIResponse } from '@playwright/test';
+import { startAppServer } from '../bench/support/app-server';
 import { openDatabase } from '../lib/db/index';
 import { expectNoncedScripts } from './nonce';
-import { E2E_HALF_RATE } from './server';
+import { E2E_ALT_BASE_URL, E2E_ALT_PORT, E2E_HALF_RATE } from './server';
 
 /**
  * Experiment pages are kept by the front process while what they are rendered from is unchanged
@@ -80,4 +81,33 @@ test('client navigations and unknown experiments are not kept', async ({ request
   const missing = await request.get('/experiment/ephys/no-such-experiment');
   expect(missing.status()).toBe(404);
   expect(missing.headers()['x-page-cache']).toBeUndefined();
+});
+
+test('with SITE_URL, a starting server renders the newest pages before it listens: their first views are kept copies, whatever the host', async ({
+  request,
+}) => {
+  let log = '';
+  const app = await startAppServer(E2E_ALT_PORT, { SITE_URL: E2E_ALT_BASE_URL }, (text) => (log += text));
+  try {
+    const db = openDatabase(process.env.DATABASE_PATH!);
+    const experiments = db.$client.prepare('SELECT count(*) FROM experiments').pluck().get() as number;
+    db.$client.close();
+    const ahead = log
+      .split('\n')
+      .filter((line) => line.includes('"msg":"experiment pages rendered ahead"'))
+      .map((line) => JSON.parse(line) as { pages: number });
+    // The bucket holds fewer experiments than are rendered ahead (1,000): every one of them.
+    expect(ahead).toEqual([expect.objectContaining({ pages: experiments })]);
+
+    for (const host of [new URL(E2E_ALT_BASE_URL).host, `localhost:${E2E_ALT_PORT}`]) {
+      const page = await request.get(`${E2E_ALT_BASE_URL}${PATH}`, { headers: { host } });
+      expect(page.status()).toBe(200);
+      expect(page.headers()['x-page-cache']).toBe('hit');
+      await expectNoncedScripts(page);
+      // The links are SITE_URL's, not the host's the request named.
+      expect(await page.text()).toContain(`<link rel="canonical" href="${E2E_ALT_BASE_URL}${PATH}"/>`);
+    }
+  } finally {
+    await app.stop();
+  }
 });

@@ -70,8 +70,10 @@ prepareServer();
 
 if (cluster.isPrimary && processes > 1) supervise(processes);
 else if (role === 'pages') await servePages(pagesSocket!);
-else if (role === 'front') await serveFront(withPageCache(createPagesProxy(pagesSocket!)));
-else await serveFront(await nextHandler());
+else if (role === 'front') {
+  const pages = withPageCache(createPagesProxy(pagesSocket!));
+  await serveFront(pages.handle, () => pages.renderAhead(processes));
+} else await serveFront(await nextHandler());
 
 /**
  * Searches run in threads of their own (lib/search/pool.ts), one per process the server was given, so this
@@ -95,11 +97,13 @@ async function nextHandler() {
 
 /**
  * The port's listener: direct routes here, everything else to `pages` (Next.js here, or the page processes).
- * It listens once the search threads are prepared, so that no first request waits for them.
+ * It listens once the search threads are prepared and `renderAhead` has kept the newest pages, so that no
+ * first request waits for them.
  */
-async function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<void> {
+async function serveFront(pages: (req: IncomingMessage, res: ServerResponse) => unknown, renderAhead?: () => Promise<void>): Promise<void> {
   await startSearching();
   await warmSearchRoute();
+  await renderAhead?.();
   createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const method = req.method ?? 'GET';

@@ -28,18 +28,22 @@ export interface RenderedPage {
 export interface PagesProxy {
   /** Passes the request on and streams the answer back, headers and status unchanged. */
   pass(req: IncomingMessage, res: ServerResponse): void;
-  /** Asks for the page of a bodiless request (a GET), uncompressed, and reads the answer whole. */
-  render(req: IncomingMessage): Promise<RenderedPage>;
+  /** GETs a page, uncompressed, and reads the answer whole. */
+  render(url: string, headers: IncomingHttpHeaders): Promise<RenderedPage>;
 }
 
 /** The page processes, on a local socket; the connection to them is kept alive between requests. */
 export function createPagesProxy(socketPath: string): PagesProxy {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const upstream = (req: IncomingMessage, headers: IncomingHttpHeaders, onAnswer: (answer: IncomingMessage) => void) =>
-    request({ socketPath, agent, method: req.method, path: req.url, headers }, onAnswer);
+  const upstream = (
+    method: string | undefined,
+    path: string | undefined,
+    headers: IncomingHttpHeaders,
+    onAnswer: (answer: IncomingMessage) => void,
+  ) => request({ socketPath, agent, method, path, headers }, onAnswer);
   return {
     pass(req, res) {
-      const forwarded = upstream(req, endToEnd(req.headers), (answer) => {
+      const forwarded = upstream(req.method, req.url, endToEnd(req.headers), (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
         pipeline(answer, res, () => {
           // A client gone mid-answer ends both sides; nothing else to do.
@@ -50,10 +54,10 @@ export function createPagesProxy(socketPath: string): PagesProxy {
         // An aborted request body destroys the upstream request; its error handler answers.
       });
     },
-    render(req) {
+    render(url, headers) {
       const attempt = (retry: boolean): Promise<RenderedPage> =>
         new Promise((resolve, reject) => {
-          const forwarded = upstream(req, { ...endToEnd(req.headers), 'accept-encoding': 'identity' }, (answer) => {
+          const forwarded = upstream('GET', url, { ...endToEnd(headers), 'accept-encoding': 'identity' }, (answer) => {
             const chunks: Buffer[] = [];
             answer.on('data', (chunk: Buffer) => chunks.push(chunk));
             answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: endToEnd(answer.headers), body: Buffer.concat(chunks) }));

@@ -96,6 +96,16 @@ export function getExperiment({ prefix, uuid }: { prefix: string; uuid: string }
   return { experiment, files: files.all({ experimentId: experiment.id }) };
 }
 
+/** The newest `count` experiments by their folder's date, the newest first. */
+export function newestExperiments(count: number): { prefix: string; uuid: string; path: string }[] {
+  return getDb()
+    .select({ prefix: experiments.prefix, uuid: experiments.uuid, path: experiments.path })
+    .from(experiments)
+    .orderBy(desc(experiments.date), desc(experiments.id))
+    .limit(count)
+    .all();
+}
+
 /**
  * A digest of everything an experiment's page is rendered from: its row (but the time of the last crawl,
  * which the page does not show), its files (getExperiment) and what the crawler learned of them

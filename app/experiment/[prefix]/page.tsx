@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
-import { experimentHref } from '@/components/experiment-href';
+import { experimentHref } from '@/contracts/experiment-href';
 import { findExperimentsByUuid } from '@/lib/db/queries';
 import { decodePageSegment } from '@/lib/page-params';
 

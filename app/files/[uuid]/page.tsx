@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { experimentHref } from '@/components/experiment-href';
+import { experimentHref } from '@/contracts/experiment-href';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { formatBytes } from '@/lib/format';
 import { AppError } from '@/lib/errors';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { CopyButton } from '@/components/copy-button';
-import { experimentApiHref, experimentHref } from '@/components/experiment-href';
+import { experimentApiHref, experimentHref } from '@/contracts/experiment-href';
 import { FileTree, type FileRow } from '@/components/experiment/file-tree';
 import { FileViewer } from '@/components/viewer/file-viewer';
 import { PythonSnippet } from '@/components/python-snippet';
