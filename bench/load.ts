@@ -15,8 +15,12 @@
  * load generator at nice -5 so that its own waiting is not counted as the site's (both when run as root).
  * --same-priority leaves every process at the default.
  *
+ * The server has SITE_URL, as in production, so it renders the newest 1,000 experiments' pages before it
+ * listens (server/page-cache.ts): the pages the load asks for. --without-site-url leaves it unset, and every
+ * page's first view is then rendered under the load.
+ *
  * Flags: --experiments N (5000), --files N (10), --connections N (64), --seconds N (60), --delay ms (50),
- *        --same-priority.
+ *        --same-priority, --without-site-url.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
@@ -44,8 +48,9 @@ const flags = benchFlags(
     seconds: countFlag(60, 1, 3600),
     delay: countFlag(50, 0, 10_000),
     'same-priority': z.boolean().default(false),
+    'without-site-url': z.boolean().default(false),
   }),
-  ['same-priority'],
+  ['same-priority', 'without-site-url'],
 );
 const { experiments: EXPERIMENTS, files: FILES, connections: CONNECTIONS, seconds: SECONDS, delay: DELAY } = flags;
 const INITIAL = Math.min(1000, EXPERIMENTS);
@@ -80,9 +85,8 @@ try {
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     DATABASE_PATH: database,
-    // As production sets it (docker-compose.yml, deploy/k8s/web.yaml): pages then link to one origin, and the
-    // front process renders the newest ones before it listens (server/page-cache.ts).
-    SITE_URL: `http://127.0.0.1:${PORT}`,
+    // As production sets it (docker-compose.yml, deploy/k8s/web.yaml).
+    ...(flags['without-site-url'] ? {} : { SITE_URL: `http://127.0.0.1:${PORT}` }),
   };
   const crawl = (args: string[]) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'crawler/cli.ts', '--concurrency', '16', ...args], {
