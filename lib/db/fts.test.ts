@@ -2,8 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteExperiments, writeExperiments, type ExperimentFields, type ExperimentWrite } from './crawl-store';
+import {
+  deleteExperiments,
+  finishCrawlRun,
+  saveManifests,
+  startCrawlRun,
+  touchExperiments,
+  writeExperiments,
+  type ExperimentFields,
+  type ExperimentWrite,
+} from './crawl-store';
 import { openDatabase, type AppDatabase } from './index';
+import { derivedFromIndex } from './index-derived';
 
 let dir: string;
 let db: AppDatabase;
@@ -150,5 +160,80 @@ describe('full-text tables stay in sync with the index', () => {
     expect(matchFiles('nwb')).toEqual([]);
     expect(db.$client.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(0);
     expectFtsConsistent();
+  });
+});
+
+describe('the index generation moves when what search shows changes, and only then (migration 0018)', () => {
+  const generation = () => db.$client.prepare('SELECT generation FROM index_generation WHERE id = 1').pluck().get() as number;
+  const PATH = 'ephys/2023-04-02-e-hc328_unperturbed';
+  /** Whether `change` moved the generation. */
+  const moves = (change: () => void) => {
+    const before = generation();
+    change();
+    return generation() !== before;
+  };
+  const totals = {
+    experimentsNew: 0,
+    experimentsUpdated: 0,
+    experimentsUnchanged: 1,
+    experimentsDeleted: 0,
+    experimentsFailed: 0,
+    objects: 1,
+    s3Requests: {},
+  };
+
+  it('moves with experiments, their objects, manifests and previews', () => {
+    expect(moves(() => write({ fields: experiment(), upsert: [file(`${PATH}/a.raw.h5`)], remove: [] }))).toBe(true);
+    expect(moves(() => write({ fields: experiment({ purpose: 'a new purpose' }), upsert: [], remove: [] }))).toBe(true);
+    expect(moves(() => write({ fields: experiment({ purpose: 'a new purpose' }), upsert: [file(`${PATH}/a.raw.h5`, 'e2')], remove: [] }))).toBe(true);
+    const objectId = db.$client.prepare('SELECT id FROM objects').pluck().get() as number;
+    // What the manifest phase learns of a file, and the recording facts it then writes on the experiment.
+    const preview = { status: 'skipped' as const, reason: 'no series', reads: 0, bytesRead: 0 };
+    expect(moves(() => saveManifests(db, [{ objectId, etag: 'e2', status: 'unreadable', error: 'not HDF5', preview }], crawledAt))).toBe(true);
+    expect(moves(() => db.$client.prepare("UPDATE file_previews SET reason = 'no NWB series'").run())).toBe(true);
+    expect(moves(() => db.$client.prepare('UPDATE experiments SET max_channels = 64 WHERE path = ?').run(PATH))).toBe(true);
+    expect(moves(() => deleteExperiments(db, [PATH]))).toBe(true);
+  });
+
+  it('stays at a pass that finds nothing new: its run record, last_crawled_at, rewrites of the same values', () => {
+    write({ fields: experiment(), upsert: [], remove: [] });
+    expect(
+      moves(() => {
+        const run = startCrawlRun(db, 'recent', {}, crawledAt);
+        touchExperiments(db, [PATH], new Date(crawledAt.getTime() + 60_000));
+        write({ fields: experiment(), upsert: [], remove: [] });
+        db.$client.prepare('UPDATE experiments SET max_channels = max_channels WHERE path = ?').run(PATH);
+        finishCrawlRun(db, run, { status: 'succeeded', finishedAt: crawledAt, totals });
+      }),
+    ).toBe(false);
+  });
+
+  it('follows every column of experiments but last_crawled_at', () => {
+    const trigger = db.$client.prepare("SELECT sql FROM sqlite_master WHERE name = 'experiments_generation_au'").pluck().get() as string;
+    const columns = db.$client.prepare("SELECT name FROM pragma_table_info('experiments')").pluck().all() as string[];
+    expect(columns.length).toBeGreaterThan(30);
+    for (const column of columns) expect(trigger.includes(`OLD.\`${column}\` IS NOT NEW.\`${column}\``), column).toBe(column !== 'last_crawled_at');
+  });
+
+  it("keeps a value derived from content over another connection's commits that changed nothing it shows", () => {
+    write({ fields: experiment(), upsert: [], remove: [] });
+    const reader = openDatabase(join(dir, 'search.db'), { readonly: true }).$client;
+    try {
+      const derivations = { content: 0, commits: 0 };
+      const ofContent = derivedFromIndex(() => ++derivations.content, 'content');
+      const ofCommits = derivedFromIndex(() => ++derivations.commits, 'commits');
+      const both = () => [ofContent(reader, 0), ofCommits(reader, 0)];
+      expect(both()).toEqual([1, 1]);
+      const run = startCrawlRun(db, 'recent', {}, crawledAt);
+      touchExperiments(db, [PATH], new Date(crawledAt.getTime() + 60_000));
+      finishCrawlRun(db, run, { status: 'succeeded', finishedAt: crawledAt, totals });
+      expect(both()).toEqual([1, 2]);
+      expect(ofContent.keepFor(reader)).toBe(Infinity);
+      write({ fields: experiment({ purpose: 'changed' }), upsert: [], remove: [] });
+      expect(ofContent.keepFor(reader)).toBe(0);
+      expect(both()).toEqual([2, 3]);
+    } finally {
+      reader.close();
+    }
   });
 });

@@ -1,11 +1,20 @@
 import type Database from 'better-sqlite3';
 import { perConnection } from './prepared';
 
-const dataVersionStatement = perConnection((sqlite: Database.Database) => sqlite.prepare('PRAGMA data_version').pluck());
+/**
+ * What a derived value follows: `commits`, PRAGMA data_version, which moves whenever another connection (the
+ * crawler) commits; `content`, the index's generation (schema.ts indexGeneration), which moves only when what
+ * search shows does, and so not at a recent pass that found nothing new.
+ */
+export type IndexVersion = 'commits' | 'content';
 
-/** PRAGMA data_version: it moves when another connection (the crawler) commits. */
-function dataVersion(sqlite: Database.Database): number {
-  return dataVersionStatement(sqlite).get() as number;
+const versionStatements = perConnection((sqlite: Database.Database) => ({
+  commits: sqlite.prepare('PRAGMA data_version').pluck(),
+  content: sqlite.prepare('SELECT generation FROM index_generation WHERE id = 1').pluck(),
+}));
+
+function versionOf(sqlite: Database.Database, follows: IndexVersion): number {
+  return versionStatements(sqlite)[follows].get() as number;
 }
 
 /** A value derived from the index (see derivedFromIndex). */
@@ -21,11 +30,12 @@ export interface DerivedFromIndex<T> {
 }
 
 /**
- * A value derived from the index, held until another connection commits and then for what remains of
+ * A value derived from the index, held until the index changes as `follows` says and then for what remains of
  * `maxStaleMs` since it was derived. A crawl commits every few dozen experiments; deriving again at each
  * commit (a catalog reload, every cached search answer) made searches queue behind the crawler.
  */
-export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T): DerivedFromIndex<T> {
+export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T, follows: IndexVersion): DerivedFromIndex<T> {
+  const dataVersion = (sqlite: Database.Database) => versionOf(sqlite, follows);
   let held: { connection: Database.Database; version: number; derivedAt: number; maxStaleMs: number; value: T } | undefined;
   const get = (sqlite: Database.Database, maxStaleMs: number) => {
     const version = dataVersion(sqlite);

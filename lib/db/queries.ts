@@ -17,6 +17,7 @@ export function getIndexStats(): IndexStats {
   return indexStats(getDb().$client, getConfig().searchStaleMs);
 }
 
+// Every commit: the stats carry when the last crawl finished, which a pass that changed nothing else moves.
 const indexStats = derivedFromIndex((): IndexStats => {
   const db = getDb();
   const { oldest, newest } = experimentDateRange(db);
@@ -27,7 +28,7 @@ const indexStats = derivedFromIndex((): IndexStats => {
     newestDate: newest,
     lastCrawlFinishedAt: lastGood === null ? null : new Date(lastGood).toISOString(),
   };
-});
+}, 'commits');
 
 function countExperiments(db: AppDatabase): number {
   return db.select({ count: sql<number>`count(*)` }).from(experiments).get()!.count;

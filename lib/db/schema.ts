@@ -185,6 +185,17 @@ export const crawlRuns = sqliteTable('crawl_runs', {
   error: text('error'),
 });
 
+/**
+ * One row: a number that triggers (migration 0018) move whenever what search shows changes (an experiment
+ * but its last_crawled_at, its objects, their manifests and previews), and only then: the search's catalog,
+ * match sets and answers follow it (lib/db/index-derived.ts), not every commit (a recent pass with nothing
+ * new still writes its crawl_runs row and touches last_crawled_at).
+ */
+export const indexGeneration = sqliteTable('index_generation', {
+  id: integer('id').primaryKey(),
+  generation: integer('generation').notNull(),
+});
+
 export type Experiment = typeof experiments.$inferSelect;
 export type NewExperiment = typeof experiments.$inferInsert;
 export type StoredObject = typeof objects.$inferSelect;

@@ -41,7 +41,7 @@ export interface ValueSets<T extends Int32Array | Float64Array> {
 }
 
 /** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
-export const getCatalog = derivedFromIndex((sqlite: Database.Database) => catalogOf(catalogRows(sqlite)));
+export const getCatalog = derivedFromIndex((sqlite: Database.Database) => catalogOf(catalogRows(sqlite)), 'content');
 
 /** Gives each distinct cell of a column a set code, row by row. */
 class SetBuilder<T extends Int32Array | Float64Array> {

@@ -19,6 +19,7 @@ import { answerSearch, type EncodedAnswer } from './run';
  */
 const answers = derivedFromIndex(
   () => new LRUCache<string, Uint8Array>({ maxSize: getConfig().searchCacheBytes, sizeCalculation: (json, key) => json.byteLength + 2 * key.length }),
+  'content',
 );
 /** Searches being computed, so that the same question asked twice meanwhile is computed once. */
 const inFlight = new Map<string, Promise<EncodedAnswer>>();
