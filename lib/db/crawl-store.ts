@@ -354,8 +354,9 @@ export type PreviewWrite = (
 ) & { reads: number; bytesRead: number };
 
 /**
- * Records what building objects' manifests found, in one transaction. Batched because every commit moves the
- * index's data_version, which empties the site's search cache and catalog, and manifests change neither.
+ * Records what building objects' manifests found, in one transaction. Batched because every commit of them
+ * moves the index's generation (search answers show what files hold), which empties the site's search cache
+ * and catalog.
  */
 export function saveManifests(db: AppDatabase, writes: ManifestWrite[], builtAt: Date): void {
   db.transaction((tx) => {

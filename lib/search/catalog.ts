@@ -7,7 +7,7 @@ import { listOf } from '../recordings/facts';
 /**
  * The few columns every search filters and counts facets on, for all experiments, held in memory.
  * Filtering and counting a match set of 30,000 rows in typed arrays takes a millisecond; five GROUP BY
- * passes in SQLite took tens at 100,000 experiments. Reloaded after the crawler commits, at
+ * passes in SQLite took tens at 100,000 experiments. Reloaded after the crawler changes what search shows, at
  * most once per `maxStaleMs`: a reload blocks the process (0.4 s at 100,000 experiments).
  *
  * Each row holds, per filter and per measure, the code of its set of values: an experiment has one
@@ -40,7 +40,7 @@ export interface ValueSets<T extends Int32Array | Float64Array> {
   sets: T[];
 }
 
-/** `maxStaleMs`: how long after the crawler commits the catalog loaded before may still be used. */
+/** `maxStaleMs`: how long after the crawler changes what search shows the catalog loaded before may still be used. */
 export const getCatalog = derivedFromIndex((sqlite: Database.Database) => catalogOf(catalogRows(sqlite)), 'content');
 
 /** Gives each distinct cell of a column a set code, row by row. */

@@ -128,7 +128,7 @@ function scratchOf(catalog: Catalog) {
   return held;
 }
 
-/** `maxStaleMs`: how long after the crawler commits the catalog may still be the one loaded before. */
+/** `maxStaleMs`: how long after the crawler changes what search shows the catalog may still be the one loaded before. */
 export function searchExperiments(sqlite: Database.Database, request: SearchRequest, maxStaleMs = 0): SearchResponse {
   const parsed = parseSearchQuery(request.q);
   // A catalog older than the text index may lack new experiments (skipped) or list gone ones (no details).
