@@ -21,9 +21,7 @@ import { prepareSearch, searchExperiments } from '../lib/search/run';
 import { benchIndex } from './support/bench-index';
 import { benchFlags, countFlag } from './support/flags';
 
-const flags = benchFlags(
-  z.object({ experiments: countFlag(100_000), objects: countFlag(1_000_000), 'stale-seconds': countFlag(5, 0, 3600) }),
-);
+const flags = benchFlags(z.object({ experiments: countFlag(100_000), objects: countFlag(1_000_000), 'stale-seconds': countFlag(5, 0, 3600) }));
 const searchStaleMs = flags['stale-seconds'] * 1000;
 const source = await benchIndex({ experiments: flags.experiments, objects: flags.objects });
 const dir = mkdtempSync(join(tmpdir(), 'bgs-bench-after-pass-'));

@@ -35,10 +35,10 @@ export interface DerivedFromIndex<T> {
  * commit (a catalog reload, every cached search answer) made searches queue behind the crawler.
  */
 export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T, follows: IndexVersion): DerivedFromIndex<T> {
-  const dataVersion = (sqlite: Database.Database) => versionOf(sqlite, follows);
+  const versionNow = (sqlite: Database.Database) => versionOf(sqlite, follows);
   let held: { connection: Database.Database; version: number; derivedAt: number; maxStaleMs: number; value: T } | undefined;
   const get = (sqlite: Database.Database, maxStaleMs: number) => {
-    const version = dataVersion(sqlite);
+    const version = versionNow(sqlite);
     const now = performance.now();
     if (!held || held.connection !== sqlite || (held.version !== version && now - held.derivedAt >= maxStaleMs)) {
       held = { connection: sqlite, version, derivedAt: now, maxStaleMs, value: derive(sqlite) };
@@ -49,7 +49,7 @@ export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T, fo
   return Object.assign(get, {
     keepFor: (sqlite: Database.Database) => {
       if (held === undefined || held.connection !== sqlite) return 0;
-      if (held.version === dataVersion(sqlite)) return Infinity;
+      if (held.version === versionNow(sqlite)) return Infinity;
       return Math.max(0, held.derivedAt + held.maxStaleMs - performance.now());
     },
   });
