@@ -43,8 +43,16 @@ try {
     const run = startCrawlRun(writer, 'recent', { recentDays: 3 }, new Date());
     touchExperiments(writer, recent, new Date());
     change();
-    const totals = { experimentsNew: 0, experimentsUpdated: 0, experimentsUnchanged: recent.length, experimentsDeleted: 0, experimentsFailed: 0 };
-    finishCrawlRun(writer, run, { status: 'succeeded', finishedAt: new Date(), totals: { ...totals, objects: 0, s3Requests: {} } });
+    const totals = {
+      experimentsNew: 0,
+      experimentsUpdated: 0,
+      experimentsUnchanged: recent.length,
+      experimentsDeleted: 0,
+      experimentsFailed: 0,
+      objects: 0,
+      s3Requests: {},
+    };
+    finishCrawlRun(writer, run, { status: 'succeeded', finishedAt: new Date(), totals });
     await new Promise((resolve) => setTimeout(resolve, searchStaleMs + 100));
   };
   const row = (label: string, times: number[]) =>

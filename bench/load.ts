@@ -31,7 +31,7 @@ import { openDatabase } from '../lib/db/index';
 import { startRadosgw } from '../scripts/radosgw';
 import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { seededRandom } from '../scripts/seeded-random';
-import { httpClient, percentile, runLoad, startAppServer } from './support/app-server';
+import { httpClient, loggedLines, percentile, runLoad, startAppServer } from './support/app-server';
 import { setProcessPriority } from '../lib/process-priority';
 import { watchCpu } from './support/cpu-time';
 import { environmentOf, processesMatching } from './support/processes';
@@ -166,15 +166,11 @@ try {
 
   const busy = (log.match(/SQLITE_BUSY|database is locked/g) ?? []).length;
   // The server's own time per search (from its request log): what the client waited beyond it was queueing.
-  const serverSearch = log
-    .split('\n')
-    .filter((line) => line.includes('"msg":"request"') && line.includes('"path":"/api/search"'))
-    .map((line) => (JSON.parse(line) as { ms: number }).ms)
+  const serverSearch = loggedLines<{ path: string; ms: number }>(log, 'request')
+    .filter(({ path }) => path === '/api/search')
+    .map(({ ms }) => ms)
     .sort((a, b) => a - b);
-  const loopDelays = log
-    .split('\n')
-    .filter((line) => line.includes('"msg":"event loop delay"'))
-    .map((line) => JSON.parse(line) as { p99Ms: number; maxMs: number; gcMaxMs: number });
+  const loopDelays = loggedLines<{ p99Ms: number; maxMs: number; gcMaxMs: number }>(log, 'event loop delay');
   console.log(
     `\n${SECONDS} s at ${CONNECTIONS} connections; crawl of ${EXPERIMENTS} experiments × ${FILES} files (${DELAY} ms per S3 request) running alongside; ${bucketPriority}, ${loadPriority}\n`,
   );
@@ -207,10 +203,7 @@ try {
       .map(([group, seconds]) => `${group} ${share(seconds)}`)
       .join(', ')}; idle ${share(cpuUse.idle)}; taken by the hypervisor (steal) ${share(cpuUse.steal)}`,
   );
-  const ahead = log
-    .split('\n')
-    .filter((line) => line.includes('"msg":"experiment pages rendered ahead"'))
-    .map((line) => JSON.parse(line) as { pages: number; keptMb: number; ms: number })[0];
+  const [ahead] = loggedLines<{ pages: number; keptMb: number; ms: number }>(log, 'experiment pages rendered ahead');
   console.log(
     `the server was ready ${readyAfter.toFixed(1)} s after it started${ahead ? `, having rendered ${ahead.pages} experiment pages ahead (${ahead.keptMb} MB kept) in ${(ahead.ms / 1000).toFixed(1)} s` : ''}`,
   );

@@ -1,5 +1,5 @@
 import { expect, test, type APIResponse } from '@playwright/test';
-import { startAppServer } from '../bench/support/app-server';
+import { loggedLines, startAppServer } from '../bench/support/app-server';
 import { openDatabase } from '../lib/db/index';
 import { expectNoncedScripts } from './nonce';
 import { E2E_ALT_BASE_URL, E2E_ALT_PORT, E2E_HALF_RATE } from './server';
@@ -92,10 +92,7 @@ test('with SITE_URL, a starting server renders the newest pages before it listen
     const db = openDatabase(process.env.DATABASE_PATH!);
     const experiments = db.$client.prepare('SELECT count(*) FROM experiments').pluck().get() as number;
     db.$client.close();
-    const ahead = log
-      .split('\n')
-      .filter((line) => line.includes('"msg":"experiment pages rendered ahead"'))
-      .map((line) => JSON.parse(line) as { pages: number });
+    const ahead = loggedLines<{ pages: number }>(log, 'experiment pages rendered ahead');
     // The bucket holds fewer experiments than are rendered ahead (1,000): every one of them.
     expect(ahead).toEqual([expect.objectContaining({ pages: experiments })]);
 

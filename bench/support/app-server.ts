@@ -40,6 +40,15 @@ export async function startAppServer(
   };
 }
 
+/** The server's log lines (JSON, one per line) in `log` whose message is `msg`, parsed. */
+export function loggedLines<T>(log: string, msg: string): T[] {
+  const marker = `"msg":${JSON.stringify(msg)}`;
+  return log
+    .split('\n')
+    .filter((line) => line.includes(marker))
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** A keep-alive client of `connections` sockets; a request resolves to its status (0: it failed). */
 export function httpClient(port: number, connections: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });

@@ -13,10 +13,6 @@ const versionStatements = perConnection((sqlite: Database.Database) => ({
   content: sqlite.prepare('SELECT generation FROM index_generation WHERE id = 1').pluck(),
 }));
 
-function versionOf(sqlite: Database.Database, follows: IndexVersion): number {
-  return versionStatements(sqlite)[follows].get() as number;
-}
-
 /** A value derived from the index (see derivedFromIndex). */
 export interface DerivedFromIndex<T> {
   (sqlite: Database.Database, maxStaleMs: number): T;
@@ -35,7 +31,7 @@ export interface DerivedFromIndex<T> {
  * commit (a catalog reload, every cached search answer) made searches queue behind the crawler.
  */
 export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T, follows: IndexVersion): DerivedFromIndex<T> {
-  const versionNow = (sqlite: Database.Database) => versionOf(sqlite, follows);
+  const versionNow = (sqlite: Database.Database) => versionStatements(sqlite)[follows].get() as number;
   let held: { connection: Database.Database; version: number; derivedAt: number; maxStaleMs: number; value: T } | undefined;
   const get = (sqlite: Database.Database, maxStaleMs: number) => {
     const version = versionNow(sqlite);
