@@ -82,7 +82,7 @@ else if (role === 'front') {
  */
 function startSearching(): Promise<void> {
   return startSearchThreads(
-    () => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url)),
+    (place) => startWorkerThread(new URL('./search-worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url), place),
     processes,
   );
 }

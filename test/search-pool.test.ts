@@ -5,10 +5,10 @@ import { BENCH_QUERIES, buildSyntheticIndex } from '../bench/support/synthetic-i
 import { openDatabase } from '../lib/db/index';
 import { AppError } from '../lib/errors';
 import { QueryError } from '../lib/search/parse';
-import { SearchPool } from '../lib/search/pool';
+import { homeOf, SearchPool, type ThreadPlace } from '../lib/search/pool';
 import { noFilterValues } from '../contracts/filters';
 import { paramsObject, searchParamsSchema, toSearchRequest, type SearchRequest } from '../contracts/search-params';
-import { type EncodedAnswer, searchExperiments } from '../lib/search/run';
+import { type EncodedAnswer, FIRST_QUESTIONS, SECOND_QUESTIONS, searchExperiments } from '../lib/search/run';
 import { startWorkerThread } from '../lib/worker-thread';
 import { tempDir } from './support/index';
 
@@ -17,20 +17,24 @@ import { tempDir } from './support/index';
 let dir: ReturnType<typeof tempDir>;
 let path: string;
 
-/** A search thread that only says which thread it is, after working for `q` milliseconds. */
+/**
+ * A search thread that only says which thread it is, after working for `q` milliseconds; ready at once, or
+ * after `preparing` milliseconds.
+ */
 const TELLING_THREAD = `
-const { parentPort, threadId } = require('node:worker_threads');
-parentPort.postMessage({ ready: true, prepared: [] });
+const { parentPort, threadId, workerData } = require('node:worker_threads');
+setTimeout(() => parentPort.postMessage({ ready: true, prepared: [] }), workerData.preparing ?? 0);
 parentPort.on('message', ({ id, request }) => {
   const until = Date.now() + Number(request.q);
   while (Date.now() < until);
   const json = new TextEncoder().encode(JSON.stringify(threadId));
   parentPort.postMessage({ id, json, keepForMs: Infinity }, [json.buffer]);
 });`;
-const tellingThread = () => new Worker(TELLING_THREAD, { eval: true });
+const tellingThread = (place: ThreadPlace & { preparing?: number }) => new Worker(TELLING_THREAD, { eval: true, workerData: place });
 const parse = ({ json }: EncodedAnswer) => JSON.parse(new TextDecoder().decode(json));
 const request = (q: string): SearchRequest => ({ q, ...noFilterValues(), limit: 20 });
-const thread = () => startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url));
+const thread = (place: ThreadPlace) =>
+  startWorkerThread(new URL('../lib/search/worker.mjs', import.meta.url), new URL('../lib/search/worker.ts', import.meta.url), place);
 
 beforeAll(async () => {
   dir = tempDir('search-pool');
@@ -66,14 +70,14 @@ describe('SearchPool', () => {
       const prepared = await pool.ready;
       const db = openDatabase(path, { readonly: true });
       for (const q of ['s', 'o', 'organoid']) expect(parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
-      // Each thread's prepared answers: no text and every single character, asked as the search page and the
-      // API ask them (the answer cache's key is the request), and answered as a search in place answers them.
+      // The threads' prepared answers: no text, every single character and every two, asked as the search page
+      // and the API ask them (the answer cache's key is the request), each by the one thread the pool sends it
+      // to, and answered as a search in place answers them.
       const asked = (query: string) => JSON.stringify(toSearchRequest(searchParamsSchema.parse(paramsObject(new URLSearchParams(query)))));
       expect(prepared.map((p) => JSON.stringify(p.request)).sort()).toEqual(
-        ['', ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789']
-          .flatMap((q) => [asked(q ? `q=${q}` : ''), asked(q ? `q=${q}` : '')])
-          .sort(),
+        [...FIRST_QUESTIONS, ...SECOND_QUESTIONS].map((q) => asked(q ? `q=${q}` : '')).sort(),
       );
+      expect(SECOND_QUESTIONS).toEqual(expect.arrayContaining(['aa', 'or', 'z9', '0a', '99']));
       for (const { request: asked, answer } of prepared) {
         expect(parse(answer)).toEqual(searchExperiments(db.$client, asked));
         expect(answer.keepForMs).toBe(Infinity);
@@ -123,6 +127,25 @@ describe('SearchPool', () => {
       ended.length = 0;
       await Promise.all([ran(600, homedTo(a!), 'long'), ran(100, homedTo(b!)), ran(0, homedTo(a!), 'older'), ran(300, homedTo(b!), 'newer')]);
       expect(ended.indexOf('older')).toBeLessThan(ended.indexOf('newer'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('sends no search to a thread that replaced another while it prepares, when another is ready', async () => {
+    // The third thread started (the one that replaces the first) takes a second to prepare.
+    let started = 0;
+    const pool = new SearchPool((place) => tellingThread({ ...place, preparing: ++started === 3 ? 1000 : 0 }), 2, 200);
+    try {
+      await pool.ready;
+      const threadOf = async (ms: number, affinity: string) => parse(await pool.search(request(String(ms)), affinity)) as number;
+      const affinities = ['"a"', '"b"', '"c"', '"d"', '"e"', '"f"'];
+      const [first, second] = [0, 1].map((home) => affinities.find((a) => homeOf(a, 2) === home)!);
+      const other = await threadOf(0, second!);
+      // Over its time limit, the first thread is replaced.
+      await expect(pool.search(request('1000'), first!)).rejects.toThrow(AppError);
+      // Its searches go to the other thread meanwhile.
+      for (let i = 0; i < 3; i++) expect(await threadOf(0, first!)).toBe(other);
     } finally {
       await pool.close();
     }

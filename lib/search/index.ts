@@ -6,7 +6,7 @@ import { getDb } from '../db/index';
 import { derivedFromIndex } from '../db/index-derived';
 import { AppError } from '../errors';
 import { parseSearchQuery, QueryError } from './parse';
-import { SearchPool } from './pool';
+import { SearchPool, type ThreadPlace } from './pool';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest } from '../../contracts/search-params';
 import { answerSearch, type EncodedAnswer } from './run';
@@ -42,7 +42,7 @@ function keep(cache: LRUCache<string, Uint8Array> | undefined, key: string, { js
  * Runs this process's searches in `threads` worker threads (server/main.ts, in the processes that take
  * requests); resolves once they have loaded what the first searches need, their prepared answers kept.
  */
-export async function startSearchThreads(startWorker: () => Worker, threads: number): Promise<void> {
+export async function startSearchThreads(startWorker: (place: ThreadPlace) => Worker, threads: number): Promise<void> {
   // Taken before the threads read the index: if the crawler commits meanwhile, this cache is not the one
   // searches will use, and what is kept in it is never served.
   const cache = answerCache();
@@ -54,7 +54,7 @@ export async function startSearchThreads(startWorker: () => Worker, threads: num
 }
 
 function compute(request: SearchRequest, match: string | null): Promise<EncodedAnswer> {
-  if (pool) return pool.search(request, match ?? '');
+  if (pool) return pool.search(request, match);
   // Without threads (page processes, tests): here, in this thread.
   try {
     return Promise.resolve(answerSearch(getDb().$client, request, getConfig().searchStaleMs));

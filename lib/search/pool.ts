@@ -21,6 +21,11 @@ export interface SearchTask {
 export type SearchReply = ({ id: number } & EncodedAnswer) | { id: number; queryError: string } | { id: number; error: string };
 /** A thread's first message: its catalog and first keystrokes' match sets are loaded, with the answers it prepared (lib/search/run.ts). */
 export type ThreadReady = { ready: true; prepared: PreparedAnswer[] };
+/** Which thread of how many a search thread is (its workerData): it prepares the answers of searches sent to it. */
+export interface ThreadPlace {
+  thread: number;
+  threads: number;
+}
 
 interface Pending {
   task: SearchTask;
@@ -33,6 +38,8 @@ interface Pending {
 
 interface Thread {
   worker: Worker;
+  /** It has prepared its searches (ThreadReady). */
+  ready: boolean;
   current?: Pending & { timer: NodeJS.Timeout };
   started: (prepared: PreparedAnswer[]) => void;
 }
@@ -48,13 +55,13 @@ export class SearchPool {
   readonly ready: Promise<PreparedAnswer[]>;
 
   constructor(
-    private readonly startWorker: () => Worker,
+    private readonly startWorker: (place: ThreadPlace) => Worker,
     size: number,
     private readonly timeLimitMs: number,
   ) {
     const started: Promise<PreparedAnswer[]>[] = [];
     for (let i = 0; i < size; i++) {
-      const thread = this.start();
+      const thread = this.start(i, size);
       started.push(new Promise((resolve) => (thread.started = resolve)));
       this.threads.push(thread);
     }
@@ -62,11 +69,11 @@ export class SearchPool {
   }
 
   /**
-   * The search's answer. Searches of one `affinity` (their text's match expression) go to the
+   * The search's answer. Searches of one `affinity` (their text's match expression, null for none) go to the
    * same thread when it is free, or to the first thread free when it is not, so that its kept match sets
    * serve them; a free thread takes its own before older ones of another's for at most MAX_AFFINITY_WAIT_MS.
    */
-  search(request: SearchRequest, affinity = ''): Promise<EncodedAnswer> {
+  search(request: SearchRequest, affinity: string | null = null): Promise<EncodedAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({
         task: { id: this.nextId++, request },
@@ -84,14 +91,16 @@ export class SearchPool {
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
-  private start(): Thread {
-    const thread: Thread = { worker: this.startWorker(), started: () => {} };
+  private start(index: number, threads: number): Thread {
+    const thread: Thread = { worker: this.startWorker({ thread: index, threads }), ready: false, started: () => {} };
     thread.worker.on('message', (message: SearchReply | ThreadReady) => {
       if (!('ready' in message)) return this.onReply(thread, message);
       // Prepared, a thread must not keep the process alive on its own; until then a process that waits for
       // it (a server about to listen) has nothing else that would.
       thread.worker.unref();
+      thread.ready = true;
       thread.started(message.prepared);
+      this.dispatch();
     });
     thread.worker.on('error', (error) => this.replace(thread, new AppError('unavailable:search', 'the search failed; try again', { cause: error })));
     thread.worker.on('exit', (code) =>
@@ -103,9 +112,12 @@ export class SearchPool {
   private dispatch(): void {
     // First each free thread its own oldest search, then any free thread the oldest left (its home is busy).
     // Its own first only while the oldest search has waited less than its match set costs to build again.
+    // A thread that is still preparing (one that replaced another) takes none while another is ready: its
+    // searches would wait for the second or two it prepares.
+    const anyReady = this.threads.some((thread) => thread.ready);
     for (const mine of [true, false]) {
       this.threads.forEach((thread, index) => {
-        if (thread.current || this.queue.length === 0) return;
+        if (thread.current || (anyReady && !thread.ready) || this.queue.length === 0) return;
         const overdue = performance.now() - this.queue[0]!.queuedAt > MAX_AFFINITY_WAIT_MS;
         const at = mine && !overdue ? this.queue.findIndex((pending) => pending.home === index) : 0;
         if (at !== -1) this.run(thread, this.queue.splice(at, 1)[0]!);
@@ -146,7 +158,7 @@ export class SearchPool {
       clearTimeout(thread.current.timer);
       thread.current.reject(error);
     }
-    this.threads[index] = this.start();
+    this.threads[index] = this.start(index, this.threads.length);
     this.dispatch();
   }
 }
@@ -154,9 +166,9 @@ export class SearchPool {
 // A match set costs FTS5 a few milliseconds to build again (lib/search/match-sets.ts).
 const MAX_AFFINITY_WAIT_MS = 5;
 
-/** A thread index for an affinity string (FNV-1a). */
-function homeOf(affinity: string, threads: number): number {
+/** The thread of `threads` that searches of this affinity go to first (FNV-1a of it). */
+export function homeOf(affinity: string | null, threads: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < affinity.length; i++) hash = Math.imul(hash ^ affinity.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < (affinity?.length ?? 0); i++) hash = Math.imul(hash ^ affinity!.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % threads;
 }

@@ -80,9 +80,16 @@ export function answerSearch(sqlite: Database.Database, request: SearchRequest, 
 
 // A first keystroke's match sets are the costliest to build (every experiment a letter starts a word of).
 const FIRST_KEYSTROKES = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
 // The answers kept from the start: no text, and every single character a search box starts with (a
 // letter's capital has its match set).
-export const FIRST_QUESTIONS = ['', ...FIRST_KEYSTROKES, ...FIRST_KEYSTROKES.toUpperCase(), ...'0123456789'];
+export const FIRST_QUESTIONS = ['', ...FIRST_KEYSTROKES, ...FIRST_KEYSTROKES.toUpperCase(), ...DIGITS];
+const CHARACTERS = [...FIRST_KEYSTROKES, ...DIGITS];
+/**
+ * And every two characters: a second keystroke's match set (up to 98,000 experiments at 100,000) cost 10-17
+ * ms to build, the costliest searches after the first keystroke's, and everyone starts a word with one.
+ */
+export const SECOND_QUESTIONS = CHARACTERS.flatMap((first) => CHARACTERS.map((second) => first + second));
 
 /** A search answered before any was asked (prepareSearch), for the answer cache. */
 export interface PreparedAnswer {
@@ -91,20 +98,26 @@ export interface PreparedAnswer {
 }
 
 /**
- * Loads the catalog and runs a first keystroke's searches: every single character and no text, then a letter
- * with each filter. A starting server's first searches otherwise waited for them (a 0.4 s catalog load and 5-10
- * ms per letter's match set at 100,000 experiments), and V8 compiles a search's loops only once they have run:
- * the first searches of a thread took ten times as long (100 ms at the start of bench:search's typing). Returns
- * the unfiltered answers, so that people starting to type at once do not queue for them (10-20 ms each at
- * 100,000 experiments, the costliest answers people ask).
+ * Loads the catalog and runs the first keystrokes' searches, returning the answers of those that are `mine`
+ * (by their match expression: the searches the pool sends to this thread, lib/search/pool.ts) with no filter,
+ * FIRST_QUESTIONS and SECOND_QUESTIONS, so that people starting to type at once do not queue for them (5-20
+ * ms each at 100,000 experiments, the costliest answers people ask); then every single character's match set,
+ * and a letter with each filter. A starting server's first searches otherwise waited for them (a 0.4 s catalog
+ * load and 5-10 ms per letter's match set), and V8 compiles a search's loops only once they have run: the first
+ * searches of a thread took ten times as long (100 ms at the start of bench:search's typing).
  */
-export function prepareSearch(sqlite: Database.Database, maxStaleMs: number): PreparedAnswer[] {
+export function prepareSearch(sqlite: Database.Database, maxStaleMs: number, mine: (match: string | null) => boolean = () => true): PreparedAnswer[] {
   const catalog = getCatalog(sqlite, maxStaleMs);
   const requestOf = (params: Record<string, string>) => toSearchRequest(searchParamsSchema.parse(params));
-  const prepared = FIRST_QUESTIONS.map((q) => requestOf(q ? { q } : {})).map((request) => ({
-    request,
-    answer: answerSearch(sqlite, request, maxStaleMs),
-  }));
+  const prepared = [...FIRST_QUESTIONS, ...SECOND_QUESTIONS]
+    .filter((q) => mine(parseSearchQuery(q).match))
+    .map((q) => requestOf(q ? { q } : {}))
+    .map((request) => ({ request, answer: answerSearch(sqlite, request, maxStaleMs) }));
+  // A letter with a filter reaches another thread than its own when that one is busy.
+  for (const q of FIRST_QUESTIONS) {
+    const { match } = parseSearchQuery(q);
+    if (match !== null) matchSet(sqlite, catalog, match, true);
+  }
   for (const name of FILTER_NAMES) {
     const value = catalog.filters[name].values[0];
     if (value !== undefined) searchExperiments(sqlite, requestOf({ q: FIRST_KEYSTROKES[0]!, [FILTERS[name].param]: value }), maxStaleMs);

@@ -1,9 +1,9 @@
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
-import type { SearchReply, SearchTask, ThreadReady } from './pool';
+import { homeOf, type SearchReply, type SearchTask, type ThreadPlace, type ThreadReady } from './pool';
 import { answerSearch, prepareSearch, type PreparedAnswer } from './run';
 
 /**
@@ -22,9 +22,10 @@ try {
 const port = parentPort!;
 const { databasePath, searchStaleMs } = getConfig();
 const sqlite = openDatabase(databasePath, { readonly: true }).$client;
+const { thread, threads } = workerData as ThreadPlace;
 let prepared: PreparedAnswer[] = [];
 try {
-  prepared = prepareSearch(sqlite, searchStaleMs);
+  prepared = prepareSearch(sqlite, searchStaleMs, (match) => homeOf(match, threads) === thread);
 } catch {
   // An index that cannot be read yet: the searches will say why.
 }
