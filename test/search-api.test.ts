@@ -8,6 +8,7 @@ import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { deleteExperiments, writeExperiments, type ExperimentFields } from '../lib/db/crawl-store';
 import { getCatalog } from '../lib/search/catalog';
 import { searchJson } from '../lib/search/index';
+import { refreshSearch } from '../lib/search/run';
 import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
 import { getDb, openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
@@ -247,7 +248,14 @@ describe('GET /api/search', () => {
       writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields('2026-02-03-e-catalog_check'), upsert: [], remove: [] }]);
       writer.$client.close();
       expect(getCatalog(reader.$client, 60_000)).toBe(before);
-      const after = getCatalog(reader.$client, 0);
+      // Due to be loaded again by a call that holds it no longer than that (a search thread asks its turn).
+      expect(getCatalog.due(reader.$client, 60_000)).toBe(false);
+      expect(getCatalog.due(reader.$client, 0)).toBe(true);
+      // A search thread's turn loads it between searches.
+      refreshSearch(reader.$client);
+      expect(getCatalog.due(reader.$client, 0)).toBe(false);
+      const after = getCatalog(reader.$client, 60_000);
+      expect(after).not.toBe(before);
       expect(after.ids.length).toBe(before.ids.length + 1);
       deleteExperiments(reader, ['ephys/2026-02-03-e-catalog_check']);
     } finally {

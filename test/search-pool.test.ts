@@ -19,15 +19,28 @@ let path: string;
 
 /**
  * A search thread that only says which thread it is, after working for `q` milliseconds; ready at once, or
- * after `preparing` milliseconds.
+ * after `preparing` milliseconds. Asked `due`, it says its catalog is due to be loaded again; given its turn,
+ * it takes 300 ms, answering "while refreshing" meanwhile; asked `refreshes`, it says how many turns it had.
  */
 const TELLING_THREAD = `
 const { parentPort, threadId, workerData } = require('node:worker_threads');
+let refreshing = false;
+let refreshes = 0;
 setTimeout(() => parentPort.postMessage({ ready: true, prepared: [] }), workerData.preparing ?? 0);
-parentPort.on('message', ({ id, request }) => {
-  const until = Date.now() + Number(request.q);
+parentPort.on('message', (message) => {
+  if (message.refresh) {
+    refreshing = true;
+    return setTimeout(() => {
+      refreshing = false;
+      refreshes++;
+      parentPort.postMessage({ refreshed: true });
+    }, 300);
+  }
+  const { id, request } = message;
+  if (request.q === 'due') parentPort.postMessage({ due: true });
+  const until = Date.now() + (Number(request.q) || 0);
   while (Date.now() < until);
-  const json = new TextEncoder().encode(JSON.stringify(threadId));
+  const json = new TextEncoder().encode(JSON.stringify(refreshing ? 'while refreshing' : request.q === 'refreshes' ? refreshes : threadId));
   parentPort.postMessage({ id, json, keepForMs: Infinity }, [json.buffer]);
 });`;
 const tellingThread = (place: ThreadPlace & { preparing?: number }) => new Worker(TELLING_THREAD, { eval: true, workerData: place });
@@ -150,6 +163,63 @@ describe('SearchPool', () => {
       await pool.close();
     }
   });
+
+  it('lets one thread at a time load its catalog again, and sends it no search meanwhile', async () => {
+    const pool = new SearchPool(tellingThread, 2, 30_000);
+    try {
+      await pool.ready;
+      const affinities = ['"a"', '"b"', '"c"', '"d"', '"e"', '"f"'];
+      const homes = [0, 1].map((home) => affinities.find((a) => homeOf(a, 2) === home)!);
+      // Both due at once: the second takes its turn once the first has loaded (300 ms each).
+      await Promise.all(homes.map((home) => pool.search(request('due'), home)));
+      const answers: unknown[] = [];
+      for (let i = 0; i < 40; i++) {
+        answers.push(parse(await pool.search(request('0'), homes[i % 2]!)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(answers).not.toContain('while refreshing');
+      expect(new Set(answers).size).toBe(2);
+      for (const home of homes) expect(parse(await pool.search(request('refreshes'), home))).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("loads a changed index between searches, before the catalog's hold past the change ends", async () => {
+    // SEARCH_STALE_SECONDS=3: with two threads, each asks its turn 1.5 s after it loaded its catalog (RELOAD_ROOM_MS).
+    process.env.SEARCH_STALE_SECONDS = '3';
+    const pool = new SearchPool(thread, 2, 30_000);
+    const writer = openDatabase(path);
+    try {
+      await pool.ready;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const name = (offset: number) =>
+        writer.$client.prepare("UPDATE experiments SET purpose = 'quillwort' WHERE id = (SELECT min(id) + ? FROM experiments)").run(offset);
+      // Searches of one affinity all go to its thread, one at a time: the answers are of one thread's catalog.
+      const answerUntil = async (total: number, deadline: number) => {
+        let answer = await pool.search(request('quillwort'), 'quillwort');
+        while ((parse(answer).total !== total || answer.keepForMs !== Infinity) && performance.now() < deadline) {
+          await sleep(50);
+          answer = await pool.search(request('quillwort'), 'quillwort');
+        }
+        return answer;
+      };
+      // Held longer than its hold, the catalog is loaded by the first search after a change, then held 3 s.
+      await sleep(3_100);
+      name(0);
+      const loaded = performance.now();
+      expect(parse(await answerUntil(1, loaded + 2_900)).total).toBe(1);
+      name(1);
+      // Another change: a search would load it 3 s after the one before was loaded; the thread's turn comes first.
+      const answer = await answerUntil(2, loaded + 2_900);
+      expect(parse(answer).total).toBe(2);
+      expect(answer.keepForMs).toBe(Infinity);
+    } finally {
+      writer.$client.close();
+      await pool.close();
+      delete process.env.SEARCH_STALE_SECONDS;
+    }
+  }, 20_000);
 
   it('passes a query error back as one, and goes on', async () => {
     const pool = new SearchPool(thread, 1, 30_000);

@@ -23,6 +23,8 @@ export interface DerivedFromIndex<T> {
    * commit: until the next one, hours in production.
    */
   keepFor(sqlite: Database.Database): number;
+  /** Whether a call with `maxStaleMs` on this connection would derive the value (again). */
+  due(sqlite: Database.Database, maxStaleMs: number): boolean;
 }
 
 /**
@@ -33,16 +35,17 @@ export interface DerivedFromIndex<T> {
 export function derivedFromIndex<T>(derive: (sqlite: Database.Database) => T, follows: IndexVersion): DerivedFromIndex<T> {
   const versionNow = (sqlite: Database.Database) => versionStatements(sqlite)[follows].get() as number;
   let held: { connection: Database.Database; version: number; derivedAt: number; maxStaleMs: number; value: T } | undefined;
+  const due = (sqlite: Database.Database, maxStaleMs: number, version = versionNow(sqlite), now = performance.now()) =>
+    !held || held.connection !== sqlite || (held.version !== version && now - held.derivedAt >= maxStaleMs);
   const get = (sqlite: Database.Database, maxStaleMs: number) => {
     const version = versionNow(sqlite);
     const now = performance.now();
-    if (!held || held.connection !== sqlite || (held.version !== version && now - held.derivedAt >= maxStaleMs)) {
-      held = { connection: sqlite, version, derivedAt: now, maxStaleMs, value: derive(sqlite) };
-    }
+    if (!held || due(sqlite, maxStaleMs, version, now)) held = { connection: sqlite, version, derivedAt: now, maxStaleMs, value: derive(sqlite) };
     held.maxStaleMs = maxStaleMs;
     return held.value;
   };
   return Object.assign(get, {
+    due: (sqlite: Database.Database, maxStaleMs: number) => due(sqlite, maxStaleMs),
     keepFor: (sqlite: Database.Database) => {
       if (held === undefined || held.connection !== sqlite) return 0;
       if (held.version === versionNow(sqlite)) return Infinity;

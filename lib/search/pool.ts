@@ -21,6 +21,17 @@ export interface SearchTask {
 export type SearchReply = ({ id: number } & EncodedAnswer) | { id: number; queryError: string } | { id: number; error: string };
 /** A thread's first message: its catalog and first keystrokes' match sets are loaded, with the answers it prepared (lib/search/run.ts). */
 export type ThreadReady = { ready: true; prepared: PreparedAnswer[] };
+/**
+ * A thread's catalog is due to be loaded again (the crawler changed what search shows): it asks for its turn,
+ * and reloads when the pool answers with a RefreshTurn, then says so with ThreadRefreshed. One thread at a time,
+ * and the pool sends none of the searches to it meanwhile: a reload takes a thread 0.25-0.4 s at 100,000
+ * experiments, and when the first search after a change loaded it, every search sent to that thread waited.
+ */
+export type ThreadDue = { due: true };
+export type RefreshTurn = { refresh: true };
+export type ThreadRefreshed = { refreshed: true };
+type ThreadMessage = SearchReply | ThreadReady | ThreadDue | ThreadRefreshed;
+
 /** Which thread of how many a search thread is (its workerData): it prepares the answers of searches sent to it. */
 export interface ThreadPlace {
   thread: number;
@@ -40,6 +51,10 @@ interface Thread {
   worker: Worker;
   /** It has prepared its searches (ThreadReady). */
   ready: boolean;
+  /** It asked to load its catalog again and waits for its turn (ThreadDue). */
+  due: boolean;
+  /** It is loading its catalog again. */
+  refreshing: boolean;
   current?: Pending & { timer: NodeJS.Timeout };
   started: (prepared: PreparedAnswer[]) => void;
 }
@@ -92,8 +107,17 @@ export class SearchPool {
   }
 
   private start(index: number, threads: number): Thread {
-    const thread: Thread = { worker: this.startWorker({ thread: index, threads }), ready: false, started: () => {} };
-    thread.worker.on('message', (message: SearchReply | ThreadReady) => {
+    const thread: Thread = { worker: this.startWorker({ thread: index, threads }), ready: false, due: false, refreshing: false, started: () => {} };
+    thread.worker.on('message', (message: ThreadMessage) => {
+      if ('due' in message) {
+        thread.due = true;
+        return this.refreshNext();
+      }
+      if ('refreshed' in message) {
+        thread.refreshing = false;
+        this.refreshNext();
+        return this.dispatch();
+      }
       if (!('ready' in message)) return this.onReply(thread, message);
       // Prepared, a thread must not keep the process alive on its own; until then a process that waits for
       // it (a server about to listen) has nothing else that would.
@@ -112,12 +136,13 @@ export class SearchPool {
   private dispatch(): void {
     // First each free thread its own oldest search, then any free thread the oldest left (its home is busy).
     // Its own first only while the oldest search has waited less than its match set costs to build again.
-    // A thread that is still preparing (one that replaced another) takes none while another is ready: its
-    // searches would wait for the second or two it prepares.
-    const anyReady = this.threads.some((thread) => thread.ready);
+    // A thread that is still preparing (one that replaced another) or loading its catalog again takes none
+    // while another can: its searches would wait for it.
+    const usable = (thread: Thread) => thread.ready && !thread.refreshing;
+    const anyUsable = this.threads.some(usable);
     for (const mine of [true, false]) {
       this.threads.forEach((thread, index) => {
-        if (thread.current || (anyReady && !thread.ready) || this.queue.length === 0) return;
+        if (thread.current || (anyUsable && !usable(thread)) || this.queue.length === 0) return;
         const overdue = performance.now() - this.queue[0]!.queuedAt > MAX_AFFINITY_WAIT_MS;
         const at = mine && !overdue ? this.queue.findIndex((pending) => pending.home === index) : 0;
         if (at !== -1) this.run(thread, this.queue.splice(at, 1)[0]!);
@@ -139,7 +164,18 @@ export class SearchPool {
     if ('json' in reply) current.resolve({ json: reply.json, keepForMs: reply.keepForMs });
     else if ('queryError' in reply) current.reject(new QueryError(reply.queryError));
     else current.reject(new Error(reply.error));
+    this.refreshNext();
     this.dispatch();
+  }
+
+  /** The next thread due to load its catalog again takes its turn, once it is free and no other is loading. */
+  private refreshNext(): void {
+    if (this.threads.some((thread) => thread.refreshing)) return;
+    const next = this.threads.find((thread) => thread.due && !thread.current);
+    if (!next) return;
+    next.due = false;
+    next.refreshing = true;
+    next.worker.postMessage({ refresh: true } satisfies RefreshTurn);
   }
 
   private overTime(thread: Thread): void {
@@ -159,6 +195,7 @@ export class SearchPool {
       thread.current.reject(error);
     }
     this.threads[index] = this.start(index, this.threads.length);
+    this.refreshNext();
     this.dispatch();
   }
 }

@@ -114,15 +114,27 @@ export function prepareSearch(sqlite: Database.Database, maxStaleMs: number, min
     .map((q) => requestOf(q ? { q } : {}))
     .map((request) => ({ request, answer: answerSearch(sqlite, request, maxStaleMs) }));
   // A letter with a filter reaches another thread than its own when that one is busy.
-  for (const q of FIRST_QUESTIONS) {
-    const { match } = parseSearchQuery(q);
-    if (match !== null) matchSet(sqlite, catalog, match, true);
-  }
+  firstMatchSets(sqlite, catalog);
   for (const name of FILTER_NAMES) {
     const value = catalog.filters[name].values[0];
     if (value !== undefined) searchExperiments(sqlite, requestOf({ q: FIRST_KEYSTROKES[0]!, [FILTERS[name].param]: value }), maxStaleMs);
   }
   return prepared;
+}
+
+/**
+ * Loads the catalog again if the index changed since it was loaded, with every single character's match set
+ * (the costliest, 5-10 ms each): between searches, rather than in the first search after SEARCH_STALE_SECONDS.
+ */
+export function refreshSearch(sqlite: Database.Database): void {
+  firstMatchSets(sqlite, getCatalog(sqlite, 0));
+}
+
+function firstMatchSets(sqlite: Database.Database, catalog: Catalog): void {
+  for (const q of FIRST_QUESTIONS) {
+    const { match } = parseSearchQuery(q);
+    if (match !== null) matchSet(sqlite, catalog, match, true);
+  }
 }
 
 /**

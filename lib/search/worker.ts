@@ -3,8 +3,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { getConfig } from '../config';
 import { openDatabase } from '../db/index';
 import { QueryError } from './parse';
-import { homeOf, type SearchReply, type SearchTask, type ThreadPlace, type ThreadReady } from './pool';
-import { answerSearch, prepareSearch, type PreparedAnswer } from './run';
+import { getCatalog } from './catalog';
+import {
+  homeOf,
+  type RefreshTurn,
+  type SearchReply,
+  type SearchTask,
+  type ThreadDue,
+  type ThreadPlace,
+  type ThreadReady,
+  type ThreadRefreshed,
+} from './pool';
+import { answerSearch, prepareSearch, refreshSearch, type PreparedAnswer } from './run';
 
 /**
  * A search thread (lib/search/pool.ts): its own read-only connection to the index, one search at a time.
@@ -34,7 +44,31 @@ port.postMessage(
   prepared.map(({ answer }) => answer.json.buffer),
 );
 
-port.on('message', ({ id, request }: SearchTask) => {
+/**
+ * The catalog is loaded again between searches (ThreadDue), this long before its hold past a change ends
+ * (SEARCH_STALE_SECONDS): room for every thread's turn, one after another, before the first search after the
+ * hold would load it.
+ */
+const RELOAD_ROOM_MS = 750;
+const CHECK_DUE_MS = 100;
+let asked = false;
+setInterval(() => {
+  if (asked || !getCatalog.due(sqlite, Math.max(0, searchStaleMs - threads * RELOAD_ROOM_MS))) return;
+  asked = true;
+  port.postMessage({ due: true } satisfies ThreadDue);
+}, CHECK_DUE_MS).unref();
+
+port.on('message', (message: SearchTask | RefreshTurn) => {
+  if ('refresh' in message) {
+    try {
+      refreshSearch(sqlite);
+    } catch {
+      // The next search loads it, or says why it cannot.
+    }
+    asked = false;
+    return port.postMessage({ refreshed: true } satisfies ThreadRefreshed);
+  }
+  const { id, request } = message;
   let reply: SearchReply;
   try {
     reply = { id, ...answerSearch(sqlite, request, searchStaleMs) };
