@@ -92,7 +92,6 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
     DATABASE_PATH: DB,
     S3_BUCKET: 'braingeneers',
     S3_ENDPOINT: 'http://127.0.0.1:9',
-    SEARCH_CACHE_MB: '32',
   });
   // Paced people may have several answers outstanding: sockets enough that none waits for one.
   const { send, close } = httpClient(PORT, pace === undefined ? people : 4 * people);
@@ -141,12 +140,13 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
 }
 
 /** The production server over the same index, under CONNECTIONS concurrent clients for SECONDS. */
-async function runHttp(cacheMb: number): Promise<LoadResult> {
+async function runHttp(cache: boolean): Promise<LoadResult> {
   const server = await startAppServer(PORT, {
     DATABASE_PATH: DB,
     S3_BUCKET: 'braingeneers',
     S3_ENDPOINT: 'http://127.0.0.1:9',
-    SEARCH_CACHE_MB: String(cacheMb),
+    // On: SEARCH_CACHE_MB's default, as in production.
+    ...(cache ? {} : { SEARCH_CACHE_MB: '0' }),
   });
   const { send, close } = httpClient(PORT, CONNECTIONS);
   // Warm-up: each query once (and, with a cache, into it).
@@ -184,8 +184,8 @@ function mixFloor(): Map<string, number[]> {
 /** The mix of BENCH_QUERIES: in process, then over HTTP without and with the answer cache. */
 async function runMix(): Promise<void> {
   const floor = mixFloor();
-  const cold = await runHttp(0);
-  const warm = await runHttp(32);
+  const cold = await runHttp(false);
+  const warm = await runHttp(true);
 
   const all = (m: Map<string, number[]>) => [...m.values()].flat().sort((a, b) => a - b);
   console.log(

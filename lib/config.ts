@@ -53,7 +53,7 @@ const envSchema = z
       .number({ error: 'must be a number of megabytes' })
       .min(0, 'must be 0 (off) or more')
       .max(4096, 'must be at most 4096')
-      .default(32),
+      .default(64),
     PAGE_CACHE_MB: z.coerce
       .number({ error: 'must be a number of megabytes' })
       .min(0, 'must be 0 (off) or more')

@@ -48,6 +48,8 @@ describe('answers prepared by a starting search thread', () => {
   it('are kept for the first people typing, and only those that may be; a commit to the index ends them', async () => {
     expect(await answerTo('r')).toBe('prepared r');
     expect(await answerTo('r')).toBe('prepared r');
+    // A capital asks the same question (lib/search/run.ts answerKey).
+    expect(await answerTo('R')).toBe('prepared r');
     // Of a catalog that no longer was the index's: never kept, computed when asked.
     expect(await answerTo('s')).toBe('computed s');
     expect(await answerTo('t')).toBe('computed t');

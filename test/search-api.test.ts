@@ -8,7 +8,8 @@ import { syntheticBucketObjects } from '../scripts/synthetic-bucket';
 import { deleteExperiments, writeExperiments, type ExperimentFields } from '../lib/db/crawl-store';
 import { getCatalog } from '../lib/search/catalog';
 import { searchJson } from '../lib/search/index';
-import { refreshSearch } from '../lib/search/run';
+import { parseSearchQuery } from '../lib/search/parse';
+import { answerKey, refreshSearch, searchExperiments } from '../lib/search/run';
 import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
 import { getDb, openDatabase } from '../lib/db/index';
 import { fixtureBucketObjects, SHAPES } from './support/fixture-bucket';
@@ -123,6 +124,32 @@ describe('GET /api/search', () => {
   it('treats the last word as a prefix while typing', async () => {
     expect(paths((await api({ q: 'bicucul', limit: '100' })).body)).toContain(SHAPES.listStyle);
     expect((await api({ q: 'bicucul ' })).body.total).toBe(0);
+  });
+
+  it('answers a query and its variants in case alike, and they share one key in the answer cache', () => {
+    const db = getDb().$client;
+    const asked = (q: string) => toSearchRequest(searchParamsSchema.parse({ q }));
+    const keyOf = (q: string) => answerKey(asked(q), parseSearchQuery(q));
+    let shared = 0;
+    for (const q of [
+      'organoid',
+      'Organoid hc328',
+      'Bicucul',
+      '"Spike Sorting" -Mouse',
+      'hc328 OR Slice',
+      'species:Human culture',
+      'unclosed "Quote',
+    ]) {
+      for (const variant of [q.toLowerCase(), q.toUpperCase(), q.replace(/\b\w/g, (c) => c.toUpperCase())]) {
+        if (keyOf(variant) !== keyOf(q)) continue;
+        shared++;
+        expect(searchExperiments(db, asked(variant)), `${variant} / ${q}`).toEqual(searchExperiments(db, asked(q)));
+      }
+    }
+    expect(shared).toBeGreaterThanOrEqual(12);
+    // What the text asks beyond its words is not folded: a filter's value as typed, OR as an operator.
+    expect(keyOf('species:Human')).not.toBe(keyOf('species:human'));
+    expect(keyOf('hc328 OR slice')).not.toBe(keyOf('hc328 or slice'));
   });
 
   it('supports phrases, exclusion, OR and every field operator', async () => {

@@ -84,8 +84,8 @@ describe('SearchPool', () => {
       const db = openDatabase(path, { readonly: true });
       for (const q of ['s', 'o', 'organoid']) expect(parse(await pool.search(request(q)))).toEqual(searchExperiments(db.$client, request(q)));
       // The threads' prepared answers: no text, every single character and every two, asked as the search page
-      // and the API ask them (the answer cache's key is the request), each by the one thread the pool sends it
-      // to, and answered as a search in place answers them.
+      // and the API ask them (the answer cache's key is made from the request), each by the one thread the pool
+      // sends it to, and answered as a search in place answers them.
       const asked = (query: string) => JSON.stringify(toSearchRequest(searchParamsSchema.parse(paramsObject(new URLSearchParams(query)))));
       expect(prepared.map((p) => JSON.stringify(p.request)).sort()).toEqual(
         [...FIRST_QUESTIONS, ...SECOND_QUESTIONS].map((q) => asked(q ? `q=${q}` : '')).sort(),

@@ -9,12 +9,12 @@ import { parseSearchQuery, QueryError } from './parse';
 import { SearchPool, type ThreadPlace } from './pool';
 import type { SearchResponse } from '../../contracts/search-answer';
 import type { SearchRequest } from '../../contracts/search-params';
-import { answerSearch, type EncodedAnswer } from './run';
+import { answerKey, answerSearch, type EncodedAnswer } from './run';
 
 /**
  * Answers as the UTF-8 bytes of their JSON, kept until the index changes and then for what remains of
  * SEARCH_STALE_SECONDS (see derivedFromIndex), at most SEARCH_CACHE_MB of them per process, each no longer than
- * the catalog it was computed from is held (EncodedAnswer.keepForMs):
+ * the catalog it was computed from is held (EncodedAnswer.keepForMs), by what they depend on (answerKey):
  * search-as-you-type and shared links ask the same questions again. A key of n UTF-16 code units takes 2n bytes.
  */
 const answers = derivedFromIndex(
@@ -48,7 +48,7 @@ export async function startSearchThreads(startWorker: (place: ThreadPlace) => Wo
   const cache = answerCache();
   pool ??= new SearchPool(startWorker, threads, getConfig().searchTimeLimitMs);
   for (const { request, answer } of await pool.ready) {
-    const key = JSON.stringify(request);
+    const key = answerKey(request, parseSearchQuery(request.q));
     if (!cache?.has(key)) keep(cache, key, answer);
   }
 }
@@ -67,14 +67,14 @@ function compute(request: SearchRequest, match: string | null): Promise<EncodedA
 export async function searchJson(request: SearchRequest): Promise<Uint8Array> {
   try {
     // A malformed query is refused here, in microseconds, rather than after the searches queued before it.
-    const { match } = parseSearchQuery(request.q);
-    const key = JSON.stringify(request);
+    const parsed = parseSearchQuery(request.q);
+    const key = answerKey(request, parsed);
     const cache = answerCache();
     const hit = cache?.get(key);
     if (hit !== undefined) return hit;
     let running = inFlight.get(key);
     if (!running) {
-      running = compute(request, match).finally(() => inFlight.delete(key));
+      running = compute(request, parsed.match).finally(() => inFlight.delete(key));
       inFlight.set(key, running);
     }
     const answer = await running;
