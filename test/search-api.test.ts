@@ -295,6 +295,16 @@ describe('GET /api/search', () => {
     const { body } = await api({ q: '' });
     expect(body.stats).toMatchObject({ experiments: body.total, oldestDate: '2019-07-07' });
     expect(new Date(body.stats.lastCrawlFinishedAt).getTime()).toBeGreaterThan(Date.now() - 600_000);
+
+    // Another connection's commit counts at once, though answers may be held for SEARCH_STALE_SECONDS: no
+    // answer counts an experiment the stats do not.
+    const writer = openDatabase(process.env.DATABASE_PATH!);
+    writeExperiments(writer, 'b', new Date(), [{ fields: experimentFields('2026-03-05-e-stats_check'), upsert: [], remove: [] }]);
+    expect((await api({ q: '' })).body.stats.experiments).toBe(body.stats.experiments + 1);
+    deleteExperiments(writer, ['ephys/2026-03-05-e-stats_check']);
+    writer.$client.close();
+    expect((await api({ q: '' })).body.stats.experiments).toBe(body.stats.experiments);
+    await pastStaleWindow();
   });
 
   it.each([
