@@ -22,7 +22,7 @@ import { httpClient, percentile, runLoad, startAppServer, type LoadResult } from
 import { benchIndex } from './support/bench-index';
 import { BENCH_QUERIES } from './support/synthetic-index';
 import { keystrokesOf, typedWords, type Keystroke } from './support/typing';
-import { PROBES, probeOnce, probeUntil, serverMemory, type Probe } from './support/probes';
+import { serverMemory, startProbeProcess, type Probe } from './support/probes';
 import { z } from 'zod';
 import { benchFlags, countFlag } from './support/flags';
 
@@ -75,7 +75,7 @@ interface Typing {
   errors: string[];
   seconds: number;
   words: number;
-  /** HEAD /data, GET /api/files and GET /api/health meanwhile, one at a time. */
+  /** HEAD /data, GET /api/files and GET /api/health meanwhile, one at a time, from a process of their own. */
   probes: Record<Probe, number[]>;
   /** The server's processes' memory after the run (bench/support/probes.ts). */
   memory: Record<string, string[]>;
@@ -95,14 +95,10 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
   });
   // Paced people may have several answers outstanding: sockets enough that none waits for one.
   const { send, close } = httpClient(PORT, pace === undefined ? people : 4 * people);
-  const prober = httpClient(PORT, 1);
   const timed: Typing['timed'] = [];
   const errors: string[] = [];
   let nextWord = 0;
-  let typing = true;
-  // The probes' first answers in each process load what they need once, as in a running server.
-  for (const uuid of fileUuids.slice(0, 8)) for (const label of PROBES) await probeOnce(prober.send, uuid, label);
-  const probes = probeUntil(prober.send, fileUuids, () => !typing);
+  const prober = await startProbeProcess(PORT, fileUuids);
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   const type = async (k: Keystroke) => {
@@ -131,10 +127,8 @@ async function runTyping(people: number, pace?: number): Promise<Typing> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  typing = false;
-  const result = { timed, errors, seconds, words: nextWord, probes: await probes, memory: serverMemory(server.pid) };
+  const result = { timed, errors, seconds, words: nextWord, probes: await prober.stop(), memory: serverMemory(server.pid) };
   close();
-  prober.close();
   await server.stop();
   return result;
 }

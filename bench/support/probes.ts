@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { environmentOf } from './processes';
 
 /** What a user's browser and the health checker ask besides searching: answered from the index alone. */
@@ -21,6 +24,26 @@ export async function probeUntil(
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return times;
+}
+
+/**
+ * probeUntil in a process of its own (bench/support/probe-main.ts), started once each probe has been answered
+ * once: beside a load generator's event loop, busy with a thousand answers a second, the probes' figures would
+ * be of both.
+ */
+export async function startProbeProcess(port: number, uuids: string[]): Promise<{ stop(): Promise<Record<Probe, number[]>> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'probe-main.ts'), String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.send(uuids);
+  await once(child, 'message');
+  return {
+    stop: async () => {
+      const answer = once(child, 'message') as Promise<[Record<Probe, number[]>]>;
+      child.send('stop');
+      return (await answer)[0];
+    },
+  };
 }
 
 /** One probe's latency in ms. */
