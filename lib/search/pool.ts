@@ -205,7 +205,8 @@ const MAX_AFFINITY_WAIT_MS = 5;
 
 /** The thread of `threads` that searches of this affinity go to first (FNV-1a of it). */
 export function homeOf(affinity: string | null, threads: number): number {
+  const text = affinity ?? '';
   let hash = 0x811c9dc5;
-  for (let i = 0; i < (affinity?.length ?? 0); i++) hash = Math.imul(hash ^ affinity!.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % threads;
 }
