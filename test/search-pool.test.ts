@@ -204,13 +204,13 @@ describe('SearchPool', () => {
         }
         return answer;
       };
-      // Held longer than its hold, the catalog is loaded by the first search after a change, then held 3 s.
+      // Past its hold, a thread's catalog is loaded (by a search or in its turn) once the index changes, then held 3 s.
       await sleep(3_100);
       name(0);
       const loaded = performance.now();
       expect(parse(await answerUntil(1, loaded + 2_900)).total).toBe(1);
       name(1);
-      // Another change: a search would load it 3 s after the one before was loaded; the thread's turn comes first.
+      // Another change: no search loads it before 3 s after that load, after `loaded`; the thread's turn comes first.
       const answer = await answerUntil(2, loaded + 2_900);
       expect(parse(answer).total).toBe(2);
       expect(answer.keepForMs).toBe(Infinity);
