@@ -44,6 +44,9 @@ export function createPagesProxy(socketPath: string): PagesProxy {
   return {
     pass(req, res) {
       const forwarded = upstream(req.method, req.url, endToEnd(req.headers), (answer) => {
+        // The client left before the page was rendered (a browser's aborted navigation): piping to its closed
+        // response throws, and thrown here it ended the front process.
+        if (res.destroyed) return answer.destroy();
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
         pipeline(answer, res, () => {
           // A client gone mid-answer ends both sides; nothing else to do.
