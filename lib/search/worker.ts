@@ -51,9 +51,10 @@ port.postMessage(
  */
 const RELOAD_ROOM_MS = 750;
 const CHECK_DUE_MS = 100;
+const dueAfterMs = Math.max(0, searchStaleMs - threads * RELOAD_ROOM_MS);
 let asked = false;
 setInterval(() => {
-  if (asked || !getCatalog.due(sqlite, Math.max(0, searchStaleMs - threads * RELOAD_ROOM_MS))) return;
+  if (asked || !getCatalog.due(sqlite, dueAfterMs)) return;
   asked = true;
   port.postMessage({ due: true } satisfies ThreadDue);
 }, CHECK_DUE_MS).unref();
