@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { ResultFile, ResultPreview, SearchResult, Segment } from '../../contracts/search-answer';
-import { resultHdf5Files, resultObjects, resultRows } from '../db/search-queries';
+import { resultHdf5Files, resultObjects } from '../db/search-queries';
 import { describeFile, describeHoldings } from '../recordings/describe';
 import { recordingFacts, type RecordingFacts } from '../recordings/facts';
+import type { Catalog } from './catalog';
 import { createMatcher, type TermMatcher } from './highlight';
+import { keptResultRows } from './result-rows';
 
 const MAX_FILES_PER_RESULT = 5;
 
@@ -15,8 +17,14 @@ export type FileMatcher = (files: RecordingFacts[]) => boolean[];
  * the query found: by name or by what they hold (when the experiment's own text lacks a term), and, when
  * the query asks what files hold (`matchFiles`), the HDF5 files that hold it.
  */
-export function describeResults(sqlite: Database.Database, ids: number[], terms: string[], matchFiles?: FileMatcher): SearchResult[] {
-  const details = new Map(resultRows(sqlite, ids).map((r) => [r.id, r]));
+export function describeResults(
+  sqlite: Database.Database,
+  catalog: Catalog,
+  ids: number[],
+  terms: string[],
+  matchFiles?: FileMatcher,
+): SearchResult[] {
+  const details = keptResultRows(sqlite, catalog, ids);
   const matcher = createMatcher(terms);
   const ownText = (id: number) => {
     const row = details.get(id)!;

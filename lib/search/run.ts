@@ -233,6 +233,7 @@ export function searchExperiments(sqlite: Database.Database, request: SearchRequ
 
   const results = describeResults(
     sqlite,
+    catalog,
     page.map((key) => key[2]),
     parsed.terms,
     fileMatcherOf(request, parsed),
