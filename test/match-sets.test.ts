@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSyntheticIndex } from '../bench/support/synthetic-index';
-import { searchParamsSchema, toSearchRequest } from '../contracts/search-params';
 import { openDatabase, type AppDatabase } from '../lib/db/index';
-import { searchExperiments } from '../lib/search/run';
+import { searchFresh, searchOn } from './support/search';
 
 /**
  * Match sets are kept until the index changes (lib/search/match-sets.ts): the answers are the ones an
@@ -29,20 +28,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const search = (sqlite: AppDatabase['$client'], params: Record<string, string>) =>
-  searchExperiments(sqlite, toSearchRequest(searchParamsSchema.parse({ limit: '20', ...params })));
-
 describe('match sets, kept until the index changes', () => {
   it('answer a first keystroke again, with any filter, as an uncached search does', () => {
-    const first = search(db.$client, { q: 'm' });
+    const first = searchOn(db.$client, { q: 'm' });
     expect(first.total).toBeGreaterThan(10_000);
-    const again = search(db.$client, { q: 'm' });
-    const filtered = search(db.$client, { q: 'm', species: 'human' });
+    const again = searchOn(db.$client, { q: 'm' });
+    const filtered = searchOn(db.$client, { q: 'm', species: 'human' });
     // Another connection has caches of its own: its answers were computed from FTS5.
     const other = openDatabase(path, { readonly: true });
     try {
-      expect(again).toEqual(search(other.$client, { q: 'm' }));
-      expect(filtered).toEqual(search(other.$client, { q: 'm', species: 'human' }));
+      expect(again).toEqual(searchOn(other.$client, { q: 'm' }));
+      expect(filtered).toEqual(searchOn(other.$client, { q: 'm', species: 'human' }));
     } finally {
       other.$client.close();
     }
@@ -61,11 +57,11 @@ describe('match sets, kept until the index changes', () => {
       ];
       for (const ask of asks) {
         // Twice here: the second answer is from the kept set.
-        search(db.$client, ask);
-        const here = search(db.$client, ask);
-        expect(here).toEqual(search(other.$client, ask));
+        searchOn(db.$client, ask);
+        const here = searchOn(db.$client, ask);
+        expect(here).toEqual(searchOn(other.$client, ask));
         expect(here.total).toBeGreaterThan(0);
-        expect(search(db.$client, { ...ask, cursor: here.nextCursor! })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor! }));
+        expect(searchOn(db.$client, { ...ask, cursor: here.nextCursor! })).toEqual(searchOn(other.$client, { ...ask, cursor: here.nextCursor! }));
       }
     } finally {
       other.$client.close();
@@ -83,15 +79,15 @@ describe('match sets, kept until the index changes', () => {
         { q: 'organoid', limit: '7' },
       ];
       for (const ask of asks) {
-        const here = search(db.$client, ask);
-        expect(search(db.$client, ask)).toEqual(here);
-        expect(here).toEqual(search(other.$client, ask));
+        const here = searchOn(db.$client, ask);
+        expect(searchOn(db.$client, ask)).toEqual(here);
+        expect(here).toEqual(searchOn(other.$client, ask));
         expect(here.total).toBeGreaterThan(0);
         expect(here.total).toBeLessThan(10_000);
         if (here.nextCursor)
-          expect(search(db.$client, { ...ask, cursor: here.nextCursor })).toEqual(search(other.$client, { ...ask, cursor: here.nextCursor }));
+          expect(searchOn(db.$client, { ...ask, cursor: here.nextCursor })).toEqual(searchOn(other.$client, { ...ask, cursor: here.nextCursor }));
       }
-      expect(search(db.$client, { q: 'organoid' }).sort).toBe('relevance');
+      expect(searchOn(db.$client, { q: 'organoid' }).sort).toBe('relevance');
     } finally {
       other.$client.close();
     }
@@ -103,23 +99,16 @@ describe('match sets, kept until the index changes', () => {
     );
     // Typed in order on one connection, as a search thread sees them, before any other connection is used
     // (a catalog, and the sets kept with it, belongs to the last connection that asked).
-    const typed = asks.map((ask) => search(db.$client, ask));
-    asks.forEach((ask, i) => {
-      // A new connection, with nothing kept: this keystroke's answer from FTS5 alone.
-      const fresh = openDatabase(path, { readonly: true });
-      try {
-        expect(typed[i]).toEqual(search(fresh.$client, ask));
-      } finally {
-        fresh.$client.close();
-      }
-    });
+    const typed = asks.map((ask) => searchOn(db.$client, ask));
+    // A new connection for each, with nothing kept: each keystroke's answer from FTS5 alone.
+    expect(typed).toEqual(asks.map((ask) => searchFresh(path, ask)));
     // First keystrokes too broad to rank, the later ones ranked.
     expect(typed.map((answer) => answer.sort)).toContain('newest');
     expect(typed.at(-1)?.sort).toBe('relevance');
   });
 
   it('follow a commit by another connection: an experiment added there is found', () => {
-    const before = search(db.$client, { q: 'm' });
+    const before = searchOn(db.$client, { q: 'm' });
     const writer = openDatabase(path);
     let added: number;
     try {
@@ -137,8 +126,8 @@ describe('match sets, kept until the index changes', () => {
     } finally {
       writer.$client.close();
     }
-    const after = search(db.$client, { q: 'm' });
+    const after = searchOn(db.$client, { q: 'm' });
     expect(after.total).toBe(before.total + 1);
-    expect(search(db.$client, { q: 'm', sort: 'newest', limit: '100' }).results.map((r) => r.id)).toContain(added);
+    expect(searchOn(db.$client, { q: 'm', sort: 'newest', limit: '100' }).results.map((r) => r.id)).toContain(added);
   });
 });
