@@ -59,6 +59,9 @@ beforeAll(async () => {
 
 afterAll(() => dir?.remove());
 
+/** For each of two threads, a match expression whose searches go to it first. */
+const HOMED_AFFINITIES = [0, 1].map((home) => ['"a"', '"b"', '"c"', '"d"', '"e"', '"f"'].find((a) => homeOf(a, 2) === home)!);
+
 describe('SearchPool', () => {
   it('answers as a search in place does, several searches at once over two threads', async () => {
     const pool = new SearchPool(thread, 2, 30_000);
@@ -152,8 +155,7 @@ describe('SearchPool', () => {
     try {
       await pool.ready;
       const threadOf = async (ms: number, affinity: string) => parse(await pool.search(request(String(ms)), affinity)) as number;
-      const affinities = ['"a"', '"b"', '"c"', '"d"', '"e"', '"f"'];
-      const [first, second] = [0, 1].map((home) => affinities.find((a) => homeOf(a, 2) === home)!);
+      const [first, second] = HOMED_AFFINITIES;
       const other = await threadOf(0, second!);
       // Over its time limit, the first thread is replaced.
       await expect(pool.search(request('1000'), first!)).rejects.toThrow(AppError);
@@ -168,18 +170,16 @@ describe('SearchPool', () => {
     const pool = new SearchPool(tellingThread, 2, 30_000);
     try {
       await pool.ready;
-      const affinities = ['"a"', '"b"', '"c"', '"d"', '"e"', '"f"'];
-      const homes = [0, 1].map((home) => affinities.find((a) => homeOf(a, 2) === home)!);
       // Both due at once: the second takes its turn once the first has loaded (300 ms each).
-      await Promise.all(homes.map((home) => pool.search(request('due'), home)));
+      await Promise.all(HOMED_AFFINITIES.map((home) => pool.search(request('due'), home)));
       const answers: unknown[] = [];
       for (let i = 0; i < 40; i++) {
-        answers.push(parse(await pool.search(request('0'), homes[i % 2]!)));
+        answers.push(parse(await pool.search(request('0'), HOMED_AFFINITIES[i % 2]!)));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(answers).not.toContain('while refreshing');
       expect(new Set(answers).size).toBe(2);
-      for (const home of homes) expect(parse(await pool.search(request('refreshes'), home))).toBe(1);
+      for (const home of HOMED_AFFINITIES) expect(parse(await pool.search(request('refreshes'), home))).toBe(1);
     } finally {
       await pool.close();
     }
